@@ -1,0 +1,86 @@
+# Flask Learning Track. `make help` lists everything; every target works on a fresh clone:
+# the first one creates .venv from the pinned requirements.txt (via `python -m track setup`).
+#
+#   make chapter-1 run        serve chapter 1 (your copy) on http://127.0.0.1:5000
+#   make chapter-1 check      grade it
+#   make test                 prove the whole course is sound (what CI runs)
+
+PYTHON ?= python3
+TRACK := $(PYTHON) -m track
+VENV_PYTHON := .venv/bin/python
+
+# `make chapter-3 run` and `make run CHAPTER=3` mean the same; chapter-03 works too.
+CHAPTER ?= $(patsubst chapter-%,%,$(firstword $(filter chapter-%,$(MAKECMDGOALS))))
+HOST ?= 127.0.0.1
+PORT ?= 5000
+RUN_FLAGS = --host $(HOST) --port $(PORT) $(if $(DEV),--dev) $(if $(SOLUTION),--solution)
+need_chapter = $(if $(CHAPTER),,$(error Which chapter? Say `make chapter-1 $@` or `make $@ CHAPTER=1`))
+
+.DEFAULT_GOAL := help
+.PHONY: help setup test run check hint watch reset solution demo serve-prod list progress grade bench stubs clean
+
+help: ## list the targets
+	@echo "Flask Learning Track"
+	@echo
+	@echo "  make chapter-N VERB    (or make VERB CHAPTER=N); VERB is one of:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | grep -E '^(run|check|hint|watch|reset|solution|demo|serve-prod):' | \
+	  awk -F':.*## ' '{printf "    %-12s %s\n", $$1, $$2}'
+	@echo
+	@echo "  Course-wide:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | grep -vE '^(help|run|check|hint|watch|reset|solution|demo|serve-prod):' | \
+	  awk -F':.*## ' '{printf "    make %-10s %s\n", $$1, $$2}'
+	@echo
+	@echo "  Options: HOST=127.0.0.1 PORT=5000 DEV=1 (Flask dev server) SOLUTION=1 (reference copy)"
+	@echo "           YES=1 (reset without asking) FORCE=1 (solution before passing) QUICK=1 (bench)"
+	@echo "  Without make: python -m track --help"
+
+chapter-%: ## pick a chapter for the verb that follows
+	@$(if $(filter-out chapter-%,$(MAKECMDGOALS)),:,echo "What should chapter $* do? e.g. make chapter-$* run (see make help)")
+
+setup: ## create .venv and install the pinned requirements
+	@$(TRACK) setup
+
+run: ## serve the chapter with gevent on http://HOST:PORT (DEV=1: Flask's dev server)
+	$(need_chapter)@$(TRACK) run $(CHAPTER) $(RUN_FLAGS)
+
+check: ## grade your copy of the chapter, one line per exercise
+	$(need_chapter)@$(TRACK) check $(CHAPTER)
+
+hint: ## show the next hint for the first unsolved exercise
+	$(need_chapter)@$(TRACK) hint $(CHAPTER)
+
+watch: ## re-check on every save, then move on to the next chapter
+	@$(TRACK) watch $(CHAPTER)
+
+reset: ## restore the pristine stub (asks first; YES=1 to skip)
+	$(need_chapter)@$(TRACK) reset $(CHAPTER) $(if $(YES),--yes)
+
+solution: ## diff your copy against the reference once it passes (FORCE=1: earlier)
+	$(need_chapter)@$(TRACK) solution $(CHAPTER) $(if $(FORCE),--force)
+
+demo: ## classroom walkthrough: live server + client.py, every exchange printed
+	$(need_chapter)@$(TRACK) demo $(CHAPTER) $(if $(SOLUTION),--solution)
+
+serve-prod: ## serve under gunicorn with the chapter's gunicorn.conf.py (chapter 10)
+	$(need_chapter)@$(TRACK) serve-prod $(CHAPTER) $(if $(SOLUTION),--solution)
+
+list: ## chapters and how many exercises you solved
+	@$(TRACK) list
+
+progress: ## table of chapters, points and the next step
+	@$(TRACK) progress
+
+grade: ## grade every chapter; JSON=results.json writes the classroom report
+	@$(TRACK) grade $(if $(JSON),--json $(JSON))
+
+test: setup ## prove the course is sound: solutions pass, stubs fail, lessons match code
+	$(VENV_PYTHON) -m pytest --target solutions
+
+bench: setup ## performance figures as a table (QUICK=1 for a smoke run)
+	$(VENV_PYTHON) -m benchmarks $(if $(QUICK),--quick)
+
+stubs: setup ## maintainers: regenerate chapters/ stubs from solutions/
+	@$(TRACK) stubs
+
+clean: ## remove .venv, .track and instance folders (your chapter code stays)
+	rm -rf .venv .track chapters/instance solutions/instance

@@ -1,0 +1,68 @@
+"""Chapter 1: the application object, routes, dynamic segments, methods and the URL map.
+
+Run it with `make chapter-1 run` (gevent) or `flask --app chapters.ch01_hello_world.app run --debug`.
+"""
+from flask import Flask, current_app, request
+from markupsafe import escape
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build a fresh app; `test_config` overrides the defaults (the tests pass TESTING=True)."""
+    # __name__ tells Flask where this module lives, so it can find templates, static files
+    # and the instance folder relative to it.
+    app = Flask(__name__)
+    if test_config:
+        app.config.update(test_config)
+
+    @app.get("/")
+    def hello():
+        """Exercise `hello`: GET / answers 200 with the body exactly `Hello, World!`."""
+        # TODO(hello): write this part; the docstring above has the contract. Stuck? `python -m track hint 1`
+        raise NotImplementedError("TODO(hello)")
+
+    @app.get("/user/<name>")
+    def greet(name: str):
+        """Exercise `greet`: GET /user/<name> answers `Hello, <name>!`, with <name> HTML-escaped.
+
+        The body is sent as text/html: an unescaped `<b>` or `<script>` in the URL would be
+        rendered by the browser (reflected XSS). `markupsafe.escape` turns `<` into `&lt;`.
+        """
+        # TODO(greet): write this part; the docstring above has the contract. Stuck? `python -m track hint 1`
+        raise NotImplementedError("TODO(greet)")
+
+    @app.get("/post/<post_id>")  # TODO(post): only whole numbers should match (a converter)
+    def show_post(post_id):
+        """Exercise `post`: GET /post/<int:post_id> answers JSON {"post_id": <int>}.
+
+        /post/abc must be a 404: let the URL converter refuse it, not the view.
+        """
+        # TODO(post): write this part; the docstring above has the contract. Stuck? `python -m track hint 1`
+        raise NotImplementedError("TODO(post)")
+
+    @app.route("/method")  # TODO(methods): accept POST as well as GET
+    def method():
+        """Exercise `methods`: /method accepts GET and POST and answers the method's name.
+
+        Any other method (PUT, DELETE) must get Flask's 405 with an `Allow` header.
+        """
+        # TODO(methods): write this part; the docstring above has the contract. Stuck? `python -m track hint 1`
+        raise NotImplementedError("TODO(methods)")
+
+    def test():
+        """Exercise `add_url_rule`: one view for /test and /test2, both answering `test`."""
+        return "test"
+
+    # TODO(add_url_rule): register `test` above with app.add_url_rule (no decorator) for
+    # both /test and /test2, under the single endpoint name "t1".
+
+    @app.get("/routes")
+    def routes():
+        """Exercise `url_map`: GET /routes answers a JSON list describing every rule but `static`.
+
+        Each item is {"rule": str, "endpoint": str, "methods": sorted list of str}; the list
+        is sorted by "rule". Read the rules from `current_app.url_map.iter_rules()`.
+        """
+        # TODO(url_map): write this part; the docstring above has the contract. Stuck? `python -m track hint 1`
+        raise NotImplementedError("TODO(url_map)")
+
+    return app

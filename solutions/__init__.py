@@ -1,0 +1,1 @@
+"""Reference solutions: one package per chapter, the same layout as `chapters/`."""

@@ -1,0 +1,71 @@
+"""Assertions that explain themselves: what was expected, what came back.
+
+Grader tests use these instead of bare asserts, so a learner reads
+`GET /user/x answered 404, expected 200` rather than `assert 404 == 200`.
+The conftest adds where to look and the hint command.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+BODY_PREVIEW = 300
+
+
+def request_line(response) -> str:
+    request = response.request
+    query = request.query_string.decode() if request.query_string else ""
+    return f"{request.method} {request.path}{'?' + query if query else ''}"
+
+
+def preview(response) -> str:
+    text = response.get_data(as_text=True)
+    text = text if len(text) <= BODY_PREVIEW else text[:BODY_PREVIEW] + "..."
+    return f"{response.status_code} {response.content_type or '(no Content-Type)'}: {text!r}"
+
+
+def expect_status(response, expected: int) -> None:
+    assert response.status_code == expected, (
+        f"{request_line(response)} answered {response.status_code}, expected {expected}.\n"
+        f"  What came back: {preview(response)}"
+    )
+
+
+def expect_text(response, expected: str, status: int = 200) -> None:
+    expect_status(response, status)
+    body = response.get_data(as_text=True)
+    assert body == expected, f"{request_line(response)} answered {body!r}, expected exactly {expected!r}."
+
+
+def expect_json(response, status: int = 200) -> Any:
+    """The response's JSON after checking status and Content-Type."""
+    expect_status(response, status)
+    assert response.is_json, (
+        f"{request_line(response)} should answer JSON (Content-Type: application/json), "
+        f"got {preview(response)}. Return a dict/list or use jsonify()."
+    )
+    return response.get_json()
+
+
+def expect_json_equal(response, expected: Any, status: int = 200) -> None:
+    data = expect_json(response, status)
+    assert data == expected, f"{request_line(response)} answered JSON {data!r}, expected {expected!r}."
+
+
+def expect_error(response, status: int) -> dict:
+    """A 4xx/5xx with the course's error body {"error": str, "message": str}."""
+    data = expect_json(response, status)
+    assert isinstance(data, dict) and isinstance(data.get("error"), str) and isinstance(data.get("message"), str), (
+        f"{request_line(response)} answered {status} as it should, but the body should be "
+        f'{{"error": "<short name>", "message": "<human text>"}}; got {data!r}.'
+    )
+    return data
+
+
+def expect_header(response, name: str, expected: str | None = None) -> str:
+    value = response.headers.get(name)
+    assert value is not None, (
+        f"{request_line(response)} should send the header {name!r}; headers were {dict(response.headers)!r}."
+    )
+    if expected is not None:
+        assert value == expected, f"{request_line(response)} sent {name}: {value!r}, expected {expected!r}."
+    return value

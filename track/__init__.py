@@ -1,0 +1,1 @@
+"""The Flask Learning Track course engine: `python -m track --help`."""

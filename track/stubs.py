@@ -1,0 +1,134 @@
+"""Learners' stubs are generated from the solutions, so their scaffolding never drifts.
+
+In a solution file, each exercise's code sits between markers::
+
+    # SOLUTION hello
+    return "Hello, World!"
+    # END SOLUTION
+
+and the stub gets, at the same indentation, a TODO and `raise NotImplementedError`.
+Where the stub needs other code (a decorator without `methods=`, a class without a
+method), the block carries it as comments after a `# STUB` line::
+
+    # SOLUTION methods
+    @app.route("/method", methods=["GET", "POST"])
+    # STUB
+    # @app.route("/method")  # TODO(methods): accept POST as well
+    # END SOLUTION
+
+Everything outside the markers is copied as it is: the docstrings with each exercise's
+contract, the imports, the routes that are not exercises.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from track.bootstrap import ROOT
+from track.course import Chapter
+
+BEGIN = re.compile(r"^(?P<indent>\s*)# SOLUTION (?P<id>[a-z0-9_]+)\s*$")
+STUB = re.compile(r"^\s*# STUB\s*$")
+END = re.compile(r"^\s*# END SOLUTION\s*$")
+SKIPPED = {"__pycache__", "instance"}
+
+
+class MarkerError(ValueError):
+    """A solution file whose markers do not pair up."""
+
+
+def default_stub(indent: str, exercise_id: str, chapter: Chapter) -> list[str]:
+    chapter.exercise(exercise_id)  # the id must be in the manifest
+    return [
+        f"{indent}# TODO({exercise_id}): write this part; the docstring above has the contract."
+        f" Stuck? `python -m track hint {chapter.number}`\n",
+        f'{indent}raise NotImplementedError("TODO({exercise_id})")\n',
+    ]
+
+
+def uncomment(line: str, indent: str) -> str:
+    """`    # code` -> `    code`, keeping the block's indentation."""
+    body = line[len(indent):] if line.startswith(indent) else line.lstrip()
+    if not body.startswith("#"):
+        raise MarkerError(f"stub line is not a comment: {line!r}")
+    if body.strip() == "#":
+        return "\n"
+    return indent + (body[2:] if body.startswith("# ") else body[1:])
+
+
+def stub_source(source: str, chapter: Chapter, name: str = "<solution>") -> str:
+    """The learner's version of one solution file."""
+    out: list[str] = []
+    block: dict | None = None
+    for number, line in enumerate(source.splitlines(keepends=True), start=1):
+        if block is None:
+            if match := BEGIN.match(line):
+                chapter.exercise(match["id"])  # KeyError for an id the manifest lacks
+                block = {"indent": match["indent"], "id": match["id"], "stub": None, "line": number}
+            else:
+                out.append(line)
+        elif BEGIN.match(line):
+            raise MarkerError(f"{name}:{number}: SOLUTION inside SOLUTION {block['id']} (line {block['line']})")
+        elif STUB.match(line):
+            block["stub"] = []
+        elif END.match(line):
+            stub = block["stub"] if block["stub"] is not None else default_stub(block["indent"], block["id"], chapter)
+            out.extend(stub)
+            block = None
+        elif block["stub"] is not None:
+            block["stub"].append(uncomment(line, block["indent"]))
+    if block is not None:
+        raise MarkerError(f"{name}:{block['line']}: SOLUTION {block['id']} has no END SOLUTION")
+    return "".join(out)
+
+
+def stub_files(chapter: Chapter) -> dict[Path, bytes]:
+    """Every file of the generated stub package, by path relative to the package."""
+    files = {}
+    for path in sorted(chapter.solution_dir.rglob("*")):
+        relative = path.relative_to(chapter.solution_dir)
+        if path.is_dir() or SKIPPED.intersection(relative.parts):
+            continue
+        if path.suffix == ".py":
+            text = stub_source(path.read_text(encoding="utf-8"), chapter, str(path.relative_to(ROOT)))
+            files[relative] = text.encode("utf-8")
+        else:
+            files[relative] = path.read_bytes()
+    return files
+
+
+def write_stubs(chapter: Chapter, package_dir: Path) -> list[Path]:
+    """Write the generated stub package into `package_dir`; returns the files written."""
+    written = []
+    for relative, content in stub_files(chapter).items():
+        target = package_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        written.append(target)
+    return written
+
+
+def committed(path: Path) -> bytes | None:
+    """The file as git HEAD has it, or None outside git or for an untracked file."""
+    relative = path.resolve().relative_to(ROOT).as_posix()
+    result = subprocess.run(
+        ["git", "show", f"HEAD:{relative}"], cwd=ROOT, capture_output=True, check=False
+    ) if shutil.which("git") else None
+    return result.stdout if result is not None and result.returncode == 0 else None
+
+
+def stale_stubs(chapter: Chapter) -> list[str]:
+    """Stub files that do not match the solution they are generated from.
+
+    A learner edits the working tree, so a file counts as current when either the working
+    tree or git HEAD holds the generated text; CI checks a clean clone, where both agree.
+    """
+    stale = []
+    for relative, content in stub_files(chapter).items():
+        path = chapter.learner_dir / relative
+        on_disk = path.read_bytes() if path.exists() else None
+        if content not in (on_disk, committed(path)):
+            stale.append(str(path.relative_to(ROOT)))
+    return stale
