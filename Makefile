@@ -82,5 +82,5 @@ bench: setup ## performance figures as a table (QUICK=1 for a smoke run)
 stubs: setup ## maintainers: regenerate chapters/ stubs from solutions/
 	@$(TRACK) stubs
 
-clean: ## remove .venv, .track and instance folders (your chapter code stays)
-	rm -rf .venv .track chapters/instance solutions/instance
+clean: ## remove .venv, .track and instance/ (uploads, databases); your code stays
+	rm -rf .venv .track instance

@@ -21,15 +21,6 @@ TARGET_ALIAS = "graded_target"
 BUILTIN_TARGETS = ("chapters", "solutions")
 
 
-def pytest_addoption(parser):
-    group = parser.getgroup("flask learning track")
-    group.addoption(
-        "--target", default="chapters",
-        help="what to grade: chapters (the learner's copy, default), solutions, or a PATH to a folder of chapter packages",
-    )
-    group.addoption("--results-json", metavar="FILE", help="write an exercism/GitHub Classroom style results.json")
-
-
 TARGET_KEY = pytest.StashKey[str]()
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from track import classroom, hints, live, watching
 from track.course import ROOT, STATE, Chapter, chapter, chapters
 from track.grading import GradingError, first_unsolved, grade, solved
+from track.lessons import refreshed
 from track.stubs import stale_stubs, write_stubs
 
 PASS, FAIL = "✔", "✘"
@@ -210,6 +211,17 @@ def cmd_stubs(args) -> int:
     return 0
 
 
+def cmd_snippets(args) -> int:
+    """Maintainers: copy every snippet's source into the lessons."""
+    selected = [chapter(args.chapter)] if args.chapter else list(chapters())
+    for chap in selected:
+        for lesson in (chap.learner_dir / "README.md", chap.learner_dir / "README.zh-CN.md"):
+            if lesson.exists():
+                lesson.write_text(refreshed(lesson), encoding="utf-8")
+                print(f"Refreshed {lesson.relative_to(ROOT)}")
+    return 0
+
+
 def cmd_setup(args) -> int:
     print(f"Ready: {sys.executable}")
     return 0
@@ -254,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_cmd.add_argument("--solution", action="store_true", help="demo the reference solution")
     stubs = verb("stubs", cmd_stubs, "maintainers: regenerate the learners' stubs from the solutions", "optional")
     stubs.add_argument("--check", action="store_true", help="only report stubs that are out of date")
+    verb("snippets", cmd_snippets, "maintainers: copy snippet sources into the lessons", "optional")
     verb("setup", cmd_setup, "create .venv and install the pinned requirements", None)
     return parser
 

@@ -24,7 +24,7 @@ class GradingError(RuntimeError):
 def pytest_command(chapters: Iterable[Chapter], target: str, results: Path, extra: Iterable[str] = ()) -> list[str]:
     modules = [str(chapter.test_module.relative_to(ROOT)) for chapter in chapters]
     return [sys.executable, "-m", "pytest", *modules, f"--target={target}", f"--results-json={results}",
-            "-q", "--no-header", *extra]
+            "-q", "--no-header", "--tb=no", *extra]
 
 
 def grade(chapters: Iterable[Chapter], target: str = "chapters", extra: Iterable[str] = ()) -> dict:

@@ -9,25 +9,26 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from track.course import ROOT, Chapter
 from track.postman import run_walkthrough
 
-SERVING = re.compile(r"Serving on (http://\S+)")
+# Our servers print "Serving on URL"; Flask's dev server (`run --dev`) prints "Running on URL".
+SERVING = re.compile(r"(?:Serving|Running) on (http://[^\s/]+)")
 START_TIMEOUT_S = 30
 
 
-def wait_for_url(process: subprocess.Popen, log: list[str]) -> str:
-    """Read the server's output until it announces its URL; keep draining it afterwards."""
-    lines: queue.Queue = queue.Queue()
+def drain(process: subprocess.Popen, log: list[str], lines: queue.Queue) -> None:
+    """Keep reading the server's output so a full pipe never blocks it."""
+    for line in process.stdout:
+        log.append(line)
+        lines.put(line)
+    lines.put(None)
 
-    def drain():
-        for line in process.stdout:
-            log.append(line)
-            lines.put(line)
-        lines.put(None)
 
-    threading.Thread(target=drain, daemon=True).start()
+def wait_for_url(process: subprocess.Popen, log: list[str], lines: queue.Queue) -> str:
+    """Read the server's output until it announces its URL."""
     while True:
         try:
             line = lines.get(timeout=START_TIMEOUT_S)
@@ -40,12 +41,15 @@ def wait_for_url(process: subprocess.Popen, log: list[str]) -> str:
 
 
 @contextmanager
-def live_server(command: list[str]) -> Iterator[str]:
+def live_server(command: list[str], cwd: Path = ROOT) -> Iterator[str]:
     """Start `command` (which prints `Serving on URL`), yield the URL, stop it afterwards."""
     log: list[str] = []
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue = queue.Queue()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    reader = threading.Thread(target=drain, args=(process, log, lines), daemon=True)
+    reader.start()
     try:
-        yield wait_for_url(process, log)
+        yield wait_for_url(process, log, lines)
     finally:
         process.terminate()
         try:
@@ -53,6 +57,8 @@ def live_server(command: list[str]) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        reader.join(timeout=5)
+        process.stdout.close()
 
 
 def chapter_server(chapter: Chapter, solution: bool, *extra: str):

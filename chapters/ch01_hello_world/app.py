@@ -8,11 +8,13 @@ from markupsafe import escape
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build a fresh app; `test_config` overrides the defaults (the tests pass TESTING=True)."""
+    # --8<-- [start:factory]
     # __name__ tells Flask where this module lives, so it can find templates, static files
     # and the instance folder relative to it.
     app = Flask(__name__)
     if test_config:
         app.config.update(test_config)
+    # --8<-- [end:factory]
 
     @app.get("/")
     def hello():

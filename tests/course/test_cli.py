@@ -1,0 +1,231 @@
+"""The course CLI, run as a learner or a teacher would: a subprocess in a temporary copy."""
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import requests
+
+from track.course import ROOT, chapter, chapters
+from track.live import live_server
+from track.stubs import stub_files
+
+COPY_IGNORED = shutil.ignore_patterns(".venv", ".git", ".track", "__pycache__", "instance", "*.pyc")
+CH01 = chapter(1)
+TIMEOUT_S = 120
+
+
+def make_copy(destination: Path, keep: tuple[int, ...] = (1, 2)) -> Path:
+    """A copy of the course trimmed to chapters `keep`, with pristine stubs, sharing this .venv.
+
+    Two chapters are enough to show every verb (watch moves on from 1 to 2) and keep the
+    copies quick to grade; the .venv symlink means nothing is installed again.
+    """
+    shutil.copytree(ROOT, destination, ignore=COPY_IGNORED)
+    (destination / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
+    for chap in chapters():
+        copies = [destination / "chapters" / chap.package, destination / "solutions" / chap.package,
+                  destination / "tests" / chap.test_module.name]
+        if chap.number not in keep:
+            for path in copies:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+            continue
+        for relative, content in stub_files(chap).items():
+            (copies[0] / relative).write_bytes(content)
+    return destination
+
+
+@pytest.fixture
+def course(tmp_path):
+    return make_copy(tmp_path / "course")
+
+
+def track(course: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "track", *args], cwd=course, input=stdin,
+                          capture_output=True, text=True, timeout=TIMEOUT_S)
+
+
+def solve_chapter_1(course: Path) -> None:
+    shutil.copy(ROOT / "solutions" / CH01.package / "app.py", course / "chapters" / CH01.package / "app.py")
+
+
+def test_list_shows_every_chapter_with_its_count(course):
+    done = track(course, "list")
+    assert done.returncode == 0, done.stderr
+    assert re.search(rf"^1\s+{re.escape(CH01.title)}\s+0/{len(CH01.exercises)}$", done.stdout, re.M), done.stdout
+    assert re.search(r"^2\s+\S.*\s0/\d+$", done.stdout, re.M), done.stdout
+
+
+def test_check_names_each_exercise_and_the_first_to_fix(course):
+    done = track(course, "check", "1")
+    assert done.returncode == 1
+    assert done.stdout.count("✘") == len(CH01.exercises)
+    assert f"First to fix: {CH01.exercises[0].id}" in done.stdout
+    assert "not written yet" in done.stdout and "python -m track hint 1" in done.stdout
+    solve_chapter_1(course)
+    done = track(course, "check", "01")
+    assert done.returncode == 0, done.stdout
+    assert "All exercises pass" in done.stdout
+
+
+def test_hints_come_one_at_a_time_and_state_is_ignored_by_git(course):
+    hints = CH01.exercises[0].hints
+    for number in range(1, len(hints) + 1):
+        shown = track(course, "hint", "1").stdout
+        assert f"Hint {number}/{len(hints)}" in shown and hints[number - 1] in shown
+    assert f"All {len(hints)} hints" in track(course, "hint", "1").stdout
+    assert (course / ".track" / "hints.json").is_file()
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".track/hints.json"], cwd=ROOT)
+    assert ignored.returncode == 0, ".track/ must be git-ignored"
+
+
+def test_reset_asks_first_keeps_a_backup_and_restores_the_stub(course):
+    app_py = course / "chapters" / CH01.package / "app.py"
+    app_py.write_text("# my work\n")
+    refused = track(course, "reset", "1", stdin="n\n")
+    assert refused.returncode == 1 and app_py.read_text() == "# my work\n"
+    done = track(course, "reset", "1", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert app_py.read_bytes() == stub_files(CH01)[Path("app.py")]
+    backups = list((course / ".track" / "backups").glob("ch01_hello_world-*/app.py"))
+    assert [b.read_text() for b in backups] == ["# my work\n"]
+
+
+def test_solution_diff_waits_until_the_chapter_passes(course):
+    early = track(course, "solution", "1")
+    assert early.returncode == 1 and "does not pass yet" in early.stdout
+    forced = track(course, "solution", "1", "--force")
+    assert "+++ reference: solutions/ch01_hello_world/app.py" in forced.stdout
+    solve_chapter_1(course)
+    assert "match the reference solution exactly" in track(course, "solution", "1").stdout
+
+
+def test_progress_shows_points_and_the_next_step(course):
+    solve_chapter_1(course)
+    done = track(course, "progress")
+    assert done.returncode == 0, done.stderr
+    row = next(line for line in done.stdout.splitlines() if CH01.title in line)
+    assert f"{len(CH01.exercises)}/{len(CH01.exercises)}" in row and f"{CH01.points}/{CH01.points}" in row and "done" in row
+
+
+def test_grade_writes_results_json_and_junit_xml(course, tmp_path):
+    solve_chapter_1(course)
+    done = track(course, "grade", "--json", str(tmp_path / "results.json"), "--junitxml", str(tmp_path / "junit.xml"))
+    assert done.returncode == 0, done.stderr
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["version"] == 3 and results["status"] in ("pass", "fail")
+    ch01 = [e for e in results["exercises"] if e["chapter"] == CH01.package]
+    assert [e["id"] for e in ch01] == [e.id for e in CH01.exercises] and all(e["status"] == "pass" for e in ch01)
+    test = results["tests"][0]
+    assert {"name", "status", "message", "task_id", "exercise"} <= test.keys()
+    cases = ET.parse(tmp_path / "junit.xml").getroot().iter("testcase")
+    assert any(p.get("name") == "exercise" for case in cases for p in case.iter("property"))
+
+
+def test_teacher_grades_clones_with_this_repositorys_graders(course, tmp_path):
+    solved = make_copy(tmp_path / "alice")
+    solve_chapter_1(solved)
+    cheater = make_copy(tmp_path / "bob")
+    # An edited grader in a student's clone must change nothing.
+    (cheater / "tests" / f"test_{CH01.package}.py").write_text("def test_everything():\n    pass\n")
+    done = track(course, "grade", "--root", str(solved), "--root", str(cheater), "--csv", str(tmp_path / "class.csv"))
+    assert done.returncode == 0, done.stderr
+    with (tmp_path / "class.csv").open(newline="") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert rows["alice"][CH01.package] == str(CH01.points)
+    assert rows["bob"][CH01.package] == "0"
+
+
+def test_run_serves_the_learners_copy_and_the_solution(course):
+    command = [sys.executable, "-m", "track", "run", "1", "--port", "0"]
+    with live_server(command, cwd=course) as url:
+        assert requests.get(f"{url}/", timeout=5).status_code == 500  # the stub raises NotImplementedError
+        assert requests.get(f"{url}/nowhere", timeout=5).status_code == 404
+    with live_server([*command, "--solution"], cwd=course) as url:
+        assert requests.get(f"{url}/", timeout=5).text == "Hello, World!"
+
+
+def test_keep_alive_requests_do_not_stall_on_nagle():
+    """TCP_NODELAY: 200 requests on one connection take ~0.2 s; with Nagle on, ~8 s."""
+    with live_server([sys.executable, "-m", "track", "run", "1", "--solution", "--port", "0"]) as url:
+        with requests.Session() as http:
+            http.get(f"{url}/", timeout=5)
+            started = time.perf_counter()
+            for _ in range(200):
+                http.get(f"{url}/", timeout=5)
+            elapsed = time.perf_counter() - started
+    assert elapsed < 2.5, f"200 keep-alive requests took {elapsed:.2f}s: is TCP_NODELAY set?"
+
+
+def test_dev_server_runs_on_loopback_only(course):
+    refused = track(course, "run", "1", "--dev", "--host", "0.0.0.0")
+    assert refused.returncode != 0 and "Refusing --dev on 0.0.0.0" in refused.stderr
+    with live_server([sys.executable, "-m", "track", "run", "1", "--solution", "--dev", "--port", "0"], cwd=course) as url:
+        response = requests.get(f"{url}/", timeout=5)
+        assert response.text == "Hello, World!" and response.headers["Server"].startswith("Werkzeug")
+
+
+def test_demo_prints_each_exchange(course):
+    done = track(course, "demo", "1", "--solution")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert ">>> GET http://127.0.0.1:" in done.stdout and "<<< 405 METHOD NOT ALLOWED" in done.stdout
+    allow = re.search(r"^\s+Allow: (.+)$", done.stdout, re.M)
+    assert allow and set(allow[1].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}, done.stdout
+    assert "Server stopped" in done.stdout
+    unsolved = track(course, "demo", "1")
+    assert unsolved.returncode == 1 and "walkthrough stopped" in unsolved.stderr
+
+
+def read_until(process: subprocess.Popen, marker: str, deadline: float) -> str:
+    seen = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+    raise AssertionError(f"never saw {marker!r}; output was:\n{''.join(seen)}")
+
+
+def test_watch_rechecks_on_save_and_moves_on(course):
+    process = subprocess.Popen([sys.executable, "-u", "-m", "track", "watch", "1"], cwd=course,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + TIMEOUT_S
+        read_until(process, "Stuck?", deadline)
+        solve_chapter_1(course)
+        read_until(process, "Chapter 1 solved!", deadline)
+        read_until(process, "Watching chapter 2", deadline)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+@pytest.mark.parametrize(
+    ("make_args", "expected"),
+    [(["chapter-1", "run"], "-m track run 1 "), (["chapter-01", "run"], "-m track run 01 "),
+     (["run", "CHAPTER=1"], "-m track run 1 "), (["chapter-1", "run", "DEV=1", "PORT=8080"], "--port 8080 --dev"),
+     (["chapter-2", "check"], "-m track check 2"), (["chapter-1", "reset", "YES=1"], "reset 1 --yes")],
+)
+def test_make_forms_call_the_same_verbs(make_args, expected):
+    done = subprocess.run(["make", "-n", *make_args], cwd=ROOT, capture_output=True, text=True)
+    assert expected in done.stdout, done.stdout + done.stderr
+
+
+def test_make_without_a_chapter_says_which_is_missing():
+    done = subprocess.run(["make", "run"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode != 0 and "Which chapter?" in done.stderr
+
+
+def test_make_chapter_run_serves_chapter_1(course):
+    with live_server(["make", "chapter-1", "run", "PORT=0", "SOLUTION=1"], cwd=course) as url:
+        assert url.startswith("http://127.0.0.1:")
+        assert requests.get(f"{url}/", timeout=5).text == "Hello, World!"
