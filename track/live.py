@@ -40,6 +40,16 @@ def wait_for_url(process: subprocess.Popen, log: list[str], lines: queue.Queue) 
             return match[1]
 
 
+def stop(process: subprocess.Popen, grace_s: float = 10) -> None:
+    """SIGTERM (servers stop cleanly on it), then SIGKILL if it lingers."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def live_server(command: list[str], cwd: Path = ROOT) -> Iterator[str]:
     """Start `command` (which prints `Serving on URL`), yield the URL, stop it afterwards."""
@@ -51,12 +61,7 @@ def live_server(command: list[str], cwd: Path = ROOT) -> Iterator[str]:
     try:
         yield wait_for_url(process, log, lines)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         reader.join(timeout=5)
         process.stdout.close()
 

@@ -1,10 +1,12 @@
 """The course CLI, run as a learner or a teacher would: a subprocess in a temporary copy."""
 import csv
 import json
+import queue
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -12,33 +14,18 @@ from pathlib import Path
 import pytest
 import requests
 
-from track.course import ROOT, chapter, chapters
-from track.live import live_server
+from track.course import ROOT, chapter
+from track.live import drain, live_server, stop
+from track.copies import copy_course
 from track.stubs import stub_files
 
-COPY_IGNORED = shutil.ignore_patterns(".venv", ".git", ".track", "__pycache__", "instance", "*.pyc")
 CH01 = chapter(1)
 TIMEOUT_S = 120
 
 
-def make_copy(destination: Path, keep: tuple[int, ...] = (1, 2)) -> Path:
-    """A copy of the course trimmed to chapters `keep`, with pristine stubs, sharing this .venv.
-
-    Two chapters are enough to show every verb (watch moves on from 1 to 2) and keep the
-    copies quick to grade; the .venv symlink means nothing is installed again.
-    """
-    shutil.copytree(ROOT, destination, ignore=COPY_IGNORED)
-    (destination / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
-    for chap in chapters():
-        copies = [destination / "chapters" / chap.package, destination / "solutions" / chap.package,
-                  destination / "tests" / chap.test_module.name]
-        if chap.number not in keep:
-            for path in copies:
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
-            continue
-        for relative, content in stub_files(chap).items():
-            (copies[0] / relative).write_bytes(content)
-    return destination
+def make_copy(destination: Path) -> Path:
+    """Chapters 1 and 2 are enough to show every verb (watch moves on from 1 to 2) and grade quickly."""
+    return copy_course(destination, keep=(1, 2), pristine=True)
 
 
 @pytest.fixture
@@ -182,30 +169,34 @@ def test_demo_prints_each_exchange(course):
     assert unsolved.returncode == 1 and "walkthrough stopped" in unsolved.stderr
 
 
-def read_until(process: subprocess.Popen, marker: str, deadline: float) -> str:
-    seen = []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
+def read_until(lines: queue.Queue, marker: str, deadline: float, seen: list[str]) -> None:
+    while (remaining := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=remaining)
+        except queue.Empty:
             break
-        seen.append(line)
+        if line is None:
+            break
         if marker in line:
-            return "".join(seen)
+            return
     raise AssertionError(f"never saw {marker!r}; output was:\n{''.join(seen)}")
 
 
 def test_watch_rechecks_on_save_and_moves_on(course):
     process = subprocess.Popen([sys.executable, "-u", "-m", "track", "watch", "1"], cwd=course,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seen, lines = [], queue.Queue()
+    reader = threading.Thread(target=drain, args=(process, seen, lines), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + TIMEOUT_S
-        read_until(process, "Stuck?", deadline)
+        read_until(lines, "Stuck?", deadline, seen)
         solve_chapter_1(course)
-        read_until(process, "Chapter 1 solved!", deadline)
-        read_until(process, "Watching chapter 2", deadline)
+        read_until(lines, "Chapter 1 solved!", deadline, seen)
+        read_until(lines, "Watching chapter 2", deadline, seen)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
+        reader.join(timeout=5)
         process.stdout.close()
 
 
