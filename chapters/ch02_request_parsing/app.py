@@ -1,0 +1,108 @@
+"""Chapter 2: reading the request: args, form, values, files, JSON, headers and cookies.
+
+Run it with `make chapter-2 run` (gevent) or `flask --app chapters.ch02_request_parsing.app run --debug`.
+`request` looks like a global, but it is a context-local: each request gets its own while
+a view runs, and using it outside a request raises `RuntimeError: Working outside of request context`.
+"""
+import json
+
+from flask import Flask, request
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.utils import secure_filename
+
+# Not in the contract, but an upload endpoint without a size limit lets anyone fill the
+# server's memory or disk: Werkzeug answers 413 once a body is larger than this.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+# --8<-- [start:errors]
+def json_error(error: HTTPException):
+    """Every HTTP error of this app as {"error": <short name>, "message": <human text>}.
+
+    Werkzeug's own pages are HTML; an API client wants JSON. `get_response()` keeps the
+    headers an error carries, such as `Allow` on a 405.
+    """
+    response = error.get_response()
+    response.set_data(json.dumps({"error": error.name, "message": error.description}))
+    response.content_type = "application/json"
+    return response
+# --8<-- [end:errors]
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build a fresh app; `test_config` overrides the defaults (the tests pass TESTING=True)."""
+    app = Flask(__name__)
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES)
+    if test_config:
+        app.config.update(test_config)
+    app.register_error_handler(HTTPException, json_error)
+
+    # TODO(headers): this app sits behind one reverse proxy; wrap app.wsgi_app so that
+    # request.remote_addr is the client address the proxy saw (werkzeug's ProxyFix).
+
+    @app.get("/search")
+    def search():
+        """Exercise `query`: GET /search?q=<str>&page=<int> answers {"q": q or "", "page": page or 1}.
+
+        A `page` that is present but not a positive whole number (empty, `abc`, `0`, `-3`,
+        `1.5`) is a 400 JSON error. `request.args.get("page", 1, type=int)` would silently
+        turn `abc` into 1 and hide the client's mistake.
+        """
+        # TODO(query): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
+        raise NotImplementedError("TODO(query)")
+
+    @app.post("/form")
+    def form():
+        """Exercise `form`: POST /form (form-encoded or multipart) with `name` and any number of `tags`.
+
+        Answers {"name": name, "tags": [every tags value, in order]}. A missing, empty or
+        whitespace-only `name` is a 400 JSON error. `request.form["tags"]` would give only
+        the first tag: a repeated key needs `getlist`.
+        """
+        # TODO(form): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
+        raise NotImplementedError("TODO(form)")
+
+    @app.post("/json")
+    def json_body():
+        """Exercise `json`: POST /json with a JSON object answers {"received": <it>, "keys": [sorted keys]}.
+
+        A body sent without a JSON Content-Type, that does not parse, or that is not an
+        object (a list, a number, null) is a 400 JSON error, not Werkzeug's 415/400 page.
+        """
+        # TODO(json): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
+        raise NotImplementedError("TODO(json)")
+
+    @app.post("/demo")
+    def demo_upload():
+        """Exercise `upload`: POST /demo multipart with `file`, `id` and `name` (the source's Postman demo).
+
+        Answers {"id": id, "name": name, "filename": secure_filename(the upload's name),
+        "size": <bytes>, "content_type": <the part's mimetype>}; `id` and `name` are the
+        strings sent. No file part, an empty filename, a filename with nothing safe left in
+        it, or a missing/blank `id` or `name` is a 400 JSON error. Nothing is saved here.
+        """
+        # TODO(upload): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
+        raise NotImplementedError("TODO(upload)")
+
+    @app.get("/whoami")
+    def whoami():
+        """Exercise `headers`: GET /whoami describes the request.
+
+        {"user_agent": <User-Agent or null>, "auth_token": <Auth-Token or null>,
+         "ip": <client IP>, "method": str, "path": str, "cookies": {name: value}}.
+        Behind one proxy, `ip` is the last X-Forwarded-For address (see create_app).
+        """
+        # TODO(headers): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
+        raise NotImplementedError("TODO(headers)")
+
+    @app.route("/values", methods=["GET", "POST"])
+    def values():
+        """Exercise `values`: GET|POST /values answers {"id": request.values id, "source": "args"|"form"|null}.
+
+        When both the query string and the form carry `id`, the query string wins.
+        """
+        # TODO(values): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
+        raise NotImplementedError("TODO(values)")
+
+    return app

@@ -1,0 +1,1 @@
+"""Chapter 4: redirects, url_for, abort, error handlers and a custom HTTPException."""

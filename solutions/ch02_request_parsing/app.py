@@ -1,0 +1,164 @@
+"""Chapter 2: reading the request: args, form, values, files, JSON, headers and cookies.
+
+Run it with `make chapter-2 run` (gevent) or `flask --app chapters.ch02_request_parsing.app run --debug`.
+`request` looks like a global, but it is a context-local: each request gets its own while
+a view runs, and using it outside a request raises `RuntimeError: Working outside of request context`.
+"""
+import json
+
+from flask import Flask, request
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.utils import secure_filename
+
+# Not in the contract, but an upload endpoint without a size limit lets anyone fill the
+# server's memory or disk: Werkzeug answers 413 once a body is larger than this.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+# --8<-- [start:errors]
+def json_error(error: HTTPException):
+    """Every HTTP error of this app as {"error": <short name>, "message": <human text>}.
+
+    Werkzeug's own pages are HTML; an API client wants JSON. `get_response()` keeps the
+    headers an error carries, such as `Allow` on a 405.
+    """
+    response = error.get_response()
+    response.set_data(json.dumps({"error": error.name, "message": error.description}))
+    response.content_type = "application/json"
+    return response
+# --8<-- [end:errors]
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build a fresh app; `test_config` overrides the defaults (the tests pass TESTING=True)."""
+    app = Flask(__name__)
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES)
+    if test_config:
+        app.config.update(test_config)
+    app.register_error_handler(HTTPException, json_error)
+
+    # SOLUTION headers
+    # The app sits behind exactly one reverse proxy: trust one X-Forwarded-For hop (the
+    # address our proxy saw), never the first value, which any client can write.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)
+    # STUB
+    # # TODO(headers): this app sits behind one reverse proxy; wrap app.wsgi_app so that
+    # # request.remote_addr is the client address the proxy saw (werkzeug's ProxyFix).
+    # END SOLUTION
+
+    @app.get("/search")
+    def search():
+        """Exercise `query`: GET /search?q=<str>&page=<int> answers {"q": q or "", "page": page or 1}.
+
+        A `page` that is present but not a positive whole number (empty, `abc`, `0`, `-3`,
+        `1.5`) is a 400 JSON error. `request.args.get("page", 1, type=int)` would silently
+        turn `abc` into 1 and hide the client's mistake.
+        """
+        # SOLUTION query
+        raw_page = request.args.get("page")
+        if raw_page is None:
+            page = 1
+        # isascii(): "١٢" (Arabic-Indic digits) passes isdigit() and int() accepts it.
+        elif raw_page.isascii() and raw_page.isdigit() and int(raw_page) > 0:
+            page = int(raw_page)
+        else:
+            raise BadRequest(f"page must be a positive whole number, got {raw_page!r}.")
+        return {"q": request.args.get("q", ""), "page": page}
+        # END SOLUTION
+
+    @app.post("/form")
+    def form():
+        """Exercise `form`: POST /form (form-encoded or multipart) with `name` and any number of `tags`.
+
+        Answers {"name": name, "tags": [every tags value, in order]}. A missing, empty or
+        whitespace-only `name` is a 400 JSON error. `request.form["tags"]` would give only
+        the first tag: a repeated key needs `getlist`.
+        """
+        # SOLUTION form
+        name = request.form.get("name", "")
+        if not name.strip():
+            raise BadRequest("The form field 'name' is required and must not be blank.")
+        return {"name": name, "tags": request.form.getlist("tags")}
+        # END SOLUTION
+
+    @app.post("/json")
+    def json_body():
+        """Exercise `json`: POST /json with a JSON object answers {"received": <it>, "keys": [sorted keys]}.
+
+        A body sent without a JSON Content-Type, that does not parse, or that is not an
+        object (a list, a number, null) is a 400 JSON error, not Werkzeug's 415/400 page.
+        """
+        # SOLUTION json
+        if not request.is_json:
+            raise BadRequest("Send the body as JSON with the header Content-Type: application/json.")
+        try:
+            # silent=True: None instead of an exception when the body does not parse...
+            data = request.get_json(silent=True)
+        except RecursionError:  # ...except for "[[[[...]]]]" nested too deep for the parser
+            data = None
+        if not isinstance(data, dict):
+            raise BadRequest('The body must be a JSON object, such as {"a": 1}.')
+        return {"received": data, "keys": sorted(data)}
+        # END SOLUTION
+
+    @app.post("/demo")
+    def demo_upload():
+        """Exercise `upload`: POST /demo multipart with `file`, `id` and `name` (the source's Postman demo).
+
+        Answers {"id": id, "name": name, "filename": secure_filename(the upload's name),
+        "size": <bytes>, "content_type": <the part's mimetype>}; `id` and `name` are the
+        strings sent. No file part, an empty filename, a filename with nothing safe left in
+        it, or a missing/blank `id` or `name` is a 400 JSON error. Nothing is saved here.
+        """
+        # SOLUTION upload
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise BadRequest("Attach a file in the multipart field 'file'.")
+        # The name is whatever the client wrote, "../../etc/passwd" included.
+        filename = secure_filename(upload.filename)
+        if not filename:
+            raise BadRequest(f"The file name {upload.filename!r} has no usable characters.")
+        fields = {key: request.form.get(key, "") for key in ("id", "name")}
+        blank = [key for key, value in fields.items() if not value.strip()]
+        if blank:
+            raise BadRequest(f"The form field(s) {', '.join(blank)} are required.")
+        size = len(upload.read())  # bounded: MAX_CONTENT_LENGTH caps the whole body
+        return {**fields, "filename": filename, "size": size, "content_type": upload.mimetype}
+        # END SOLUTION
+
+    @app.get("/whoami")
+    def whoami():
+        """Exercise `headers`: GET /whoami describes the request.
+
+        {"user_agent": <User-Agent or null>, "auth_token": <Auth-Token or null>,
+         "ip": <client IP>, "method": str, "path": str, "cookies": {name: value}}.
+        Behind one proxy, `ip` is the last X-Forwarded-For address (see create_app).
+        """
+        # SOLUTION headers
+        return {
+            # headers.get gives None for a missing header; request.user_agent.string gives "".
+            "user_agent": request.headers.get("User-Agent"),
+            "auth_token": request.headers.get("Auth-Token"),
+            "ip": request.remote_addr,
+            "method": request.method,
+            "path": request.path,
+            "cookies": request.cookies.to_dict(),
+        }
+        # END SOLUTION
+
+    @app.route("/values", methods=["GET", "POST"])
+    def values():
+        """Exercise `values`: GET|POST /values answers {"id": request.values id, "source": "args"|"form"|null}.
+
+        When both the query string and the form carry `id`, the query string wins.
+        """
+        # SOLUTION values
+        # request.values chains args before form, so the first `id` found is the query's.
+        # (For GET it holds args only: Werkzeug ignores a GET request's form body there.)
+        value = request.values.get("id")
+        source = "args" if "id" in request.args else "form" if value is not None else None
+        return {"id": value, "source": source}
+        # END SOLUTION
+
+    return app

@@ -1,0 +1,219 @@
+"""Grader for chapter 2: reading the request (see chapters/ch02_request_parsing/README.md)."""
+import io
+
+import pytest
+from werkzeug.utils import secure_filename
+
+from tests.expect import expect_error, expect_json, expect_json_equal
+
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24  # enough to stand for an image: nothing opens it
+UPLOAD_FIELDS = {"id": "7", "name": "holiday"}
+
+
+def upload(client, filename="photo.png", content=PNG_BYTES, mimetype="image/png", **fields):
+    """POST /demo the way Postman's form-data tab does: a file part plus text fields."""
+    data = {**UPLOAD_FIELDS, **fields}
+    if filename is not None:
+        data["file"] = (io.BytesIO(content), filename, mimetype)
+    return client.post("/demo", data=data, content_type="multipart/form-data")
+
+
+@pytest.mark.exercise("query")
+class TestQuery:
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [("q=flask&page=2", {"q": "flask", "page": 2}),
+         ("", {"q": "", "page": 1}),
+         ("q=hello+world", {"q": "hello world", "page": 1}),
+         ("page=12&q=%E5%B0%8F%E6%98%8E", {"q": "小明", "page": 12}),
+         ("q=", {"q": "", "page": 1}),
+         ("page=007", {"q": "", "page": 7})],
+    )
+    def test_reads_q_and_page(self, client, query, expected):
+        expect_json_equal(client.get(f"/search?{query}"), expected)
+
+    @pytest.mark.parametrize(
+        "page",
+        ["", "abc", "0", "-3", "1.5", "+3", " 2", "1e3", "0x10", "%D9%A1%D9%A2", "99999999999999999999x"],
+        ids=["empty", "letters", "zero", "negative", "decimal", "plus-sign", "space", "exponent", "hex",
+             "arabic-indic-digits", "trailing-junk"],
+    )
+    def test_a_bad_page_is_400_not_a_silent_default(self, client, page):
+        error = expect_error(client.get(f"/search?q=x&page={page}"), 400)
+        assert error["message"], "The 400 should say what is wrong with page."
+
+
+@pytest.mark.exercise("form")
+class TestForm:
+    @pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
+    def test_reads_name_and_every_tag_in_order(self, client, content_type):
+        data = {"name": "Ada", "tags": ["python", "flask", "web", "flask"]}
+        response = client.post("/form", data=data, content_type=content_type)
+        expect_json_equal(response, {"name": "Ada", "tags": ["python", "flask", "web", "flask"]})
+
+    def test_no_tags_is_an_empty_list(self, client):
+        expect_json_equal(client.post("/form", data={"name": "小明"}), {"name": "小明", "tags": []})
+
+    @pytest.mark.parametrize(
+        "data",
+        [{}, {"name": ""}, {"name": "   "}, {"name": "\t\n"}, {"tags": ["a", "b"]}],
+        ids=["missing", "empty", "spaces", "tab-newline", "tags-only"],
+    )
+    def test_a_missing_or_blank_name_is_400(self, client, data):
+        expect_error(client.post("/form", data=data), 400)
+
+    def test_name_in_the_query_string_is_not_a_form_field(self, client):
+        expect_error(client.post("/form?name=Ada", data={"tags": "a"}), 400)
+
+    def test_a_json_body_is_not_a_form(self, client):
+        expect_error(client.post("/form", json={"name": "Ada"}), 400)
+
+    def test_get_is_405_json(self, client):
+        expect_error(client.get("/form"), 405)
+
+
+@pytest.mark.exercise("json")
+class TestJson:
+    @pytest.mark.parametrize(
+        "payload",
+        [{"b": 1, "a": [1, 2], "c": {"nested": True}}, {}, {"名字": "小明", "emoji": "🙂"}, {"x": None}],
+        ids=["mixed", "empty-object", "unicode", "null-value"],
+    )
+    def test_echoes_the_object_and_its_sorted_keys(self, client, payload):
+        expect_json_equal(client.post("/json", json=payload), {"received": payload, "keys": sorted(payload)})
+
+    @pytest.mark.parametrize(
+        ("body", "content_type"),
+        [(b'{"a": 1', "application/json"),
+         (b"[1, 2, 3]", "application/json"),
+         (b'"just a string"', "application/json"),
+         (b"42", "application/json"),
+         (b"null", "application/json"),
+         (b"", "application/json"),
+         (b"\xff\xfe{", "application/json"),
+         (b'{"a": 1}', "text/plain"),
+         (b'{"a": 1}', None),
+         (b"a=1", "application/x-www-form-urlencoded"),
+         (b"[" * 100_000 + b"]" * 100_000, "application/json")],
+        ids=["broken", "list", "string", "number", "null", "empty", "not-utf8", "text-plain-type",
+             "no-content-type", "form-encoded", "nested-too-deep"],
+    )
+    def test_anything_but_a_json_object_is_400(self, client, body, content_type):
+        headers = {"Content-Type": content_type} if content_type else {}
+        expect_error(client.post("/json", data=body, headers=headers), 400)
+
+    def test_get_is_405_json(self, client):
+        expect_error(client.get("/json"), 405)
+
+
+@pytest.mark.exercise("upload")
+class TestUpload:
+    def test_reports_the_postman_demo_upload(self, client):
+        expected = {**UPLOAD_FIELDS, "filename": "photo.png", "size": len(PNG_BYTES), "content_type": "image/png"}
+        expect_json_equal(upload(client), expected)
+
+    def test_reports_the_parts_mimetype_not_a_guess(self, client):
+        expect_json_equal(upload(client, "notes.png", b"plain words", "text/plain"),
+                          {**UPLOAD_FIELDS, "filename": "notes.png", "size": 11, "content_type": "text/plain"})
+
+    def test_id_and_name_stay_strings(self, client):
+        expect_json_equal(upload(client, content=b"", id="007", name="小明"),
+                          {"id": "007", "name": "小明", "filename": "photo.png", "size": 0, "content_type": "image/png"})
+
+    @pytest.mark.parametrize(
+        "filename",
+        ["../../evil.png", "/etc/passwd", "..\\..\\evil.png", "C:\\Windows\\system32\\evil.png",
+         "café.png", "my cat.png", ".bashrc"],
+        ids=["dot-dot", "absolute", "windows-separators", "windows-absolute", "unicode", "space", "dotfile"],
+    )
+    def test_reports_the_secured_file_name(self, client, filename):
+        expected = {**UPLOAD_FIELDS, "filename": secure_filename(filename), "size": len(PNG_BYTES), "content_type": "image/png"}
+        expect_json_equal(upload(client, filename), expected)
+
+    @pytest.mark.parametrize(
+        ("filename", "fields"),
+        [(None, {}), ("", {}), ("..", {}), ("../../", {}), ("照片", {}),
+         ("photo.png", {"id": ""}), ("photo.png", {"name": "   "})],
+        ids=["no-file-part", "empty-filename", "dot-dot-only", "only-separators", "nothing-ascii",
+             "blank-id", "blank-name"],
+    )
+    def test_bad_uploads_are_400(self, client, filename, fields):
+        expect_error(upload(client, filename, **fields), 400)
+
+    def test_missing_text_fields_are_400(self, client):
+        data = {"file": (io.BytesIO(PNG_BYTES), "photo.png", "image/png")}
+        expect_error(client.post("/demo", data=data, content_type="multipart/form-data"), 400)
+
+    def test_an_oversized_body_is_413_json(self, app, client):
+        too_big = b"\x00" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+        response = upload(client, content=too_big)
+        try:
+            expect_error(response, 413)
+        finally:  # the test client spooled the big body to a temp file and leaves it open
+            response.request.environ["wsgi.input"].close()
+
+    def test_a_json_body_is_400(self, client):
+        expect_error(client.post("/demo", json=UPLOAD_FIELDS), 400)
+
+
+@pytest.mark.exercise("headers")
+class TestHeaders:
+    def test_describes_the_request(self, client):
+        client.set_cookie("theme", "dark")
+        client.set_cookie("lang", "zh-CN")
+        response = client.get("/whoami", headers={"User-Agent": "grader/1.0", "Auth-Token": "s3cr3t"})
+        expect_json_equal(response, {
+            "user_agent": "grader/1.0", "auth_token": "s3cr3t", "ip": "127.0.0.1",
+            "method": "GET", "path": "/whoami", "cookies": {"theme": "dark", "lang": "zh-CN"},
+        })
+
+    def test_absent_headers_are_null(self, client):
+        client.environ_base.pop("HTTP_USER_AGENT", None)  # the test client sends one by default
+        expect_json_equal(client.get("/whoami"), {
+            "user_agent": None, "auth_token": None, "ip": "127.0.0.1",
+            "method": "GET", "path": "/whoami", "cookies": {},
+        })
+
+    def test_ip_is_the_socket_address_without_a_proxy_header(self, client):
+        response = client.get("/whoami", environ_base={"REMOTE_ADDR": "192.0.2.44"})
+        ip = expect_json(response).get("ip")
+        assert ip == "192.0.2.44", f"Without X-Forwarded-For, ip should be the socket address 192.0.2.44, got {ip!r}."
+
+    @pytest.mark.parametrize(
+        ("forwarded_for", "expected"),
+        [("1.1.1.1, 203.0.113.7", "203.0.113.7"),
+         ("203.0.113.9", "203.0.113.9"),
+         ("6.6.6.6, 7.7.7.7, 198.51.100.3", "198.51.100.3"),
+         ("2001:db8::1", "2001:db8::1")],
+        ids=["client-spoofed-first", "one-hop", "several-spoofed", "ipv6"],
+    )
+    def test_trusts_exactly_one_proxy_hop(self, client, forwarded_for, expected):
+        response = client.get("/whoami", headers={"X-Forwarded-For": forwarded_for},
+                              environ_base={"REMOTE_ADDR": "10.0.0.2"})  # the proxy's own address
+        ip = expect_json(response).get("ip")
+        assert ip == expected, (
+            f"Behind one proxy, X-Forwarded-For {forwarded_for!r} means the client is {expected!r}; got {ip!r}. "
+            "Only the last hop was written by our proxy: the earlier ones came from the client."
+        )
+
+    def test_post_is_405_json(self, client):
+        expect_error(client.post("/whoami"), 405)
+
+
+@pytest.mark.exercise("values")
+class TestValues:
+    @pytest.mark.parametrize(
+        ("method", "url", "form", "expected"),
+        [("GET", "/values?id=1", None, {"id": "1", "source": "args"}),
+         ("POST", "/values", {"id": "2"}, {"id": "2", "source": "form"}),
+         ("POST", "/values?id=1", {"id": "2"}, {"id": "1", "source": "args"}),
+         ("POST", "/values?other=x", {"other": "y"}, {"id": None, "source": None}),
+         ("GET", "/values", None, {"id": None, "source": None}),
+         ("GET", "/values?id=", None, {"id": "", "source": "args"})],
+        ids=["args", "form", "both-args-win", "neither-post", "neither-get", "empty-id"],
+    )
+    def test_reports_the_value_and_its_source(self, client, method, url, form, expected):
+        expect_json_equal(client.open(url, method=method, data=form), expected)
+
+    def test_put_is_405_json(self, client):
+        expect_error(client.put("/values?id=1"), 405)
