@@ -1,0 +1,241 @@
+"""Chapter 6: class-based views: View, MethodView, as_view, methods, decorators and endpoints.
+
+Run it with `make chapter-6 run` (gevent) or `flask --app chapters.ch06_class_views.app run --debug`.
+/private needs `X-API-Key: <API_KEY>`; out of the box the key is `dev-api-key` (a
+development default the lesson documents; tests and deployments pass their own).
+"""
+import functools
+import hmac
+
+from flask import Flask, Response, current_app, json, jsonify, request, url_for
+from flask.views import MethodView, View
+from werkzeug.exceptions import HTTPException
+
+DEV_API_KEY = "dev-api-key"
+
+
+def error_response(status: int, error: str, message: str) -> Response:
+    """The course's JSON error body with `status` as the response code."""
+    response = jsonify(error=error, message=message)
+    response.status_code = status
+    return response
+
+
+def http_error_as_json(error: HTTPException) -> Response:
+    """404, 405, ... with their own status and headers (405 keeps `Allow`), as JSON."""
+    response = error.get_response()
+    response.set_data(json.dumps({"error": error.name.lower(), "message": error.description}))
+    response.mimetype = "application/json"
+    return response
+
+
+class UserStore:
+    """The users of one app, in memory: {id: name}. Each create_app() makes its own."""
+
+    def __init__(self) -> None:
+        self.names: dict[int, str] = {}
+        self.next_id = 1
+
+    def add(self, name: str) -> dict:
+        user_id, self.next_id = self.next_id, self.next_id + 1
+        self.names[user_id] = name
+        return {"id": user_id, "name": name}
+
+    def get(self, user_id: int) -> dict | None:
+        name = self.names.get(user_id)
+        return None if name is None else {"id": user_id, "name": name}
+
+    def all(self) -> list[dict]:
+        return [{"id": user_id, "name": name} for user_id, name in sorted(self.names.items())]
+
+    def rename(self, user_id: int, name: str) -> dict:
+        self.names[user_id] = name
+        return {"id": user_id, "name": name}
+
+    def remove(self, user_id: int) -> bool:
+        """True when the user existed."""
+        return self.names.pop(user_id, None) is not None
+
+
+def name_from_body() -> str | None:
+    """The stripped `name` of a JSON object body, or None when absent, blank or not JSON."""
+    data = request.get_json(silent=True)  # silent: a non-JSON body is None, not a 415
+    name = data.get("name") if isinstance(data, dict) else None
+    return name.strip() if isinstance(name, str) and name.strip() else None
+
+
+def bad_name() -> Response:
+    return error_response(400, "bad request", 'send a JSON object with a non-blank string "name"')
+
+
+def no_such_user(user_id: int) -> Response:
+    return error_response(404, "not found", f"there is no user {user_id}")
+
+
+class HelloView(View):
+    """Exercise `view`: GET /hello answers `Hello from a View`.
+
+    A `View` subclass overrides `dispatch_request()`: Flask calls it for every request to
+    the rule, whatever the method (only GET is allowed here, the default).
+    """
+
+    def dispatch_request(self):
+        # TODO(view): write this part; the docstring above has the contract. Stuck? `python -m track hint 6`
+        raise NotImplementedError("TODO(view)")
+
+
+class UserAPI(MethodView):
+    """Exercise `method_view`: /users and /users/<int:user_id> over one in-memory store.
+
+    MethodView's dispatch_request calls the method named like the HTTP method (`get`,
+    `post`, ...). One class serves two endpoints: `users` (the collection: GET, POST)
+    and `user` (one item: GET, PUT, DELETE). The store reaches __init__ through as_view.
+    """
+
+    def __init__(self, store: UserStore) -> None:
+        self.store = store
+
+    def get(self, user_id: int | None = None):
+        """GET /users: the list of users. GET /users/<id>: that user, or a 404 JSON error."""
+        # TODO(method_view): write this part; the docstring above has the contract. Stuck? `python -m track hint 6`
+        raise NotImplementedError("TODO(method_view)")
+
+    def post(self):
+        """POST /users with JSON {"name": str}: 201, the new user, `Location: /users/<id>`.
+
+        A body that is not a JSON object, or a missing or blank name: 400 JSON error.
+        """
+        # TODO(method_view): write this part; the docstring above has the contract. Stuck? `python -m track hint 6`
+        raise NotImplementedError("TODO(method_view)")
+
+    def put(self, user_id: int):
+        """PUT /users/<id> with JSON {"name": str}: the updated user; 404 unknown; 400 bad name."""
+        # TODO(method_view): write this part; the docstring above has the contract. Stuck? `python -m track hint 6`
+        raise NotImplementedError("TODO(method_view)")
+
+    def delete(self, user_id: int):
+        """DELETE /users/<id>: 204 with no body; 404 when there is no such user."""
+        # TODO(method_view): write this part; the docstring above has the contract. Stuck? `python -m track hint 6`
+        raise NotImplementedError("TODO(method_view)")
+
+
+class ReadOnlyView(View):
+    """Exercise `methods_attr`: /readonly answers GET; any other method gets 405.
+
+    `methods` on the class is what `as_view` hands to the rule: Flask refuses every other
+    method with 405 (and an `Allow` header) before the view runs.
+    """
+
+    methods = ["GET", "POST"]  # TODO(methods_attr): this resource is read-only: allow GET alone
+
+    def dispatch_request(self):
+        return "This resource is read-only."
+
+
+def require_api_key(view):
+    """Exercise `decorators_attr`: only requests with `X-API-Key` equal to API_KEY reach `view`.
+
+    Anything else (no header, another key, no API_KEY configured) gets a 401 JSON error.
+    `hmac.compare_digest` compares in constant time, so response timing does not reveal
+    how much of a guessed key was right.
+    """
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        # TODO(decorators_attr): write this part; the docstring above has the contract. Stuck? `python -m track hint 6`
+        raise NotImplementedError("TODO(decorators_attr)")
+        return view(*args, **kwargs)
+
+    return checked
+
+
+class PrivateView(MethodView):
+    """Exercise `decorators_attr`: every method of /private needs the API key.
+
+    `decorators` wraps the function `as_view` builds, so GET, POST and HEAD all pass
+    through `require_api_key`. Flask answers the automatic OPTIONS itself, before them.
+    """
+
+    decorators = []  # TODO(decorators_attr): protect every method with require_api_key
+
+    def get(self):
+        return {"secret": "the private resource"}
+
+    def post(self):
+        return {"secret": "stored"}, 201
+
+
+class GreetingView(View):
+    """Exercise `as_view_args`: one class, two registrations: /greeting/en and /greeting/zh.
+
+    `as_view(name, greeting=...)` keeps the extra arguments and passes them to
+    `__init__` whenever it builds the view for a request.
+    """
+
+    def __init__(self, greeting: str) -> None:
+        # TODO(as_view_args): write this part; the docstring above has the contract. Stuck? `python -m track hint 6`
+        raise NotImplementedError("TODO(as_view_args)")
+
+    def dispatch_request(self):
+        # TODO(as_view_args): write this part; the docstring above has the contract. Stuck? `python -m track hint 6`
+        raise NotImplementedError("TODO(as_view_args)")
+
+
+def log_calls(view):
+    """Exercise `wraps`: log each call of `view` with `current_app.logger`, then call it.
+
+    Without `functools.wraps`, every decorated function is called `wrapper`: Flask names
+    the endpoint after the function, so a second decorated view collides with the first
+    (`View function mapping is overwriting an existing endpoint function: wrapper`).
+    """
+
+    # TODO(wraps): keep the decorated view's name (and docstring): functools.wraps
+    def wrapper(*args, **kwargs):
+        current_app.logger.info("calling view %s", view.__name__)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build a fresh app; `test_config` overrides the defaults (the tests pass their API_KEY)."""
+    app = Flask(__name__)
+    app.config.from_mapping(API_KEY=DEV_API_KEY)
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False  # let 你好 travel as itself in JSON
+    app.register_error_handler(HTTPException, http_error_as_json)
+
+    # --8<-- [start:hello]
+    app.add_url_rule("/hello", view_func=HelloView.as_view("hello"))
+    # --8<-- [end:hello]
+    register_users(app, UserStore())
+    app.add_url_rule("/readonly", view_func=ReadOnlyView.as_view("readonly"))
+    app.add_url_rule("/private", view_func=PrivateView.as_view("private"))
+    # --8<-- [start:greetings]
+    app.add_url_rule("/greeting/en", view_func=GreetingView.as_view("greeting_en", greeting="Hello"))
+    app.add_url_rule("/greeting/zh", view_func=GreetingView.as_view("greeting_zh", greeting="你好"))
+    # --8<-- [end:greetings]
+    register_logged_views(app)
+    return app
+
+
+def register_users(app: Flask, store: UserStore) -> None:
+    """Two endpoints over one class; `methods=` keeps PUT off the collection and POST off an item."""
+    app.add_url_rule("/users", view_func=UserAPI.as_view("users", store), methods=["GET", "POST"])
+    app.add_url_rule("/users/<int:user_id>", view_func=UserAPI.as_view("user", store),
+                     methods=["GET", "PUT", "DELETE"])
+
+
+def register_logged_views(app: Flask) -> None:
+    @app.get("/a", endpoint="a")  # TODO(wraps): with functools.wraps in log_calls, endpoint= is not needed
+    @log_calls
+    def a():
+        """Logged by log_calls; its endpoint is `a`."""
+        return "view a"
+
+    @app.get("/b", endpoint="b")  # TODO(wraps): ...and neither is this one
+    @log_calls
+    def b():
+        """Logged by log_calls; its endpoint is `b`."""
+        return "view b"

@@ -1,0 +1,55 @@
+"""Custom URL converters: a converter's `regex` decides what the rule matches, `to_python`
+turns the matched text into the view's argument, `to_url` turns a value back into URL text
+for `url_for`. Raising `ValidationError` in `to_python` means "no match here": a 404."""
+from datetime import date
+
+from werkzeug.routing import BaseConverter, Map, ValidationError
+
+
+class RegexConverter(BaseConverter):
+    """Exercise `regex`: `<regex("\\d+-\\d+"):nid>` matches what the pattern in the rule matches.
+
+    The argument written in the rule reaches `__init__` after the map. The pattern becomes
+    this converter's `regex`; `to_python` and `to_url` keep the text as it is (the defaults).
+    """
+
+    def __init__(self, url_map: Map, regex: str) -> None:
+        super().__init__(url_map)
+        # TODO(regex): use the pattern from the rule (`regex`) as this converter's regex
+
+
+class ListConverter(BaseConverter):
+    """Exercise `list`: `<list:nums>` matches comma-separated integers such as `1,2,-3`.
+
+    `to_python("1,2,3")` is `[1, 2, 3]`; `to_url([4, 5])` is `"4,5"`. Anything else
+    (`1,x,3`, `1,,2`, a trailing comma) does not match the rule: 404.
+    """
+
+    # TODO(list): a class attribute `regex` that matches comma-separated integers only
+
+    def to_python(self, value: str) -> list[int]:
+        # TODO(list): write this part; the docstring above has the contract. Stuck? `python -m track hint 7`
+        raise NotImplementedError("TODO(list)")
+
+    def to_url(self, value: list[int]) -> str:
+        # TODO(list): write this part; the docstring above has the contract. Stuck? `python -m track hint 7`
+        raise NotImplementedError("TODO(list)")
+
+
+class DateConverter(BaseConverter):
+    """Exercise `date`: `<date:day>` matches a real calendar date written `YYYY-MM-DD`.
+
+    The regex accepts the shape (`2024-2-9` does not match); `to_python` makes a
+    `datetime.date` and raises `ValidationError` when there is no such day (`2023-02-29`),
+    which Werkzeug turns into "this rule does not match": 404. `to_url` writes ISO format.
+    """
+
+    # TODO(date): a class attribute `regex` for the YYYY-MM-DD shape
+
+    def to_python(self, value: str) -> date:
+        # TODO(date): write this part; the docstring above has the contract. Stuck? `python -m track hint 7`
+        raise NotImplementedError("TODO(date)")
+
+    def to_url(self, value: date) -> str:
+        # TODO(date): write this part; the docstring above has the contract. Stuck? `python -m track hint 7`
+        raise NotImplementedError("TODO(date)")

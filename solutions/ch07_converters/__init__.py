@@ -1,0 +1,1 @@
+"""Chapter 7: URL converters: built-in, custom (regex, list, date), route options and subdomains."""

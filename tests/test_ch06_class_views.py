@@ -1,0 +1,247 @@
+"""Grader for chapter 6: class-based views (see chapters/ch06_class_views/README.md)."""
+import logging
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask, url_for
+from flask.views import MethodView, View
+
+from tests.conftest import require
+from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status, expect_text
+
+API_KEY = "grader-key-123"
+BAD_NAME_BODIES = [
+    pytest.param({"json": {}}, id="missing name"),
+    pytest.param({"json": {"name": ""}}, id="empty name"),
+    pytest.param({"json": {"name": "   "}}, id="blank name"),
+    pytest.param({"json": {"name": 42}}, id="name not a string"),
+    pytest.param({"json": {"name": None}}, id="name null"),
+    pytest.param({"json": ["ada"]}, id="a list, not an object"),
+    pytest.param({"data": "name=ada"}, id="form body, not JSON"),
+    pytest.param({"data": "{not json", "content_type": "application/json"}, id="malformed JSON"),
+    pytest.param({}, id="no body"),
+]
+
+
+@pytest.fixture
+def app_config():
+    return {"TESTING": True, "API_KEY": API_KEY}
+
+
+def view_class_of(app, endpoint):
+    view = app.view_functions.get(endpoint)
+    assert view is not None, f"No endpoint {endpoint!r}: register the class with as_view({endpoint!r})."
+    return getattr(view, "view_class", None)
+
+
+def allowed(response) -> set[str]:
+    return {m.strip() for m in response.headers.get("Allow", "").split(",") if m.strip()}
+
+
+@pytest.mark.exercise("view")
+class TestView:
+    def test_hello(self, client):
+        expect_text(client.get("/hello"), "Hello from a View")
+
+    def test_is_a_view_class_under_endpoint_hello(self, app):
+        cls = view_class_of(app, "hello")
+        assert cls is not None and issubclass(cls, View), (
+            f"The endpoint 'hello' should be built by SomeView.as_view('hello'), found {cls!r}."
+        )
+        with app.test_request_context():
+            assert url_for("hello") == "/hello"
+
+    @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+    def test_other_methods_405(self, client, method):
+        expect_error(client.open("/hello", method=method), 405)
+
+
+def create(client, name):
+    return client.post("/users", json={"name": name})
+
+
+@pytest.mark.exercise("method_view")
+class TestMethodView:
+    def test_starts_empty(self, client):
+        expect_json_equal(client.get("/users"), [])
+
+    def test_create_answers_201_with_location(self, client):
+        response = create(client, "ada")
+        data = expect_json(response, 201)
+        assert isinstance(data, dict) and isinstance(data.get("id"), int) and data.get("name") == "ada", (
+            f'POST /users {{"name": "ada"}} should answer {{"id": <int>, "name": "ada"}}, got {data!r}.'
+        )
+        location = urlsplit(expect_header(response, "Location")).path
+        assert location == f"/users/{data['id']}", f"Location should be /users/{data['id']}, got {location!r}."
+        expect_json_equal(client.get(location), data)
+
+    def test_list_holds_what_was_created(self, client):
+        created = [expect_json(create(client, name), 201) for name in ("ada", "grace", "linus")]
+        expect_json_equal(client.get("/users"), created)
+        assert len({user["id"] for user in created}) == 3, f"Each user needs its own id: {created!r}"
+
+    def test_put_updates(self, client):
+        user = expect_json(create(client, "ada"), 201)
+        expect_json_equal(client.put(f"/users/{user['id']}", json={"name": "Ada Lovelace"}),
+                          {"id": user["id"], "name": "Ada Lovelace"})
+        expect_json_equal(client.get(f"/users/{user['id']}"), {"id": user["id"], "name": "Ada Lovelace"})
+
+    def test_delete_answers_204_then_404(self, client):
+        user = expect_json(create(client, "ada"), 201)
+        response = client.delete(f"/users/{user['id']}")
+        expect_status(response, 204)
+        assert response.data == b"", f"204 means no body; got {response.data!r}."
+        expect_error(client.get(f"/users/{user['id']}"), 404)
+        expect_error(client.delete(f"/users/{user['id']}"), 404)
+
+    @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+    def test_unknown_id_is_404(self, client, method):
+        expect_error(client.open("/users/999", method=method, json={"name": "x"}), 404)
+
+    @pytest.mark.parametrize("kwargs", BAD_NAME_BODIES)
+    def test_post_bad_name_is_400(self, client, kwargs):
+        expect_error(client.post("/users", **kwargs), 400)
+        expect_json_equal(client.get("/users"), [])
+
+    @pytest.mark.parametrize("kwargs", BAD_NAME_BODIES)
+    def test_put_bad_name_is_400(self, client, kwargs):
+        user = expect_json(create(client, "ada"), 201)
+        expect_error(client.put(f"/users/{user['id']}", **kwargs), 400)
+        expect_json_equal(client.get(f"/users/{user['id']}"), user)
+
+    def test_names_are_stripped(self, client):
+        expect_json(create(client, "  ada  "), 201)
+        names = [user.get("name") for user in expect_json(client.get("/users"))]
+        assert names == ["ada"], f"Surrounding blanks should be stripped from the name; stored {names!r}."
+
+    @pytest.mark.parametrize(("path", "method", "status"), [
+        ("/users", "PUT", 405), ("/users", "DELETE", 405), ("/users/1", "POST", 405), ("/users/abc", "GET", 404),
+    ])
+    def test_wrong_method_or_id(self, client, path, method, status):
+        expect_status(create(client, "ada"), 201)
+        expect_error(client.open(path, method=method, json={"name": "x"}), status)
+
+    def test_two_endpoints_one_method_view_class(self, app):
+        collection, item = view_class_of(app, "users"), view_class_of(app, "user")
+        assert collection is not None and collection is item and issubclass(collection, MethodView), (
+            f"Endpoints 'users' and 'user' should both come from one MethodView class; found {collection!r} and {item!r}."
+        )
+
+    def test_each_app_has_its_own_store(self, chapter_module, app_config, client):
+        create(client, "ada")
+        other = require(chapter_module, "create_app")(app_config).test_client()
+        expect_json_equal(other.get("/users"), [])
+
+
+@pytest.mark.exercise("methods_attr")
+class TestMethodsAttr:
+    def test_get_is_served(self, client):
+        expect_status(client.get("/readonly"), 200)
+
+    @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+    def test_other_methods_are_405(self, client, method):
+        response = client.open("/readonly", method=method)
+        expect_error(response, 405)
+        assert allowed(response) == {"GET", "HEAD", "OPTIONS"}, (
+            f"Allow should list GET, HEAD, OPTIONS, got {sorted(allowed(response))}."
+        )
+
+    def test_methods_come_from_the_class(self, app):
+        cls = view_class_of(app, "readonly")
+        methods = {m.upper() for m in (getattr(cls, "methods", None) or ())}
+        assert methods == {"GET"}, f"The view class should say methods = ['GET']; it says {sorted(methods)}."
+
+
+@pytest.mark.exercise("decorators_attr")
+class TestDecoratorsAttr:
+    @pytest.mark.parametrize("method", ["GET", "POST", "HEAD"])
+    @pytest.mark.parametrize("headers", [
+        pytest.param({}, id="no key"),
+        pytest.param({"X-API-Key": ""}, id="empty key"),
+        pytest.param({"X-API-Key": "wrong"}, id="wrong key"),
+        pytest.param({"X-API-Key": API_KEY.upper()}, id="wrong case"),
+        pytest.param({"X-API-Key": API_KEY + "4"}, id="longer key"),
+        pytest.param({"X-API-Key": API_KEY[:-1]}, id="prefix of the key"),
+        pytest.param({"X-API-Key": "clé"}, id="non-ASCII key"),
+        pytest.param({"Authorization": f"Bearer {API_KEY}"}, id="key in another header"),
+    ])
+    def test_refused_without_the_key(self, client, method, headers):
+        response = client.open("/private", method=method, headers=headers)
+        if method == "HEAD":
+            expect_status(response, 401)
+        else:
+            expect_error(response, 401)
+
+    @pytest.mark.parametrize(("method", "status"), [("GET", 200), ("POST", 201), ("HEAD", 200)])
+    def test_the_key_opens_every_method(self, client, method, status):
+        expect_status(client.open("/private", method=method, headers={"X-API-Key": API_KEY}), status)
+
+    def test_no_configured_key_opens_nothing(self, chapter_module):
+        client = require(chapter_module, "create_app")({"TESTING": True, "API_KEY": ""}).test_client()
+        expect_error(client.get("/private", headers={"X-API-Key": ""}), 401)
+
+    def test_guard_comes_from_the_class_decorators(self, app):
+        decorators = getattr(view_class_of(app, "private"), "decorators", None) or []
+        assert decorators, "The view class should list its guard in `decorators`."
+
+
+@pytest.mark.exercise("as_view_args")
+class TestAsViewArgs:
+    @pytest.mark.parametrize(("path", "text"), [("/greeting/en", "Hello"), ("/greeting/zh", "你好")])
+    def test_greetings(self, client, path, text):
+        expect_text(client.get(path), text)
+
+    def test_one_class_two_endpoints(self, app):
+        en, zh = view_class_of(app, "greeting_en"), view_class_of(app, "greeting_zh")
+        assert en is not None and en is zh, f"greeting_en and greeting_zh should be one class; found {en!r} and {zh!r}."
+
+    def test_the_class_answers_what_as_view_passed(self, app):
+        cls = view_class_of(app, "greeting_en")
+        app.add_url_rule("/greeting/fr", view_func=cls.as_view("greeting_fr", greeting="Bonjour"))
+        expect_text(app.test_client().get("/greeting/fr"), "Bonjour")
+
+
+@pytest.mark.exercise("wraps")
+class TestWraps:
+    def test_two_decorated_views_register_without_endpoint_names(self, chapter_module):
+        log_calls = require(chapter_module, "log_calls")
+        app = Flask("grader")
+
+        def first():
+            """first's docstring"""
+            return "first"
+
+        def second():
+            return "second"
+
+        app.add_url_rule("/1", view_func=log_calls(first))
+        try:
+            app.add_url_rule("/2", view_func=log_calls(second))
+        except AssertionError as error:
+            pytest.fail(f"Registering a second view decorated with log_calls failed: {error}. "
+                        "Both wrappers are named the same; functools.wraps keeps each view's name.", pytrace=False)
+        assert set(app.view_functions) >= {"first", "second"}, f"Endpoints: {sorted(app.view_functions)}"
+        assert log_calls(first).__doc__ == "first's docstring", "log_calls should keep the docstring too (wraps)."
+
+    @pytest.mark.parametrize("name", ["a", "b"])
+    def test_views_keep_their_names(self, app, client, name):
+        view = app.view_functions.get(name)
+        assert view is not None and view.__name__ == name and hasattr(view, "__wrapped__"), (
+            f"The endpoint {name!r} should hold log_calls({name}) with __name__ {name!r} "
+            f"and __wrapped__; found {getattr(view, '__name__', view)!r}."
+        )
+        expect_text(client.get(f"/{name}"), f"view {name}")
+
+    def test_calls_are_logged_and_answered(self, chapter_module, caplog):
+        log_calls = require(chapter_module, "log_calls")
+        app = Flask("grader_logging")
+
+        def logged_view():
+            return "done"
+
+        app.add_url_rule("/x", view_func=log_calls(logged_view))
+        with caplog.at_level(logging.INFO):
+            expect_text(app.test_client().get("/x"), "done")
+        assert any("logged_view" in record.getMessage() for record in caplog.records), (
+            "log_calls should log the call (with the view's name) through current_app.logger."
+        )

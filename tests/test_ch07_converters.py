@@ -1,0 +1,170 @@
+"""Grader for chapter 7: URL converters (see chapters/ch07_converters/README.md)."""
+import uuid
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from flask import url_for
+
+from tests.expect import expect_error, expect_header, expect_json_equal, expect_status, expect_text
+
+SERVER_NAME = "example.test"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def build(app, endpoint, **values) -> str:
+    with app.test_request_context():
+        try:
+            return url_for(endpoint, **values)
+        except Exception as error:  # BuildError, or a to_url that raises
+            pytest.fail(f"url_for({endpoint!r}, {values}) failed: {error!r}", pytrace=False)
+
+
+def expect_redirect(response, status: int, path: str) -> None:
+    expect_status(response, status)
+    location = urlsplit(expect_header(response, "Location")).path
+    assert location == path, f"The redirect should lead to {path}, Location was {response.headers['Location']!r}."
+
+
+@pytest.mark.exercise("builtin")
+class TestBuiltin:
+    @pytest.mark.parametrize(("path", "value", "kind"), [
+        ("/int/42", 42, "int"), ("/int/-7", -7, "int"), ("/int/0", 0, "int"),
+        ("/float/1.5", 1.5, "float"), ("/float/0.25", 0.25, "float"),
+        ("/path/a/b/c.txt", "a/b/c.txt", "str"), ("/path/one", "one", "str"),
+        ("/lang/en", "en", "str"), ("/lang/zh", "zh", "str"),
+    ])
+    def test_converted_values(self, client, path, value, kind):
+        expect_json_equal(client.get(path), {"value": value, "type": kind})
+
+    def test_uuid(self, client):
+        value = uuid.uuid4()
+        expect_json_equal(client.get(f"/uuid/{value}"), {"value": str(value), "type": "UUID"})
+
+    @pytest.mark.parametrize("path", [
+        "/int/abc", "/int/1.5", "/int/", "/float/1", "/float/abc", "/uuid/not-a-uuid", "/uuid/1234",
+        "/lang/fr", "/lang/EN", "/lang/en-us", "/path/",
+    ])
+    def test_non_matching_is_404(self, client, path):
+        expect_error(client.get(path), 404)
+
+
+@pytest.mark.exercise("regex")
+class TestRegex:
+    @pytest.mark.parametrize("nid", ["888-999", "1-2", "0012-34"])
+    def test_matching(self, client, nid):
+        expect_json_equal(client.get(f"/index/{nid}"), {"nid": nid})
+
+    @pytest.mark.parametrize("nid", ["888", "888-", "-999", "a-b", "888-999-1", "888_999"])
+    def test_non_matching_is_404(self, client, nid):
+        expect_error(client.get(f"/index/{nid}"), 404)
+
+    def test_url_for(self, app):
+        built = build(app, "index", nid="888-999")
+        assert built == "/index/888-999", f'url_for("index", nid="888-999") built {built!r}.'
+
+    def test_the_pattern_comes_from_the_rule(self, app):
+        app.add_url_rule('/grader/<regex("[a-z]{3}"):word>', "grader_word", lambda word: {"word": word})
+        client = app.test_client()
+        expect_json_equal(client.get("/grader/abc"), {"word": "abc"})
+        expect_status(client.get("/grader/abcd"), 404)
+
+
+@pytest.mark.exercise("list")
+class TestList:
+    @pytest.mark.parametrize("nums", [[1, 2, 3], [7], [10, -4, 0]])
+    def test_sums(self, client, nums):
+        text = ",".join(map(str, nums))
+        expect_json_equal(client.get(f"/sum/{text}"), {"nums": nums, "sum": sum(nums)})
+
+    @pytest.mark.parametrize("text", ["1,x,3", "a", "1,,2", "1,2,", ",1", "1.5,2", "1;2"])
+    def test_non_integers_are_404(self, client, text):
+        expect_error(client.get(f"/sum/{text}"), 404)
+
+    @pytest.mark.parametrize("nums", [[4, 5], [42], [1, -2]])
+    def test_url_for_with_a_list(self, app, nums):
+        built = build(app, "sum_numbers", nums=nums)
+        expected = "/sum/" + ",".join(map(str, nums))
+        assert built == expected, f"url_for('sum_numbers', nums={nums}) built {built!r}, expected {expected!r}."
+
+
+@pytest.mark.exercise("date")
+class TestDate:
+    @pytest.mark.parametrize("day", [date(2024, 2, 29), date(2000, 1, 1), date(1999, 12, 31), date.today()])
+    def test_real_dates(self, client, day):
+        expect_json_equal(client.get(f"/archive/{day.isoformat()}"),
+                          {"day": day.isoformat(), "weekday": WEEKDAYS[day.weekday()]})
+
+    @pytest.mark.parametrize("text", [
+        "2023-02-29", "2024-2-9", "2024-13-01", "2024-00-10", "2024-04-31", "0000-01-01",
+        "20240229", "2024-02-29T00:00", "yesterday",
+    ])
+    def test_not_a_date_is_404(self, client, text):
+        expect_error(client.get(f"/archive/{text}"), 404)
+
+    def test_url_for_with_a_date(self, app):
+        day = date.today() - timedelta(days=3)
+        built = build(app, "archive", day=day)
+        assert built == f"/archive/{day.isoformat()}", f"url_for('archive', day={day!r}) built {built!r}."
+
+
+@pytest.mark.exercise("route_options")
+class TestRouteOptions:
+    def test_docs_with_slash(self, client):
+        expect_text(client.get("/docs/"), "docs")
+
+    def test_docs_without_slash_redirects(self, client):
+        expect_redirect(client.get("/docs"), 308, "/docs/")
+
+    @pytest.mark.parametrize("nid", [1, 42])
+    def test_legacy_redirects_home(self, client, nid):
+        expect_redirect(client.get(f"/legacy/{nid}"), 308, f"/home/{nid}")
+        expect_json_equal(client.get(f"/legacy/{nid}", follow_redirects=True), {"home": nid})
+
+    def test_legacy_needs_an_int(self, client):
+        expect_error(client.get("/legacy/abc"), 404)
+
+    @pytest.mark.parametrize(("path", "num"), [("/page/", 1), ("/page/2", 2), ("/page/10", 10)])
+    def test_pages(self, client, path, num):
+        expect_json_equal(client.get(path), {"page": num})
+
+    def test_page_one_redirects_to_the_default_url(self, client):
+        expect_redirect(client.get("/page/1"), 308, "/page/")
+
+    def test_one_view_for_both_page_rules(self, app):
+        rules = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/page/")}
+        assert rules == {"/page/": "page", "/page/<int:num>": "page"}, (
+            f"/page/ and /page/<int:num> should both be the endpoint 'page'; found {rules}."
+        )
+        assert build(app, "page") == "/page/" and build(app, "page", num=3) == "/page/3"
+
+
+@pytest.mark.exercise("subdomain")
+class TestSubdomain:
+    @pytest.fixture
+    def app_config(self):
+        return {"TESTING": True, "SERVER_NAME": SERVER_NAME}
+
+    @pytest.mark.parametrize("user", ["alice", "bob", "user-42"])
+    def test_username_subdomain(self, client, user):
+        expect_text(client.get("/", base_url=f"http://{user}.{SERVER_NAME}"), user)
+
+    def test_bare_server_name_is_root(self, client):
+        expect_text(client.get("/", base_url=f"http://{SERVER_NAME}"), "root")
+
+    @pytest.mark.parametrize("host", [f"a.b.{SERVER_NAME}", f"-x.{SERVER_NAME}"])
+    def test_not_a_plain_label_is_404(self, client, host):
+        expect_error(client.get("/", base_url=f"http://{host}"), 404)
+
+    def test_foreign_host_is_404(self, client):
+        with pytest.warns(UserWarning, match="server name"):  # Werkzeug warns about the mismatch
+            response = client.get("/", base_url="http://other.example")
+        expect_error(response, 404)
+
+    def test_other_routes_still_work_on_the_server_name(self, client):
+        expect_json_equal(client.get("/home/3", base_url=f"http://{SERVER_NAME}"), {"home": 3})
+
+    def test_without_server_name_root_works(self, chapter_module):
+        app = chapter_module.create_app({"TESTING": True})
+        assert app.subdomain_matching, "Build the app with Flask(__name__, subdomain_matching=True)."
+        expect_text(app.test_client().get("/"), "root")
