@@ -1,0 +1,1 @@
+"""Chapter 8: Blueprints: the app factory, one blueprint per module, templates and prefixes."""

@@ -1,0 +1,15 @@
+"""The `api` blueprint at /api, with the `v1` blueprint nested inside it (/api/v1/...)."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+v1 = Blueprint("v1", __name__, url_prefix="/v1")
+
+
+@v1.get("/ping")
+def ping():
+    """Exercise `nested`: GET /api/v1/ping answers `{"pong": true}`; its endpoint is `api.v1.ping`."""
+    # TODO(nested): write this part; the docstring above has the contract. Stuck? `python -m track hint 8`
+    raise NotImplementedError("TODO(nested)")
+
+
+# TODO(nested): nest the v1 blueprint inside api (a blueprint can register another).

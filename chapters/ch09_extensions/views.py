@@ -1,0 +1,136 @@
+"""The notes API: register, login, me, notes and the admin list, on one blueprint."""
+from datetime import timezone
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, request
+from flask_jwt_extended import create_access_token, get_jwt, get_jwt_identity, jwt_required, verify_jwt_in_request
+from sqlalchemy.exc import IntegrityError
+
+from .models import Note, User, db, find_user
+from .security import CredentialError, check_new_password, clean_username, hash_password, password_matches
+
+MAX_NOTE_CHARS = 1000
+BAD_LOGIN = "Wrong username or password."
+
+bp = Blueprint("notes_api", __name__)
+
+
+def json_object() -> dict:
+    """The request's JSON object; 400 for a body that is not JSON or not an object."""
+    data = request.get_json(silent=True)  # silent: no Werkzeug 415/400 HTML page, our own 400
+    if not isinstance(data, dict):
+        abort(400, description="Send a JSON object with Content-Type: application/json.")
+    return data
+
+
+def user_json(user: User) -> dict:
+    return {"id": user.id, "username": user.username, "role": user.role}
+
+
+def note_json(note: Note) -> dict:
+    created = note.created_at
+    # SQLite gives the datetime back without its zone: it was stored as UTC, say so.
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=timezone.utc)
+    return {"id": note.id, "text": note.text, "created_at": created.isoformat()}
+
+
+def current_user() -> User:
+    """The user the (already verified) access token names; 401 if that account is gone."""
+    identity = get_jwt_identity()
+    user = db.session.get(User, int(identity)) if str(identity).isdigit() else None
+    if user is None:
+        abort(401, description="The account of this token no longer exists.")
+    return user
+
+
+@bp.post("/register")
+def register():
+    """Exercise `register`: POST /register JSON {"username", "password"} → 201 {"id", "username"}.
+
+    400 for a body that is not a JSON object, a missing or empty field, a password over 72
+    bytes; 409 when the username is taken (ASCII case ignored: "Alice" takes "alice").
+    The password is stored only as its bcrypt hash (`hash_password`).
+    """
+    data = json_object()
+    # TODO(register): write this part; the docstring above has the contract. Stuck? `python -m track hint 9`
+    raise NotImplementedError("TODO(register)")
+
+
+@bp.post("/login")
+def login():
+    """Exercise `login`: POST /login JSON {"username", "password"} → 200 {"access_token"}.
+
+    400 when a field is missing; 401 with one and the same message (BAD_LOGIN) for an
+    unknown user, a wrong password and a password bcrypt cannot take. The token's subject
+    is the user id as a string; the role travels as the additional claim "role".
+    """
+    data = json_object()
+    username, password = data.get("username"), data.get("password")
+    if not isinstance(username, str) or not username.strip() or not isinstance(password, str) or not password:
+        abort(400, description="username and password are required (non-empty strings)")
+    # TODO(login): write this part; the docstring above has the contract. Stuck? `python -m track hint 9`
+    raise NotImplementedError("TODO(login)")
+
+
+@bp.get("/me")  # TODO(me): only for requests with a valid access token
+def me():
+    """Exercise `me`: GET /me with a valid access token → {"id", "username", "role"}.
+
+    Missing, malformed, expired or forged tokens → 401 with the course's JSON error body:
+    that part lives in the JWT loaders of `init_jwt()` in app.py.
+    """
+    # TODO(me): write this part; the docstring above has the contract. Stuck? `python -m track hint 9`
+    raise NotImplementedError("TODO(me)")
+
+
+@bp.post("/notes")
+@jwt_required()
+def create_note():
+    """Exercise `notes`: POST /notes JSON {"text"} → 201 {"id", "text", "created_at"}.
+
+    The text is stored exactly as sent. 400 when it is missing, not a string, blank,
+    longer than MAX_NOTE_CHARS characters or contains a NUL character.
+    """
+    data = json_object()
+    # TODO(notes): write this part; the docstring above has the contract. Stuck? `python -m track hint 9`
+    raise NotImplementedError("TODO(notes)")
+
+
+@bp.get("/notes")
+@jwt_required()
+def list_notes():
+    """Exercise `notes`: GET /notes → the caller's notes only, oldest first, as note_json."""
+    # TODO(notes): write this part; the docstring above has the contract. Stuck? `python -m track hint 9`
+    raise NotImplementedError("TODO(notes)")
+
+
+@bp.delete("/notes/<int:note_id>")
+@jwt_required()
+def delete_note(note_id: int):
+    """Exercise `notes`: DELETE /notes/<id> → 204 for the caller's own note.
+
+    Someone else's note answers 404 exactly like a note that does not exist (a 403 would
+    tell the caller that the id exists), and it stays in the database.
+    """
+    # TODO(notes): write this part; the docstring above has the contract. Stuck? `python -m track hint 9`
+    raise NotImplementedError("TODO(notes)")
+
+
+def admin_only(view):
+    """Exercise `admin`: a decorator; the wrapped view runs only for an admin's token.
+
+    No or a bad token → 401 (through the JWT loaders); a valid token whose "role" claim is
+    not "admin" → 403 JSON error. Keep the view's name with functools.wraps: Flask uses it
+    as the endpoint, so two views wrapped without it would collide.
+    """
+    # TODO(admin): check the token and its "role" claim before calling the view.
+    return view
+
+
+@bp.get("/admin/users")
+@admin_only
+def list_users():
+    """Exercise `admin`: GET /admin/users → every user as {"id", "username", "role"}, by id."""
+    # TODO(admin): write this part; the docstring above has the contract. Stuck? `python -m track hint 9`
+    raise NotImplementedError("TODO(admin)")

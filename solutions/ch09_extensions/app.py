@@ -1,0 +1,164 @@
+"""Chapter 9: a small notes API on Flask-SQLAlchemy, Flask-Bcrypt and Flask-JWT-Extended.
+
+Run it with `make chapter-9 run` or `flask --app chapters.ch09_extensions.app run --debug`.
+The database is a SQLite file in the instance folder unless DATABASE_URL names another one
+(`postgresql+psycopg://user:password@host/dbname`). Make the first admin with
+`flask --app chapters.ch09_extensions.app create-admin NAME`.
+"""
+import os
+
+import click
+from flask import Flask
+from flask_bcrypt import Bcrypt
+from flask_jwt_extended import JWTManager
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from . import views
+from .models import User, db, find_user
+from .security import CredentialError, check_new_password, clean_username, hash_password
+
+# Only for a laptop: anyone who reads this file can forge tokens for an app that uses it.
+# At least 32 bytes, or PyJWT warns (InsecureKeyLengthWarning) about a weak HMAC key.
+DEV_JWT_SECRET = "dev-only-jwt-secret--never-use-it-in-production"
+
+
+def database_uri(instance_path: str) -> str:
+    """DATABASE_URL from the environment, else a SQLite file in the instance folder."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "ch09_extensions.sqlite")
+    # Hosting platforms hand out postgres:// or postgresql:// URLs; SQLAlchemy would pick
+    # psycopg2 for those, while this course installs psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build a fresh app: config, the three extensions, the routes, the CLI, the tables."""
+    app = Flask(__name__)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.json.ensure_ascii = False
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=database_uri(app.instance_path),
+        # hide_parameters: SQL errors and SQL logging never show the values sent (hashes).
+        SQLALCHEMY_ENGINE_OPTIONS={"hide_parameters": True, "pool_pre_ping": True},
+        JWT_SECRET_KEY=os.environ.get("JWT_SECRET_KEY"),
+        BCRYPT_LOG_ROUNDS=12,
+    )
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["JWT_SECRET_KEY"]:
+        app.config["JWT_SECRET_KEY"] = DEV_JWT_SECRET
+        app.logger.warning("JWT_SECRET_KEY is not set: using the development key. Set it in the environment.")
+
+    db.init_app(app)
+    app.extensions["bcrypt"] = Bcrypt(app)
+    init_jwt(app)
+    register_error_handlers(app)
+    register_commands(app)
+    app.register_blueprint(views.bp)
+
+    @app.get("/health")
+    def health():
+        """Not an exercise: the app is up and its database answers."""
+        db.session.execute(db.select(1))
+        return {"status": "ok", "database": db.engine.dialect.name}
+
+    # SOLUTION models
+    # create_all talks to the database through db.engine, which belongs to an app: it needs
+    # an app context, and create_app is the place where we have the app at hand.
+    with app.app_context():
+        db.create_all()
+    # STUB
+    # # TODO(models): create the tables (db.create_all() needs an app context).
+    # END SOLUTION
+    return app
+
+
+def error(status: int, name: str, message: str, **headers: str):
+    """The course's JSON error body with its status (and optional headers)."""
+    return {"error": name, "message": message}, status, headers
+
+
+def init_jwt(app: Flask) -> JWTManager:
+    """Flask-JWT-Extended for this app, with its error answers in the course's shape.
+
+    Exercise `me`: its defaults answer {"msg": ...} with 401 (missing, expired) or 422
+    (malformed, bad signature). Register `unauthorized_loader`, `invalid_token_loader` and
+    `expired_token_loader` so that each answers 401 with {"error", "message"} and
+    `WWW-Authenticate: Bearer`.
+    """
+    jwt = JWTManager(app)
+    # SOLUTION me
+    bearer = {"WWW-Authenticate": "Bearer"}
+
+    @jwt.unauthorized_loader
+    def missing_token(reason: str):
+        return error(401, "unauthorized", "Send an access token: Authorization: Bearer <token>.", **bearer)
+
+    @jwt.invalid_token_loader
+    def invalid_token(reason: str):
+        # `reason` is PyJWT's text ("Signature verification failed"); fine to show.
+        return error(401, "invalid_token", f"The access token is not valid: {reason}.", **bearer)
+
+    @jwt.expired_token_loader
+    def expired_token(jwt_header: dict, jwt_payload: dict):
+        return error(401, "token_expired", "The access token has expired: log in again.", **bearer)
+    # STUB
+    # # TODO(me): register unauthorized_loader, invalid_token_loader and expired_token_loader.
+    # END SOLUTION
+    return jwt
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Every HTTP error as JSON; an unexpected exception as a JSON 500 without its text."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return error(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"), exc.description or "")
+
+    @app.errorhandler(InternalServerError)
+    def server_error(exc: InternalServerError):
+        # Flask has logged the traceback already; the client learns nothing about it. The
+        # session's uncommitted work is rolled back by Flask-SQLAlchemy's teardown.
+        return error(500, "internal_server_error", "Something went wrong on our side.")
+
+
+def register_commands(app: Flask) -> None:
+    """`flask --app ... create-admin NAME [--password PW]`: the modern Flask-Script Manager."""
+
+    @app.cli.command("create-admin")
+    @click.argument("username")
+    @click.option("--password", help="Password of a new user; asked for (hidden) when left out.")
+    def create_admin(username: str, password: str | None) -> None:
+        """Exercise `admin`: create the user USERNAME as an admin, or make an existing user one.
+
+        Idempotent: running it again changes nothing. A new user without --password is asked
+        for a hidden password (typed twice). An existing user keeps their password. Never
+        prints a password or a hash. A bad USERNAME or password: click's usage error (exit 2).
+        """
+        # SOLUTION admin
+        try:
+            username = clean_username(username)
+        except CredentialError as problem:
+            raise click.BadParameter(str(problem), param_hint="USERNAME") from None
+        user = find_user(username)
+        if user is None:
+            if password is None:
+                password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+            try:
+                check_new_password(password)
+            except CredentialError as problem:
+                raise click.BadParameter(str(problem), param_hint="--password") from None
+            db.session.add(User(username=username, password_hash=hash_password(password), role="admin"))
+            message = f"Created the admin {username}."
+        elif user.role == "admin":
+            message = f"{user.username} is already an admin; nothing changed."
+        else:
+            user.role = "admin"
+            message = f"{user.username} is now an admin (their password is unchanged)."
+        db.session.commit()
+        click.echo(message)
+        # END SOLUTION

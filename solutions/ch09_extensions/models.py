@@ -1,0 +1,77 @@
+"""The database: the shared `db` extension object and the two typed models."""
+from datetime import datetime, timezone
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+USERNAME_MAX = 80
+
+
+class Base(DeclarativeBase):
+    """SQLAlchemy 2's declarative base; Flask-SQLAlchemy builds `db.Model` on it."""
+
+
+# One extension object for the module, many apps: `db.init_app(app)` in create_app gives
+# each app its own engine and sessions, keyed on the app. Nothing app-specific lives here.
+db = SQLAlchemy(model_class=Base)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class User(db.Model):
+    """Exercise `models`: a user account, in the table `users`.
+
+    id (int primary key), username (str, at most USERNAME_MAX characters, unique, also
+    regardless of ASCII letter case), password_hash (str, a bcrypt hash, never the password),
+    role (str, "user" unless made "admin").
+    """
+
+    __tablename__ = "users"
+
+    # SOLUTION models
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(60))  # a bcrypt hash is always 60 characters
+    role: Mapped[str] = mapped_column(String(20), default="user")
+    # STUB
+    # id: Mapped[int] = mapped_column(primary_key=True)
+    # # TODO(models): username (unique, String(USERNAME_MAX)), password_hash, role (default "user")
+    # END SOLUTION
+
+
+class Note(db.Model):
+    """Exercise `models`: a note, in the table `notes`.
+
+    id (int primary key), owner_id (int, foreign key to users.id), text (str, any length),
+    created_at (timezone-aware datetime, set to the current UTC time when the row is inserted).
+    """
+
+    __tablename__ = "notes"
+
+    # SOLUTION models
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # STUB
+    # id: Mapped[int] = mapped_column(primary_key=True)
+    # # TODO(models): owner_id (foreign key to users.id), text, created_at (UTC, set on insert)
+    # END SOLUTION
+
+
+# SOLUTION models
+# "Alice" and "alice" are one account: the database itself refuses the second one, even
+# when two registrations race past the application's own check.
+Index("users_username_lower_key", func.lower(User.username), unique=True)
+# STUB
+# # TODO(models): a unique index on lower(username), so that "Alice" and "alice" collide.
+# END SOLUTION
+
+
+def find_user(username: str) -> User | None:
+    """The user with this name, ignoring ASCII case (the same rule as the unique index)."""
+    query = db.select(User).where(func.lower(User.username) == func.lower(username))
+    return db.session.execute(query).scalar_one_or_none()

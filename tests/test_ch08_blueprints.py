@@ -1,0 +1,220 @@
+"""Grader for chapter 8: Blueprints (see chapters/ch08_blueprints/README.md)."""
+import pytest
+from flask import abort, g, template_rendered, url_for
+from werkzeug.exceptions import NotFound
+
+from tests.conftest import import_target, require
+from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status
+
+USER_PAGES = ["/user/user_list", "/user/profile", "/user/links"]
+OTHER_PAGES = ["/", "/login", "/api/v1/ping", "/missing-user", "/no-such-page", "/user/no-such-page"]
+
+
+@pytest.fixture(scope="module")
+def user_module(request, chapter):
+    return import_target(request.config, chapter, "views.user")
+
+
+@pytest.fixture
+def rendered(app):
+    """Every (template, context) the app renders during the test, in order."""
+    seen = []
+
+    def record(sender, template, context, **extra):
+        seen.append((template, context))
+
+    template_rendered.connect(record, app)
+    yield seen
+    template_rendered.disconnect(record, app)
+
+
+def rule_of(app, endpoint: str) -> str | None:
+    return next((rule.rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint), None)
+
+
+def build(app, endpoint: str, **values) -> str:
+    with app.test_request_context():
+        try:
+            return url_for(endpoint, **values)
+        except Exception as error:  # BuildError: no such endpoint (a blueprint not registered)
+            pytest.fail(f"url_for({endpoint!r}) failed: {error}", pytrace=False)
+
+
+def only_template(rendered, path: str) -> tuple:
+    names = [template.name for template, _ in rendered]
+    assert len(names) == 1, f"GET {path} should render exactly one template, it rendered {names or 'none'}."
+    return rendered[0]
+
+
+def source_line(loader, app, name: str) -> str:
+    """The `class="source"` line of one template file, as the given loader finds it."""
+    source, _, _ = loader.get_source(app.jinja_env, name)
+    return next(line.strip() for line in source.splitlines() if 'class="source"' in line)
+
+
+@pytest.mark.exercise("factory")
+class TestFactory:
+    @pytest.mark.parametrize("name", ["auth", "user"])
+    def test_blueprint_is_registered(self, app, name):
+        assert name in app.blueprints, (
+            f"create_app() should register the blueprint {name!r}; the app has {sorted(app.blueprints)}."
+        )
+
+    @pytest.mark.parametrize(
+        ("endpoint", "expected"), [("auth.login", "/login"), ("user.user_list", "/user/user_list"), ("user.links", "/user/links")]
+    )
+    def test_rules_carry_the_prefix(self, app, endpoint, expected):
+        found = rule_of(app, endpoint)
+        assert found == expected, (
+            f"The endpoint {endpoint} should be served at {expected}, found {found or 'no such endpoint'}: "
+            "auth has no prefix, user is registered with url_prefix=\"/user\"."
+        )
+
+    def test_two_calls_build_two_independent_apps(self, chapter_module, app):
+        other = require(chapter_module, "create_app")({"TESTING": True})
+        assert other is not app and set(other.blueprints) >= {"auth", "user"}, (
+            f"A second create_app() should give another app with the same blueprints; it has {sorted(other.blueprints)}."
+        )
+        app.add_url_rule("/only-in-the-first", "grader_only", lambda: "x")
+        expect_status(other.test_client().get("/only-in-the-first"), 404)
+
+
+@pytest.mark.exercise("render")
+class TestRender:
+    def test_login_renders_login_html_with_the_default_msg(self, client, rendered):
+        response = client.get("/login")
+        expect_status(response, 200)
+        template, context = only_template(rendered, "/login")
+        assert template.name == "login.html", f"GET /login rendered {template.name}, expected login.html."
+        assert context.get("msg") == "Please log in.", f"login.html got msg={context.get('msg')!r}, expected 'Please log in.'."
+        assert "Please log in." in response.get_data(as_text=True), "The page should show the message."
+
+    @pytest.mark.parametrize(
+        ("msg", "shown"), [("Welcome back", "Welcome back"), ("<b>hi</b>", "&lt;b&gt;hi&lt;/b&gt;"), ("你好", "你好")]
+    )
+    def test_login_shows_msg_from_the_query_escaped(self, client, rendered, msg, shown):
+        response = client.get("/login", query_string={"msg": msg})
+        expect_status(response, 200)
+        body = response.get_data(as_text=True)
+        assert shown in body, f"GET /login?msg={msg} should show {shown!r} (Jinja escapes it); the page was:\n{body}"
+        assert "<b>" not in body, "A tag from the query string came back unescaped: let Jinja escape `msg`."
+
+    def test_user_list_renders_user_list_html_with_every_user(self, client, rendered, user_module):
+        response = client.get("/user/user_list")
+        expect_status(response, 200)
+        template, context = only_template(rendered, "/user/user_list")
+        assert template.name == "user_list.html", f"GET /user/user_list rendered {template.name}, expected user_list.html."
+        users = list(require(user_module, "USERS"))
+        assert list(context.get("users") or []) == users, f"user_list.html got users={context.get('users')!r}, expected {users!r}."
+        body = response.get_data(as_text=True)
+        missing = [name for name in users if name not in body]
+        assert not missing, f"The page should list every user; missing {missing}."
+
+
+@pytest.mark.exercise("template_priority")
+class TestTemplatePriority:
+    def test_user_blueprint_has_a_template_folder(self, app):
+        blueprint = app.blueprints.get("user")
+        assert blueprint is not None and blueprint.jinja_loader is not None, (
+            "The user blueprint has no template folder: Blueprint(..., template_folder=\"templates\") "
+            "points it at views/templates/."
+        )
+
+    def test_the_global_user_list_wins(self, app, client):
+        blueprint = app.blueprints.get("user")
+        assert blueprint is not None and blueprint.jinja_loader is not None, "The user blueprint needs its template folder first."
+        global_line = source_line(app.jinja_loader, app, "user_list.html")
+        blueprint_line = source_line(blueprint.jinja_loader, app, "user_list.html")
+        response = client.get("/user/user_list")
+        expect_status(response, 200)
+        body = response.get_data(as_text=True)
+        assert global_line in body and blueprint_line not in body, (
+            f"Both templates/user_list.html and views/templates/user_list.html exist; the global one should win. "
+            f"Expected the page to show {global_line!r}, not {blueprint_line!r}."
+        )
+
+    @pytest.mark.parametrize(("name", "shown"), [(None, "alice"), ("bob", "bob"), ("<i>eve", "&lt;i&gt;eve")])
+    def test_profile_comes_from_the_blueprint_folder(self, client, rendered, name, shown):
+        response = client.get("/user/profile", query_string={"name": name} if name else None)
+        expect_status(response, 200)
+        template, context = only_template(rendered, "/user/profile")
+        assert template.name == "profile.html", f"GET /user/profile rendered {template.name}, expected profile.html."
+        where = (template.filename or "").replace("\\", "/")
+        assert where.endswith("views/templates/profile.html"), f"profile.html should come from views/templates/, came from {where}."
+        assert f"Profile of {shown}" in response.get_data(as_text=True), f"The profile page should say 'Profile of {shown}'."
+
+
+@pytest.mark.exercise("url_for")
+class TestUrlFor:
+    @pytest.mark.parametrize(("endpoint", "expected"), [("user.user_list", "/user/user_list"), ("auth.login", "/login")])
+    def test_url_for_with_blueprint_names(self, app, endpoint, expected):
+        built = build(app, endpoint)
+        assert built == expected, f"url_for({endpoint!r}) built {built!r}, expected {expected!r}."
+
+    def test_links_answers_the_built_urls(self, app, client):
+        expected = {"list": build(app, "user.user_list"), "login": build(app, "auth.login")}
+        expect_json_equal(client.get("/user/links"), expected)
+
+    def test_relative_name_follows_the_mount_point(self, app, client, user_module):
+        # The same blueprint mounted a second time, under another name and prefix: a
+        # relative ".user_list" must now point at /people/user_list; "auth.login" stays.
+        app.register_blueprint(require(user_module, "bp"), name="people", url_prefix="/people")
+        expected = {"list": build(app, "people.user_list"), "login": build(app, "auth.login")}
+        data = expect_json(client.get("/people/links"))
+        assert data == expected, (
+            f"The grader mounted the user blueprint again at /people; GET /people/links answered {data!r}, "
+            f"expected {expected!r}. Build the list URL with the relative name '.user_list', not by hand."
+        )
+
+
+@pytest.mark.exercise("scoped_hooks")
+class TestScopedHooks:
+    @pytest.mark.parametrize("path", USER_PAGES)
+    def test_user_responses_are_marked(self, client, path):
+        expect_header(client.get(path), "X-Blueprint", "user")
+
+    @pytest.mark.parametrize("path", OTHER_PAGES)
+    def test_other_responses_are_not_marked(self, client, path):
+        response = client.get(path)
+        assert "X-Blueprint" not in response.headers, (
+            f"GET {path} is not served by the user blueprint, yet it carries X-Blueprint: {response.headers['X-Blueprint']}. "
+            "Register the hooks on the blueprint (bp.before_request), not on the app."
+        )
+
+    def test_before_request_keeps_the_name_on_g(self, client):
+        with client:
+            expect_status(client.get("/user/links"), 200)
+            found = g.get("blueprint")
+        assert found == "user", f"After GET /user/links, g.blueprint should be 'user', found {found!r}."
+
+    def test_auth_views_get_the_blueprint_404(self, app, client):
+        with app.test_request_context("/missing-user"), pytest.raises(NotFound) as raised:
+            app.view_functions["auth.missing_user"]()
+        body = expect_error(client.get("/missing-user"), 404)
+        expected = {"error": "user_not_found", "message": raised.value.description}
+        assert body == expected, f"GET /missing-user should be handled by the auth blueprint's 404 handler: expected {expected!r}, got {body!r}."
+
+    @pytest.mark.parametrize("path", ["/no-such-page", "/user/no-such-page", "/grader-abort"])
+    def test_other_404s_get_the_app_handler(self, app, client, path):
+        app.add_url_rule("/grader-abort", "grader_abort", lambda: abort(404, description="from the grader"))
+        body = expect_error(client.get(path), 404)
+        assert body.get("error") != "user_not_found", (
+            f"GET {path} is not an auth view, yet the auth blueprint's handler answered it: use bp.errorhandler, "
+            "not bp.app_errorhandler."
+        )
+
+
+@pytest.mark.exercise("nested")
+class TestNested:
+    def test_ping_answers_pong(self, client):
+        expect_json_equal(client.get("/api/v1/ping"), {"pong": True})
+
+    def test_endpoint_is_api_v1_ping(self, app):
+        found = rule_of(app, "api.v1.ping")
+        assert found == "/api/v1/ping", f"The endpoint api.v1.ping should be served at /api/v1/ping, found {found or 'no such endpoint'}."
+        assert build(app, "api.v1.ping") == "/api/v1/ping"
+
+    def test_create_app_twice_still_serves_it(self, chapter_module, client):
+        expect_status(client.get("/api/v1/ping"), 200)
+        second = require(chapter_module, "create_app")({"TESTING": True})
+        expect_json_equal(second.test_client().get("/api/v1/ping"), {"pong": True})
