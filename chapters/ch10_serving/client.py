@@ -1,0 +1,57 @@
+"""Chapter 10 from the client's side: a server that counts, waits and sits behind a proxy.
+
+`python -m track demo 10` starts the server and prints every exchange. Against a server
+you started yourself (`make chapter-10 run`, or `make chapter-10 serve-prod` on port 8000),
+run `python -m chapters.ch10_serving.client [http://127.0.0.1:8000]`.
+"""
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+CLIENTS = 20
+SLOW_MS = 200
+
+
+def walkthrough(http: requests.Session, base_url: str) -> None:
+    # --8<-- [start:count]
+    first = http.get(f"{base_url}/")
+    second = http.get(f"{base_url}/")
+    assert first.text == "Hello, World!"
+    # RequestCounter, a WSGI middleware around app.wsgi_app, numbers every request.
+    assert int(second.headers["X-Request-Count"]) > int(first.headers["X-Request-Count"])
+    # --8<-- [end:count]
+
+    assert http.get(f"{base_url}/healthz").json() == {"status": "ok"}
+
+    # --8<-- [start:proxy]
+    # As if nginx had appended the address it saw (203.0.113.7) to what the client claimed.
+    response = http.get(f"{base_url}/whoami", headers={"X-Forwarded-For": "1.1.1.1, 203.0.113.7"})
+    assert response.json()["ip"] == "203.0.113.7"   # ProxyFix(x_for=1) trusts one hop only
+    # --8<-- [end:proxy]
+
+    # --8<-- [start:bad_ms]
+    refused = http.get(f"{base_url}/slow", params={"ms": "1.5"})
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "bad_request"
+    # --8<-- [end:bad_ms]
+
+    # --8<-- [start:concurrent]
+    def one_client(_):
+        return requests.get(f"{base_url}/slow", params={"ms": SLOW_MS}, timeout=30).status_code
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        statuses = list(pool.map(one_client, range(CLIENTS)))
+    elapsed = time.perf_counter() - start
+    print(f"{CLIENTS} concurrent GET /slow?ms={SLOW_MS}: {elapsed:.2f} s "
+          f"(one at a time would take {CLIENTS * SLOW_MS / 1000:.1f} s)")
+    assert statuses == [200] * CLIENTS
+    assert elapsed < CLIENTS * SLOW_MS / 1000 / 3, "the waits did not overlap: is pause() cooperative?"
+    # --8<-- [end:concurrent]
+
+
+if __name__ == "__main__":
+    from track.postman import main
+
+    main(walkthrough)

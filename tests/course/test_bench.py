@@ -1,0 +1,20 @@
+"""`make bench QUICK=1` works on a fresh machine: the smoke run needs no wrk and prints its table.
+
+The full benchmarks never run inside `make test`; this only proves they are not broken.
+"""
+import subprocess
+import sys
+
+from track.course import ROOT
+
+QUICK_TIMEOUT_S = 180
+
+
+def test_quick_bench_runs_and_prints_its_table():
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=QUICK_TIMEOUT_S)
+    assert done.returncode == 0, f"python -m benchmarks --quick failed:\n{done.stdout}\n{done.stderr}"
+    for group in ("grading", "throughput", "concurrency", "load hold", "watch"):
+        assert f"\n{group} " in done.stdout, f"the table has no {group!r} row:\n{done.stdout}"
+    assert "not wrk" in done.stdout, "the quick run should say that its load figures come from a Python loop, not wrk"
+    assert "Figures saved to .track/bench/" in done.stdout, done.stdout
