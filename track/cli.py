@@ -25,10 +25,23 @@ def load_app(chap: Chapter, solution: bool):
     return importlib.import_module(f"{package}.{chap.package}.app").create_app()
 
 
+def explain_todos(app, chap: Chapter) -> None:
+    """An unwritten exercise answers 501 naming its TODO, instead of a bare 500, in the browser."""
+    def not_written(error: NotImplementedError):
+        return (f"501 Not Implemented: {error or 'an exercise'} in chapters/{chap.package}/ is not written yet.\n"
+                f"`make chapter-{chap.number} check` says what it should do; `make chapter-{chap.number} hint` helps.\n"), 501
+
+    app.register_error_handler(NotImplementedError, not_written)
+
+
 def cmd_run(args) -> int:
     from track.server import serve  # imports gevent: only when serving
 
-    serve(load_app(chapter(args.chapter), args.solution), host=args.host, port=args.port, dev=args.dev)
+    chap = chapter(args.chapter)
+    app = load_app(chap, args.solution)
+    if not args.solution:
+        explain_todos(app, chap)
+    serve(app, host=args.host, port=args.port, dev=args.dev)
     return 0
 
 

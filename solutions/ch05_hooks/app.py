@@ -66,7 +66,7 @@ def token_problem() -> str | None:
 
 
 def startup(app: Flask) -> None:
-    """Start-up work: what the source material ran in `before_first_request`.
+    """Start-up work: what the source material ran in `before_first_request` (removed in 2.3).
 
     That hook was removed in Flask 2.3. The factory runs once per app, before any request
     can arrive, so start-up code simply belongs there; `init_runs` shows it ran once.

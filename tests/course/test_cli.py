@@ -132,7 +132,8 @@ def test_teacher_grades_clones_with_this_repositorys_graders(course, tmp_path):
 def test_run_serves_the_learners_copy_and_the_solution(course):
     command = [sys.executable, "-m", "track", "run", "1", "--port", "0"]
     with live_server(command, cwd=course) as url:
-        assert requests.get(f"{url}/", timeout=5).status_code == 500  # the stub raises NotImplementedError
+        todo = requests.get(f"{url}/", timeout=5)  # the stub raises NotImplementedError("TODO(hello)")
+        assert todo.status_code == 501 and "TODO(hello)" in todo.text and "make chapter-1 hint" in todo.text
         assert requests.get(f"{url}/nowhere", timeout=5).status_code == 404
     with live_server([*command, "--solution"], cwd=course) as url:
         assert requests.get(f"{url}/", timeout=5).text == "Hello, World!"

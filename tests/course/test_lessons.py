@@ -38,3 +38,11 @@ def test_lessons_link_to_their_twin(lesson):
 def test_examples_run(example):
     done = subprocess.run([sys.executable, str(example)], cwd=ROOT, capture_output=True, text=True, timeout=EXAMPLE_TIMEOUT_S)
     assert done.returncode == 0, f"{example.relative_to(ROOT)} failed:\n{done.stdout}\n{done.stderr}"
+
+
+@pytest.mark.parametrize("readme", ["README.md", "README.zh-CN.md"])
+def test_course_readmes_list_every_chapter(readme):
+    text = (ROOT / readme).read_text(encoding="utf-8")
+    missing = [c.package for c in chapters() if f"chapters/{c.package}/" not in text]
+    assert not missing, f"{readme}: the chapter table lacks {missing}"
+    assert "make test" in text and "make chapter-1 run" in text

@@ -35,4 +35,4 @@ client = app.test_client()
 print(client.get("/visit").json, client.get("/visit").json)
 
 # 4. before_first_request was removed in Flask 2.3: start-up work goes in the factory.
-print("Flask still has before_first_request?", hasattr(app, "before_first_request"))
+print("before_first_request, removed in 2.3, still there?", hasattr(app, "before_first_request"))
