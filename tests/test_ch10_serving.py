@@ -55,7 +55,7 @@ KEEPALIVE_REQUESTS = 200
 KEEPALIVE_LIMIT_S = 3.0      # with TCP_NODELAY ~0.1 s; with Nagle's algorithm on ~9 s
 CONCURRENT_CLIENTS = 50
 SLOW_MS = 200
-CONCURRENT_LIMIT_S = 2.0     # cooperative: ~0.25 s; one at a time: 50 x 0.2 s = 10 s
+CONCURRENT_LIMIT_S = 1.0     # cooperative: ~0.25 s (4x margin); one at a time: 50 x 0.2 s = 10 s
 STOP_LIMIT_S = 5.0
 START_LIMIT_S = 30.0
 SERVING = re.compile(r"Serving on (http://\S+)")

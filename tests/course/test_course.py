@@ -11,7 +11,7 @@ from track.course import chapters
 from track.grading import grade
 from track.live import chapter_server, load_walkthrough
 from track.postman import run_walkthrough
-from track.stubs import stale_stubs, write_stubs
+from track.stubs import stale_stubs, stub_files, write_stubs
 
 CHAPTERS = chapters()
 BY_PACKAGE = pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.package)
@@ -52,7 +52,7 @@ def test_chapter_has_every_part(chapter):
 
 @BY_PACKAGE
 def test_every_exercise_has_hints_and_a_todo(chapter):
-    stub_text = "\n".join(p.read_text(encoding="utf-8") for p in chapter.learner_dir.rglob("*.py") if p.name != "client.py")
+    stub_text = "\n".join(content.decode("utf-8") for path, content in stub_files(chapter).items() if path.suffix == ".py")
     for exercise in chapter.exercises:
         assert exercise.hints, f"{chapter.package}: exercise {exercise.id} has no hint"
         assert f"TODO({exercise.id})" in stub_text, f"{chapter.package}: no TODO({exercise.id}) marker in the stub"
@@ -98,9 +98,10 @@ def test_pristine_stub_starts_and_serves(chapter, pristine_package, tmp_path):
 
 
 @BY_PACKAGE
-@pytest.mark.parametrize("package", ["chapters", "solutions"])
-def test_flask_cli_finds_the_factory(chapter, package):
+@pytest.mark.parametrize("copy", ["stub", "solution"])
+def test_flask_cli_finds_the_factory(chapter, copy, pristine_package):
     """`flask --app chapters.chNN_x.app run --debug` loads the app through create_app()."""
+    package = pristine_package if copy == "stub" else "solutions"
     app = ScriptInfo(app_import_path=f"{package}.{chapter.package}.app").load_app()
     assert app.name.endswith(f"{chapter.package}.app")
 
