@@ -88,6 +88,8 @@ class Report:
                 "chapter": package,
                 "exercise": exercise,
                 "task_id": exercise_index(package, exercise),
+                # The exercise's points, earned when all of its tests pass (see "exercises").
+                "points": chapter_for_package(package).exercise(exercise).points,
             })
 
     def results(self) -> dict:

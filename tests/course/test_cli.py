@@ -110,7 +110,7 @@ def test_grade_writes_results_json_and_junit_xml(course, tmp_path):
     ch01 = [e for e in results["exercises"] if e["chapter"] == CH01.package]
     assert [e["id"] for e in ch01] == [e.id for e in CH01.exercises] and all(e["status"] == "pass" for e in ch01)
     test = results["tests"][0]
-    assert {"name", "status", "message", "task_id", "exercise"} <= test.keys()
+    assert {"name", "status", "message", "task_id", "exercise", "points"} <= test.keys()
     cases = ET.parse(tmp_path / "junit.xml").getroot().iter("testcase")
     assert any(p.get("name") == "exercise" for case in cases for p in case.iter("property"))
 
