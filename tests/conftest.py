@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from track.course import PACKAGE_NAME, ROOT, Chapter, chapter_for_package
+from track.course import PACKAGE_NAME, Chapter, chapter_for_package
 from track.report import Report, explain_failure
 
 TARGET_ALIAS = "graded_target"
