@@ -235,6 +235,20 @@ def cmd_snippets(args) -> int:
     return 0
 
 
+def cmd_matrix(args) -> int:
+    """Maintainers: the leave-one-out matrix (see track/matrix.py); exit 1 on any shared verdict."""
+    from track import matrix
+
+    def statuses(chap: Chapter, folder: Path) -> dict[str, str]:
+        results = grade([chap], target=str(folder))
+        return {e["id"]: e["status"] for e in results["exercises"] if e["chapter"] == chap.package}
+
+    selected = [chapter(args.chapter)] if args.chapter else list(chapters())
+    found = [problem for chap in selected for problem in matrix.check_chapter(chap, statuses)]
+    print("\n".join(found) or "Every exercise is graded on its own code.")
+    return 1 if found else 0
+
+
 def cmd_setup(args) -> int:
     print(f"Ready: {sys.executable}")
     return 0
@@ -279,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_cmd.add_argument("--solution", action="store_true", help="demo the reference solution")
     stubs = verb("stubs", cmd_stubs, "maintainers: regenerate the learners' stubs from the solutions", "optional")
     stubs.add_argument("--check", action="store_true", help="only report stubs that are out of date")
+    verb("matrix", cmd_matrix, "maintainers: prove each exercise is graded on its own code", "optional")
     verb("snippets", cmd_snippets, "maintainers: copy snippet sources into the lessons", "optional")
     verb("setup", cmd_setup, "create .venv and install the pinned requirements", None)
     return parser

@@ -22,6 +22,9 @@ class Exercise:
     points: int
     where: str
     hints: tuple[str, ...]
+    # Exercises whose code this one's grader cannot do without: while one of them fails,
+    # this one is reported as blocked, not failed.
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ def load_manifest(path: Path) -> Chapter:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     try:
         exercises = tuple(
-            Exercise(e["id"], e["title"], int(e["points"]), e["where"], tuple(e["hints"]))
+            Exercise(e["id"], e["title"], int(e["points"]), e["where"], tuple(e["hints"]), tuple(e.get("requires", ())))
             for e in data["exercises"]
         )
         serves = tuple((s["path"], int(s["status"])) for s in data.get("stub_serves", ()))

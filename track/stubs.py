@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Collection
 from pathlib import Path
 
 from track.bootstrap import ROOT
@@ -58,15 +59,20 @@ def uncomment(line: str, indent: str) -> str:
     return indent + (body[2:] if body.startswith("# ") else body[1:])
 
 
-def stub_source(source: str, chapter: Chapter, name: str = "<solution>") -> str:
-    """The learner's version of one solution file."""
+def stub_source(source: str, chapter: Chapter, name: str = "<solution>", stubbed: Collection[str] | None = None) -> str:
+    """The learner's version of one solution file.
+
+    `stubbed` names the exercises to replace by their stubs (default: all of them); the
+    others keep their solution, without markers. The course checks build such variants to
+    prove that each exercise is graded on its own code alone.
+    """
     out: list[str] = []
     block: dict | None = None
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         if block is None:
             if match := BEGIN.match(line):
                 chapter.exercise(match["id"])  # KeyError for an id the manifest lacks
-                block = {"indent": match["indent"], "id": match["id"], "stub": None, "line": number}
+                block = {"indent": match["indent"], "id": match["id"], "stub": None, "solution": [], "line": number}
             else:
                 out.append(line)
         elif BEGIN.match(line):
@@ -74,35 +80,44 @@ def stub_source(source: str, chapter: Chapter, name: str = "<solution>") -> str:
         elif STUB.match(line):
             block["stub"] = []
         elif END.match(line):
-            stub = block["stub"] if block["stub"] is not None else default_stub(block["indent"], block["id"], chapter)
-            out.extend(stub)
+            if stubbed is not None and block["id"] not in stubbed:
+                out.extend(block["solution"])
+            elif block["stub"] is not None:
+                out.extend(block["stub"])
+            else:
+                out.extend(default_stub(block["indent"], block["id"], chapter))
             block = None
         elif block["stub"] is not None:
             block["stub"].append(uncomment(line, block["indent"]))
+        else:
+            block["solution"].append(line)
     if block is not None:
         raise MarkerError(f"{name}:{block['line']}: SOLUTION {block['id']} has no END SOLUTION")
     return "".join(out)
 
 
-def stub_files(chapter: Chapter) -> dict[Path, bytes]:
-    """Every file of the generated stub package, by path relative to the package."""
+def stub_files(chapter: Chapter, stubbed: Collection[str] | None = None) -> dict[Path, bytes]:
+    """Every file of the generated stub package, by path relative to the package.
+
+    With `stubbed`, only those exercises are stubs and the rest keep their solution.
+    """
     files = {}
     for path in sorted(chapter.solution_dir.rglob("*")):
         relative = path.relative_to(chapter.solution_dir)
         if path.is_dir() or SKIPPED.intersection(relative.parts):
             continue
         if path.suffix == ".py":
-            text = stub_source(path.read_text(encoding="utf-8"), chapter, str(path.relative_to(ROOT)))
+            text = stub_source(path.read_text(encoding="utf-8"), chapter, str(path.relative_to(ROOT)), stubbed)
             files[relative] = text.encode("utf-8")
         else:
             files[relative] = path.read_bytes()
     return files
 
 
-def write_stubs(chapter: Chapter, package_dir: Path) -> list[Path]:
-    """Write the generated stub package into `package_dir`; returns the files written."""
+def write_stubs(chapter: Chapter, package_dir: Path, stubbed: Collection[str] | None = None) -> list[Path]:
+    """Write the generated stub package (or a variant, see `stub_files`) into `package_dir`."""
     written = []
-    for relative, content in stub_files(chapter).items():
+    for relative, content in stub_files(chapter, stubbed).items():
         target = package_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
