@@ -6,7 +6,12 @@
 #   make test                 prove the whole course is sound (what CI runs)
 
 PYTHON ?= python3
-TRACK := $(PYTHON) -m track
+# TRACK_VIA_MAKE: messages then name commands the way you typed them (`make chapter-1 hint`).
+TRACK := TRACK_VIA_MAKE=1 $(PYTHON) -m track
+# The learner's verbs print their own verdict; make's "*** Error 1" after a failing check or a
+# declined reset would only add noise. `python -m track` keeps the exit codes (0 pass,
+# 1 fail or declined, 2 could not grade) for scripts.
+QUIET := || true
 VENV_PYTHON := .venv/bin/python
 
 # `make chapter-3 run` and `make run CHAPTER=3` mean the same; chapter-03 works too.
@@ -41,34 +46,34 @@ setup: ## create .venv and install the pinned requirements
 	@$(TRACK) setup
 
 run: ## serve the chapter with gevent on http://HOST:PORT (DEV=1: Flask's dev server)
-	$(need_chapter)@$(TRACK) run $(CHAPTER) $(RUN_FLAGS)
+	$(need_chapter)@$(TRACK) run $(CHAPTER) $(RUN_FLAGS) $(QUIET)
 
 check: ## grade your copy of the chapter, one line per exercise
-	$(need_chapter)@$(TRACK) check $(CHAPTER)
+	$(need_chapter)@$(TRACK) check $(CHAPTER) $(QUIET)
 
 hint: ## show the next hint for the first unsolved exercise
-	$(need_chapter)@$(TRACK) hint $(CHAPTER)
+	$(need_chapter)@$(TRACK) hint $(CHAPTER) $(QUIET)
 
 watch: ## re-check on every save, then move on to the next chapter
-	@$(TRACK) watch $(CHAPTER)
+	@$(TRACK) watch $(CHAPTER) $(QUIET)
 
 reset: ## restore the pristine stub (asks first; YES=1 to skip)
-	$(need_chapter)@$(TRACK) reset $(CHAPTER) $(if $(YES),--yes)
+	$(need_chapter)@$(TRACK) reset $(CHAPTER) $(if $(YES),--yes) $(QUIET)
 
 solution: ## diff your copy against the reference once it passes (FORCE=1: earlier)
-	$(need_chapter)@$(TRACK) solution $(CHAPTER) $(if $(FORCE),--force)
+	$(need_chapter)@$(TRACK) solution $(CHAPTER) $(if $(FORCE),--force) $(QUIET)
 
 demo: ## classroom walkthrough: live server + client.py, every exchange printed
-	$(need_chapter)@$(TRACK) demo $(CHAPTER) $(if $(SOLUTION),--solution)
+	$(need_chapter)@$(TRACK) demo $(CHAPTER) $(if $(SOLUTION),--solution) $(QUIET)
 
 serve-prod: ## serve under gunicorn with the chapter's gunicorn.conf.py (chapter 10)
 	$(need_chapter)@$(TRACK) serve-prod $(CHAPTER) $(if $(SOLUTION),--solution)
 
 list: ## chapters and how many exercises you solved
-	@$(TRACK) list
+	@$(TRACK) list $(QUIET)
 
 progress: ## table of chapters, points and the next step
-	@$(TRACK) progress
+	@$(TRACK) progress $(QUIET)
 
 grade: ## grade every chapter; JSON=results.json writes the classroom report
 	@$(TRACK) grade $(if $(JSON),--json $(JSON))

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from benchmarks.processes import gunicorn_server, python_server
 from track.copies import copy_course
-from track.live import stop
+from track.processes import stop
 from track.course import ROOT, chapters
 
 SLOW_MS = 200

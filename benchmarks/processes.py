@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from track.course import ROOT
-from track.live import live_server, stop
+from track.live import live_server
+from track.processes import stop
 
 READY_TIMEOUT_S = 30
 

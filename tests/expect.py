@@ -3,6 +3,9 @@
 Grader tests use these instead of bare asserts, so a learner reads
 `GET /user/x answered 404, expected 200` rather than `assert 404 == 200`.
 The conftest adds where to look and the hint command.
+
+PYTEST_DONT_REWRITE: every assert here carries its own message, which is all the learner
+reads, so pytest need not rewrite (and re-parse) this module on every run.
 """
 from __future__ import annotations
 

@@ -1,119 +1,63 @@
-"""The course CLI: `python -m track VERB ...` (the Makefile calls the same verbs)."""
+"""The course CLI: `python -m track VERB ...` (the Makefile calls the same verbs).
+
+Exit codes, the same in every verb: 0 done (or every exercise passes), 1 something fails
+or was declined, 2 the command could not do its job (an unknown chapter, a chapter that
+cannot be graded, a busy port). Modules that import Flask, pytest or gevent are imported
+inside the verbs that need them, so `list` and `progress` answer from the cache quickly.
+"""
 from __future__ import annotations
 
 import argparse
 import difflib
-import importlib
-import json
-import os
 import shutil
 import sys
 import time
 from pathlib import Path
 
-from track import classroom, hints, live, watching
-from track.course import ROOT, STATE, Chapter, chapter, chapters
-from track.grading import GradingError, first_unsolved, grade, solved
-from track.lessons import refreshed
-from track.stubs import stale_stubs, write_stubs
-
-PASS, FAIL = "✔", "✘"
+from track import grading, hints, verdict
+from track.course import ROOT, STATE, Chapter, UsageError, chapter, chapters
+from track.i18n import _
+from track.results import ChapterResult, RunResult
+from track.ui import command, shown
 
 
-def load_app(chap: Chapter, solution: bool):
-    package = "solutions" if solution else "chapters"
-    return importlib.import_module(f"{package}.{chap.package}.app").create_app()
-
-
-def explain_todos(app, chap: Chapter) -> None:
-    """An unwritten exercise answers 501 naming its TODO, instead of a bare 500, in the browser."""
-    def not_written(error: NotImplementedError):
-        return (f"501 Not Implemented: {error or 'an exercise'} in chapters/{chap.package}/ is not written yet.\n"
-                f"`make chapter-{chap.number} check` says what it should do; `make chapter-{chap.number} hint` helps.\n"), 501
-
-    app.register_error_handler(NotImplementedError, not_written)
-
-
-def cmd_run(args) -> int:
-    from track.server import serve  # imports gevent: only when serving
-
-    chap = chapter(args.chapter)
-    app = load_app(chap, args.solution)
-    if not args.solution:
-        explain_todos(app, chap)
-    serve(app, host=args.host, port=args.port, dev=args.dev)
-    return 0
-
-
-def cmd_serve_prod(args) -> int:
-    chap = chapter(args.chapter)
-    package = "solutions" if args.solution else "chapters"
-    config = ROOT / package / chap.package / "gunicorn.conf.py"
-    if not config.exists():
-        raise SystemExit(f"Chapter {chap.number} has no gunicorn.conf.py; serve-prod is for chapter 10.")
-    command = [sys.executable, "-m", "gunicorn", "-c", str(config), f"{package}.{chap.package}.app:create_app()"]
-    os.execv(command[0], command)
-
-
-def exercise_lines(results: dict, chap: Chapter) -> list[str]:
-    by_id = {e["id"]: e for e in results["exercises"] if e["chapter"] == chap.package}
-    lines = []
-    for number, exercise in enumerate(chap.exercises, 1):
-        found = by_id.get(exercise.id)
-        ok = found is not None and found["status"] == "pass"
-        earned = exercise.points if ok else 0
-        tests = f"{found['tests'] - found['failed']}/{found['tests']} tests" if found else "no tests ran"
-        lines.append(f"  {PASS if ok else FAIL} {number}. {exercise.id:<18} {earned}/{exercise.points} pt   {tests}   {exercise.title}")
-    return lines
-
-
-def report_check(results: dict, chap: Chapter) -> bool:
-    """Print the verdict for one chapter; True when every exercise passes."""
-    done = solved(results, chap)
-    print(f"Chapter {chap.number}: {chap.title}  ({len(done)}/{len(chap.exercises)} exercises)")
-    print("\n".join(exercise_lines(results, chap)))
-    failing = first_unsolved(results, chap)
-    if failing is None:
-        print(f"\nAll exercises pass. Compare with the reference: `python -m track solution {chap.number}`.")
-        return True
-    print(f"\nFirst to fix: {failing['id']}\n")
-    print("  " + (failing["message"] or "(no message)").replace("\n", "\n  "))
-    print(f"\nStuck? `python -m track hint {chap.number}` shows the next hint.")
-    return False
-
-
-def check_chapter(chap: Chapter) -> bool:
-    try:
-        results = grade([chap])
-    except GradingError as error:
-        print(f"Could not grade chapter {chap.number}:\n{error}")
-        return False
-    save_results(chap, results)
-    return report_check(results, chap)
-
-
-def save_results(chap: Chapter, results: dict) -> None:
-    folder = STATE / "results"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{chap.package}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
-
+# --- the learner's verbs ----------------------------------------------------------------
 
 def cmd_check(args) -> int:
-    return 0 if check_chapter(chapter(args.chapter)) else 1
+    chap = chapter(args.chapter)
+    result = grading.check(chap)
+    print(verdict.report(chap, result))
+    return RunResult([result]).exit_code()
 
 
 def cmd_hint(args) -> int:
     chap = chapter(args.chapter)
-    failing = first_unsolved(grade([chap]), chap)
+    result = grading.check(chap)
+    if result.error is not None:
+        text = _("Chapter {n} does not load yet, so no exercise can be graded:\n\n{error}\n\n"
+                 "Open the file at the line named above. Python stops at the first problem it meets; the cause is "
+                 "often on that line or just before it (an unclosed bracket, a missing colon, a renamed function).").format(
+            n=chap.number, error=result.error.message)
+        print("\n".join(verdict.wrapped(text, verdict.WIDTH, indent="")))
+        return 2
+    failing = result.first_unsolved()
     if failing is None:
-        print(f"Chapter {chap.number} is solved: no hint needed. Next: `python -m track check {chap.number + 1}`.")
+        following = next((c for c in chapters() if c.number > chap.number), None)
+        nxt = _(" Next: `{check}`.").format(check=command("check", following.number)) if following else ""
+        print(_("Chapter {n} is solved: no hint needed.").format(n=chap.number) + nxt)
         return 0
-    print(hints.next_hint(chap, chap.exercise(failing["id"])))
+    exercise_id = failing.blocked_by or failing.id
+    first_test = next((t.name for t in result.tests if t.exercise == exercise_id and t.status != "pass"), None)
+    if failing.blocked_by:
+        print(_("`{id}` waits for `{other}`: here is a hint for `{other}`.\n").format(id=failing.id, other=failing.blocked_by))
+    print(hints.next_hint(chap, chap.exercise(exercise_id), first_test))
     return 0
 
 
 def cmd_watch(args) -> int:
-    return watching.watch(chapter(args.chapter) if args.chapter else None, check_chapter)
+    from track import watching
+
+    return watching.watch(chapter(args.chapter) if args.chapter else None)
 
 
 def confirm(question: str) -> bool:
@@ -124,16 +68,37 @@ def confirm(question: str) -> bool:
 
 
 def cmd_reset(args) -> int:
+    from track.stubs import stub_files
+
     chap = chapter(args.chapter)
-    if not args.yes and not confirm(f"Replace your work in {chap.learner_dir.relative_to(ROOT)} with the pristine stub?"):
-        print("Nothing changed.")
+    pristine = stub_files(chap)
+    changed = [relative for relative, content in pristine.items()
+               if not (chap.learner_dir / relative).is_file() or (chap.learner_dir / relative).read_bytes() != content]
+    if not changed:
+        print(_("chapters/{package}/ already holds the pristine stub: nothing to reset.").format(package=chap.package))
+        return 0
+    names = ", ".join(path.as_posix() for path in changed)
+    print(_("Reset would replace {count} file(s) in chapters/{package}/: {names}.").format(
+        count=len(changed), package=chap.package, names=names))
+    if not args.yes and not confirm(_("Replace them with the pristine stub? A backup of your version is kept in .track/backups/.")):
+        print(_("Nothing changed."))
         return 1
     backup = STATE / "backups" / f"{chap.package}-{time.strftime('%Y%m%d-%H%M%S')}"
-    shutil.copytree(chap.learner_dir, backup, ignore=shutil.ignore_patterns("__pycache__"))
-    written = write_stubs(chap, chap.learner_dir)
+    shutil.copytree(chap.learner_dir, backup, ignore=shutil.ignore_patterns("__pycache__", "instance"))
+    for relative in changed:
+        target = chap.learner_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(pristine[relative])
     hints.forget(chap)
-    print(f"Restored {len(written)} files of chapter {chap.number}; your previous version is in {backup.relative_to(ROOT)}.")
+    print(_("Restored {names}. Your previous version is in {backup}.").format(names=names, backup=shown(backup)))
     return 0
+
+
+def reference_without_markers(chap: Chapter, path: Path) -> str:
+    """A solution file as a learner would have written it: no SOLUTION/STUB markers."""
+    from track.stubs import stub_source
+
+    return stub_source(path.read_text(encoding="utf-8"), chap, shown(path), stubbed=())
 
 
 def solution_diff(chap: Chapter) -> str:
@@ -143,8 +108,9 @@ def solution_diff(chap: Chapter) -> str:
         mine = chap.learner_dir / relative
         ours = mine.read_text(encoding="utf-8").splitlines(keepends=True) if mine.exists() else []
         chunks.extend(difflib.unified_diff(
-            ours, path.read_text(encoding="utf-8").splitlines(keepends=True),
-            fromfile=f"yours: chapters/{chap.package}/{relative}", tofile=f"reference: solutions/{chap.package}/{relative}",
+            ours, reference_without_markers(chap, path).splitlines(keepends=True),
+            fromfile=f"yours: chapters/{chap.package}/{relative.as_posix()}",
+            tofile=f"reference: solutions/{chap.package}/{relative.as_posix()}",
         ))
     return "".join(chunks)
 
@@ -152,101 +118,177 @@ def solution_diff(chap: Chapter) -> str:
 def cmd_solution(args) -> int:
     chap = chapter(args.chapter)
     if not args.force:
-        results = grade([chap])
-        if first_unsolved(results, chap) is not None:
-            print(f"Chapter {chap.number} does not pass yet: solve it first and compare afterwards "
-                  f"(or `python -m track solution {chap.number} --force`).")
+        result = grading.check(chap)
+        if result.first_unsolved() is not None or result.error is not None:
+            print(_("Chapter {n} does not pass yet: solve it first and compare afterwards (or `{force}`).").format(
+                n=chap.number, force=command("solution", chap.number, "--force")))
             return 1
-    print(solution_diff(chap) or "Your files match the reference solution exactly.")
+    print(solution_diff(chap) or _("Your files match the reference solution exactly."))
     return 0
 
 
-def progress_rows(results: dict) -> list[tuple]:
+def progress_rows(results: dict[str, ChapterResult]) -> list[tuple]:
     rows = []
     for chap in chapters():
-        done = solved(results, chap)
-        earned = sum(e.points for e in chap.exercises if e.id in done)
-        if len(done) == len(chap.exercises):
-            step = "done"
+        result = results[chap.package]
+        solved = len(result.solved())
+        if result.error is not None:
+            step = _("fix the error: {check}").format(check=command("check", chap.number))
+        elif solved == len(chap.exercises):
+            step = _("done")
         else:
-            step = f"make chapter-{chap.number} check"
-        rows.append((chap.number, chap.title, f"{len(done)}/{len(chap.exercises)}", f"{earned}/{chap.points}", step))
+            step = command("check", chap.number)
+        rows.append((chap.number, _(chap.title), f"{solved}/{len(chap.exercises)}", f"{result.score}/{chap.points}", step))
     return rows
 
 
 def print_table(header: tuple, rows: list[tuple]) -> None:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
     for row in (header, *rows):
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
 def cmd_list(args) -> int:
-    rows = progress_rows(grade(chapters()))
-    print_table(("N", "Chapter", "Solved"), [row[:3] for row in rows])
+    rows = progress_rows(grading.current(chapters()))
+    print_table((_("N"), _("Chapter"), _("Solved")), [row[:3] for row in rows])
     return 0
 
 
 def cmd_progress(args) -> int:
-    rows = progress_rows(grade(chapters()))
-    print_table(("N", "Chapter", "Exercises", "Points", "Next step"), rows)
-    following = next((row for row in rows if row[4] != "done"), None)
-    print(f"\nNext: `{following[4]}`." if following else "\nEvery chapter is solved. Well done!")
+    rows = progress_rows(grading.current(chapters()))
+    print_table((_("N"), _("Chapter"), _("Exercises"), _("Points"), _("Next step")), rows)
+    following = next((row for row in rows if row[4] != _("done")), None)
+    print(_("\nNext: `{step}`.").format(step=following[4]) if following else _("\nEvery chapter is solved. Well done!"))
     return 0
 
 
-def cmd_grade(args) -> int:
-    if args.root:
-        return classroom.grade_students(args.root, args.csv, args.json)
-    extra = [f"--junitxml={args.junitxml}"] if args.junitxml else []
-    results = grade(chapters(), target=args.target, extra=extra)
-    print_table(("N", "Chapter", "Exercises", "Points", "Next step"), progress_rows(results))
-    print(f"\nScore: {results['score']}/{results['max_score']} ({results['status']})")
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
-        print(f"Wrote {args.json}")
+# --- serving ------------------------------------------------------------------------------
+
+def load_app(chap: Chapter, solution: bool):
+    import importlib
+
+    package = "solutions" if solution else "chapters"
+    return importlib.import_module(f"{package}.{chap.package}.app").create_app()
+
+
+def explain_todos(app, chap: Chapter) -> None:
+    """An unwritten exercise answers 501 naming its TODO, instead of a bare 500, in the browser."""
+    def not_written(error: NotImplementedError):
+        return _("501 Not Implemented: {todo} in chapters/{package}/ is not written yet.\n"
+                 "`{check}` says what it should do; `{hint}` helps.\n").format(
+            todo=error or _("an exercise"), package=chap.package,
+            check=command("check", chap.number), hint=command("hint", chap.number)), 501
+
+    app.register_error_handler(NotImplementedError, not_written)
+
+
+def port_advice(error, chap: Chapter) -> str:
+    other = command("run", chap.number, f"--port={5001 if error.port != 5001 else 5002}")
+    if error.in_use:
+        return _("Port {port} on {host} is already in use (is another chapter still running?). "
+                 "Stop that server, or use another port: `{other}`.").format(port=error.port, host=error.host, other=other)
+    return _("You may not open port {port} on {host} ({reason}; ports below 1024 need administrator rights). "
+             "Use another port: `{other}`.").format(port=error.port, host=error.host, reason=error, other=other)
+
+
+def cmd_run(args) -> int:
+    from track.server import PortUnavailable, serve
+
+    chap = chapter(args.chapter)
+    app = load_app(chap, args.solution)
+    if not args.solution:
+        explain_todos(app, chap)
+    try:
+        serve(app, host=args.host, port=args.port, dev=args.dev)
+    except PortUnavailable as error:
+        raise UsageError(port_advice(error, chap)) from None
     return 0
+
+
+def cmd_serve_prod(args) -> int:
+    import os
+
+    chap = chapter(args.chapter)
+    package = "solutions" if args.solution else "chapters"
+    config = ROOT / package / chap.package / "gunicorn.conf.py"
+    if not config.exists():
+        raise UsageError(_("Chapter {n} has no gunicorn.conf.py; serve-prod is for chapter 10.").format(n=chap.number))
+    command_line = [sys.executable, "-m", "gunicorn", "-c", str(config), f"{package}.{chap.package}.app:create_app()"]
+    os.execv(command_line[0], command_line)
 
 
 def cmd_demo(args) -> int:
+    from track import live
+
     return live.run_demo(chapter(args.chapter), args.solution)
 
 
+# --- the teacher's verbs ------------------------------------------------------------------
+
+def cmd_grade(args) -> int:
+    from track import classroom, engine
+
+    if args.root:
+        return classroom.grade_students(args.root, args.csv, args.json)
+    extra = [f"--junitxml={args.junitxml}"] if args.junitxml else []
+    run = engine.grade(chapters(), target=args.target, extra=extra)
+    results = {chap.package: grading.chapter_result(run, chap) for chap in chapters()}
+    print_table((_("N"), _("Chapter"), _("Exercises"), _("Points"), _("Next step")), progress_rows(results))
+    print(_("\nScore: {score}/{max} ({status})").format(score=run.score, max=run.max_score, status=run.status))
+    if args.json:
+        run.write(Path(args.json))
+        print(_("Wrote {path}").format(path=args.json))
+    return run.exit_code()
+
+
+# --- the maintainers' verbs ---------------------------------------------------------------
+
+def selected_chapters(args) -> list[Chapter]:
+    return [chapter(args.chapter)] if args.chapter else list(chapters())
+
+
 def cmd_stubs(args) -> int:
-    """Maintainers: regenerate (or with --check, verify) the learners' stubs from the solutions."""
-    selected = [chapter(args.chapter)] if args.chapter else list(chapters())
+    """Regenerate (or with --check, verify) the learners' stubs from the solutions."""
+    from track.stubs import stale_stubs, write_stubs
+
     if args.check:
-        stale = [path for chap in selected for path in stale_stubs(chap)]
+        stale = [path for chap in selected_chapters(args) for path in stale_stubs(chap)]
         print("\n".join(f"stale: {path}" for path in stale) or "All stubs match their solutions.")
         return 1 if stale else 0
-    for chap in selected:
+    for chap in selected_chapters(args):
         write_stubs(chap, chap.learner_dir)
         print(f"Wrote the stubs of chapter {chap.number}")
     return 0
 
 
 def cmd_snippets(args) -> int:
-    """Maintainers: copy every snippet's source into the lessons."""
-    selected = [chapter(args.chapter)] if args.chapter else list(chapters())
-    for chap in selected:
+    """Copy every snippet's source into the lessons."""
+    from track.lessons import refreshed
+
+    for chap in selected_chapters(args):
         for lesson in (chap.learner_dir / "README.md", chap.learner_dir / "README.zh-CN.md"):
             if lesson.exists():
                 lesson.write_text(refreshed(lesson), encoding="utf-8")
-                print(f"Refreshed {lesson.relative_to(ROOT)}")
+                print(f"Refreshed {shown(lesson)}")
     return 0
 
 
 def cmd_matrix(args) -> int:
-    """Maintainers: the leave-one-out matrix (see track/matrix.py); exit 1 on any shared verdict."""
+    """The leave-one-out matrix (see track/matrix.py); exit 1 on any verdict that is not its own."""
     from track import matrix
 
-    def statuses(chap: Chapter, folder: Path) -> dict[str, str]:
-        results = grade([chap], target=str(folder))
-        return {e["id"]: e["status"] for e in results["exercises"] if e["chapter"] == chap.package}
-
-    selected = [chapter(args.chapter)] if args.chapter else list(chapters())
-    found = [problem for chap in selected for problem in matrix.check_chapter(chap, statuses)]
+    found = matrix.check(selected_chapters(args), jobs=args.jobs)
     print("\n".join(found) or "Every exercise is graded on its own code.")
     return 1 if found else 0
+
+
+def cmd_new(args) -> int:
+    from track import scaffold
+
+    for path in scaffold.create(args.number, args.slug):
+        print(f"created {shown(path)}")
+    print(scaffold.NEXT_STEPS)
+    return 0
 
 
 def cmd_setup(args) -> int:
@@ -261,9 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
     def verb(name, handler, help_text, chapter_arg="required"):
         sub = verbs.add_parser(name, help=help_text, description=help_text)
         if chapter_arg == "required":
-            sub.add_argument("chapter", help="chapter number, e.g. 1")
+            sub.add_argument("chapter", help="chapter: 1, 01, ch01, chapter-1 or the package name")
         elif chapter_arg == "optional":
-            sub.add_argument("chapter", nargs="?", help="chapter number (default: all / first unsolved)")
+            sub.add_argument("chapter", nargs="?", help="chapter (default: all / the first unsolved)")
         sub.set_defaults(handler=handler)
         return sub
 
@@ -293,8 +335,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo_cmd.add_argument("--solution", action="store_true", help="demo the reference solution")
     stubs = verb("stubs", cmd_stubs, "maintainers: regenerate the learners' stubs from the solutions", "optional")
     stubs.add_argument("--check", action="store_true", help="only report stubs that are out of date")
-    verb("matrix", cmd_matrix, "maintainers: prove each exercise is graded on its own code", "optional")
     verb("snippets", cmd_snippets, "maintainers: copy snippet sources into the lessons", "optional")
+    matrix_cmd = verb("matrix", cmd_matrix, "maintainers: prove each exercise is graded on its own code", "optional")
+    matrix_cmd.add_argument("--jobs", type=int, default=2, help="variants graded at once (default 2)")
+    new = verbs.add_parser("new", help="maintainers: create the skeleton of a new chapter",
+                           description="maintainers: create the skeleton of a new chapter")
+    new.add_argument("number", type=int, help="the chapter's number, e.g. 13")
+    new.add_argument("slug", help="the package name after chNN_, e.g. caching")
+    new.set_defaults(handler=cmd_new)
     verb("setup", cmd_setup, "create .venv and install the pinned requirements", None)
     return parser
 
@@ -303,8 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except UsageError as error:
+        print(error, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
-    except GradingError as error:
-        print(f"Grading failed before any verdict:\n{error}", file=sys.stderr)
-        return 2

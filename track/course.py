@@ -13,6 +13,19 @@ CHAPTERS = ROOT / "chapters"
 SOLUTIONS = ROOT / "solutions"
 STATE = ROOT / ".track"  # git-ignored: hints shown, last results, benchmark figures
 PACKAGE_NAME = re.compile(r"^ch(\d\d)_[a-z0-9_]+$")
+CHAPTER_ARGUMENT = re.compile(r"^(?:ch|chapter-?)?0*(\d+)$")
+
+
+class UsageError(Exception):
+    """A command the course cannot carry out as typed; the text says what would work."""
+
+
+@dataclass(frozen=True)
+class Hint:
+    text: str
+    # Names (or parts of names) of the grader tests this hint is about: when one of them is
+    # the first to fail, this hint comes before the others.
+    tests: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -21,7 +34,7 @@ class Exercise:
     title: str
     points: int
     where: str
-    hints: tuple[str, ...]
+    hints: tuple[Hint, ...]
     # Exercises whose code this one's grader cannot do without: while one of them fails,
     # this one is reported as blocked, not failed.
     requires: tuple[str, ...] = ()
@@ -35,6 +48,12 @@ class Chapter:
     title_zh: str
     exercises: tuple[Exercise, ...]
     stub_serves: tuple[tuple[str, int], ...] = field(default=())
+    # (exception class name, advice): what to do when a helper the course provides raises it.
+    errors: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def error_advice(self) -> dict[str, str]:
+        return dict(self.errors)
 
     @property
     def learner_dir(self) -> Path:
@@ -59,17 +78,27 @@ class Chapter:
         raise KeyError(f"chapter {self.number} has no exercise {exercise_id!r}")
 
 
+def load_hint(entry: str | dict) -> Hint:
+    """A hint is a string, or a table `{text = "...", tests = ["test_escapes_html"]}`."""
+    if isinstance(entry, str):
+        return Hint(entry)
+    return Hint(entry["text"], tuple(entry.get("tests", ())))
+
+
+def load_exercise(entry: dict) -> Exercise:
+    return Exercise(entry["id"], entry["title"], int(entry["points"]), entry["where"],
+                    tuple(load_hint(h) for h in entry["hints"]), tuple(entry.get("requires", ())))
+
+
 def load_manifest(path: Path) -> Chapter:
     """Read one `chapter.toml`; a missing key fails loudly with the file's name."""
     package = path.parent.name
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     try:
-        exercises = tuple(
-            Exercise(e["id"], e["title"], int(e["points"]), e["where"], tuple(e["hints"]), tuple(e.get("requires", ())))
-            for e in data["exercises"]
-        )
+        exercises = tuple(load_exercise(entry) for entry in data["exercises"])
         serves = tuple((s["path"], int(s["status"])) for s in data.get("stub_serves", ()))
-        return Chapter(int(PACKAGE_NAME.match(package)[1]), package, data["title"], data["title_zh"], exercises, serves)
+        errors = tuple((name, entry["advice"]) for name, entry in data.get("errors", {}).items())
+        return Chapter(int(PACKAGE_NAME.match(package)[1]), package, data["title"], data["title_zh"], exercises, serves, errors)
     except (KeyError, TypeError) as error:
         raise SystemExit(f"{path}: manifest entry missing or malformed: {error}") from error
 
@@ -81,14 +110,16 @@ def chapters() -> tuple[Chapter, ...]:
     return tuple(load_manifest(path) for path in manifests)
 
 
-def chapter(number: int | str) -> Chapter:
-    """Chapter by number: 1, "1", "01" and "ch01" all name chapter 1."""
-    wanted = int(str(number).lower().removeprefix("ch").removeprefix("chapter-"))
+def chapter(name: int | str) -> Chapter:
+    """The chapter a learner names: 1, "01", "ch01", "chapter-1" and "ch01_hello_world" all work."""
+    text = str(name).strip().lower()
+    number = CHAPTER_ARGUMENT.match(text)
     for found in chapters():
-        if found.number == wanted:
+        if text == found.package or (number and int(number[1]) == found.number):
             return found
     known = ", ".join(str(c.number) for c in chapters())
-    raise SystemExit(f"There is no chapter {number}. Chapters: {known}.")
+    raise UsageError(f"There is no chapter {str(name)!r}. Chapters: {known} "
+                     f"(say 1, 01, ch01, chapter-1 or the package name, e.g. {chapters()[0].package}).")
 
 
 def chapter_for_package(package: str) -> Chapter:

@@ -1,49 +1,37 @@
-"""Run the graders in a fresh pytest process and read back what they found.
-
-A subprocess, not `pytest.main()`: the learner's module must be imported anew every
-time (`watch` re-grades after each save), and a broken app must not take the CLI down.
-"""
+"""Grading the learner's copy: the engine's verdicts, kept in the cache for list and progress."""
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import tempfile
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Sequence
 
-from track.course import ROOT, Chapter
-
-GRADING_TIMEOUT_S = 600
+from track import cache, engine
+from track.course import Chapter
+from track.i18n import _
+from track.results import ChapterError, ChapterResult, RunResult
 
 
-class GradingError(RuntimeError):
-    """pytest could not grade at all (not the same as tests failing)."""
+def grade_learner(selected: Sequence[Chapter]) -> RunResult:
+    """Grade the learner's copy of `selected` and keep the verdicts."""
+    keys = {chap.package: cache.key(chap) for chap in selected}  # before: a save while grading re-grades
+    run = engine.grade(selected)
+    cache.store(run, keys)
+    return run
 
 
-def pytest_command(chapters: Iterable[Chapter], target: str, results: Path, extra: Iterable[str] = ()) -> list[str]:
-    modules = [str(chapter.test_module.relative_to(ROOT)) for chapter in chapters]
-    return [sys.executable, "-m", "pytest", *modules, f"--target={target}", f"--results-json={results}",
-            "-q", "--no-header", "--tb=no", *extra]
+def chapter_result(run: RunResult, chap: Chapter) -> ChapterResult:
+    """The chapter's result; a run that failed as a whole becomes the chapter's error."""
+    found = run.chapter(chap.package)
+    return found or ChapterResult(chap.package, [], [], ChapterError(run.message or _("No grader test ran.")))
 
 
-def grade(chapters: Iterable[Chapter], target: str = "chapters", extra: Iterable[str] = ()) -> dict:
-    """The results.json of one grading run (see track.report for its shape)."""
-    with tempfile.TemporaryDirectory(prefix="track-grade-") as scratch:
-        results = Path(scratch) / "results.json"
-        command = pytest_command(chapters, target, results, extra)
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=GRADING_TIMEOUT_S)
-        # pytest exits 0 (all passed) or 1 (some failed) after a real run; anything else
-        # means it could not grade (a usage error, an internal error, an interrupted run).
-        if done.returncode not in (0, 1) or not results.exists():
-            raise GradingError(f"pytest exited {done.returncode}:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-        return json.loads(results.read_text(encoding="utf-8"))
+def check(chap: Chapter) -> ChapterResult:
+    return chapter_result(grade_learner([chap]), chap)
 
 
-def solved(results: dict, chapter: Chapter) -> list[str]:
-    """Ids of the chapter's exercises whose tests all passed."""
-    return [e["id"] for e in results["exercises"] if e["chapter"] == chapter.package and e["status"] == "pass"]
-
-
-def first_unsolved(results: dict, chapter: Chapter) -> dict | None:
-    return next((e for e in results["exercises"] if e["chapter"] == chapter.package and e["status"] != "pass"), None)
+def current(selected: Sequence[Chapter]) -> dict[str, ChapterResult]:
+    """Every chapter's verdict: from the cache where nothing changed, else graded now."""
+    found = {chap.package: cache.load(chap) for chap in selected}
+    stale = [chap for chap in selected if found[chap.package] is None]
+    if stale:
+        run = grade_learner(stale)
+        found.update({chap.package: chapter_result(run, chap) for chap in stale})
+    return found

@@ -1,15 +1,24 @@
-"""Progressive hints: each call shows the next one; what was shown lives in `.track/`."""
+"""Progressive hints: each call shows one more; what was shown lives in `.track/hints.json`.
+
+The next hint is the first one not shown yet about the test that fails first (a hint may
+name the tests it is about, see track.course.Hint), else the first one not shown yet.
+"""
 from __future__ import annotations
 
 import json
 
 from track.course import STATE, Chapter, Exercise
+from track.i18n import _
+from track.ui import command
 
 HINTS_FILE = STATE / "hints.json"
 
 
 def load() -> dict:
-    return json.loads(HINTS_FILE.read_text(encoding="utf-8")) if HINTS_FILE.exists() else {}
+    try:
+        return json.loads(HINTS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def save(shown: dict) -> None:
@@ -17,22 +26,34 @@ def save(shown: dict) -> None:
     HINTS_FILE.write_text(json.dumps(shown, indent=2), encoding="utf-8")
 
 
-def next_hint(chapter: Chapter, exercise: Exercise) -> str:
+def choose(exercise: Exercise, shown: list[int], failing_test: str | None) -> int | None:
+    """The index of the hint to show next, or None when every hint was shown."""
+    unseen = [i for i in range(len(exercise.hints)) if i not in shown]
+    about_it = [i for i in unseen if failing_test and any(t in failing_test for t in exercise.hints[i].tests)]
+    general = [i for i in unseen if not exercise.hints[i].tests]
+    return next(iter(about_it or general or unseen), None)
+
+
+def next_hint(chapter: Chapter, exercise: Exercise, failing_test: str | None = None) -> str:
     """The next hint for `exercise`, counting it as shown."""
-    shown = load()
-    count = shown.setdefault(chapter.package, {}).get(exercise.id, 0)
+    state = load()
+    shown = state.setdefault(chapter.package, {}).setdefault(exercise.id, [])
     total = len(exercise.hints)
-    if count >= total:
-        return (f"All {total} hints for `{exercise.id}` are shown; the last one was:\n\n  {exercise.hints[-1]}\n\n"
-                f"Still stuck? Peek at the reference: `python -m track solution {chapter.number} --force`.")
-    shown[chapter.package][exercise.id] = count + 1
-    save(shown)
-    more = "Run it again for the next hint." if count + 1 < total else "That was the last hint."
-    return f"Hint {count + 1}/{total} for exercise `{exercise.id}` ({exercise.title}):\n\n  {exercise.hints[count]}\n\n{more}"
+    index = choose(exercise, shown, failing_test)
+    if index is None:
+        last = _(exercise.hints[shown[-1]].text) if shown else ""
+        return _("All {total} hints for `{id}` are shown; the last one was:\n\n  {last}\n\n"
+                 "Still stuck? Peek at the reference: `{solution}`.").format(
+            total=total, id=exercise.id, last=last, solution=command("solution", chapter.number, "--force"))
+    shown.append(index)
+    save(state)
+    more = _("Run it again for the next hint.") if len(shown) < total else _("That was the last hint.")
+    return _("Hint {n}/{total} for exercise `{id}` ({title}):\n\n  {text}\n\n{more}").format(
+        n=len(shown), total=total, id=exercise.id, title=_(exercise.title), text=_(exercise.hints[index].text), more=more)
 
 
 def forget(chapter: Chapter) -> None:
     """After a reset, the hints start again from the first."""
-    shown = load()
-    if shown.pop(chapter.package, None) is not None:
-        save(shown)
+    state = load()
+    if state.pop(chapter.package, None) is not None:
+        save(state)

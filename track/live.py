@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from track.course import ROOT, Chapter
+from track.processes import new_group, stop
 from track.postman import run_walkthrough
 
 # Our servers print "Serving on URL"; Flask's dev server (`run --dev`) prints "Running on URL".
@@ -40,22 +41,12 @@ def wait_for_url(process: subprocess.Popen, log: list[str], lines: queue.Queue) 
             return match[1]
 
 
-def stop(process: subprocess.Popen, grace_s: float = 10) -> None:
-    """SIGTERM (servers stop cleanly on it), then SIGKILL if it lingers."""
-    process.terminate()
-    try:
-        process.wait(timeout=grace_s)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @contextmanager
 def live_server(command: list[str], cwd: Path = ROOT) -> Iterator[str]:
     """Start `command` (which prints `Serving on URL`), yield the URL, stop it afterwards."""
     log: list[str] = []
     lines: queue.Queue = queue.Queue()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **new_group())
     reader = threading.Thread(target=drain, args=(process, log, lines), daemon=True)
     reader.start()
     try:

@@ -11,11 +11,13 @@ A verdict that breaks this depends on code the learner did not write for that ex
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from track.course import Chapter
+from track.engine import Job, grade_all, warm
+from track.results import RunResult
 from track.stubs import write_stubs
 
 
@@ -68,20 +70,29 @@ def variants(chapter: Chapter) -> Iterator[Variant]:
 
 def problems(variant: Variant, statuses: dict[str, str]) -> list[str]:
     """How the graded statuses differ from what the variant must get."""
-    return [f"{variant.label}: `{exercise}` is {statuses.get(exercise, 'not graded')}, expected {status}"
+    return [f"{variant.label}: `{exercise}` is {statuses.get(exercise, statuses.get('*', 'not graded'))}, expected {status}"
             for exercise, status in variant.expected().items() if statuses.get(exercise) != status]
 
 
-def write_variant(variant: Variant, folder: Path) -> Path:
-    """The variant as a folder of chapter packages, ready for `--target`."""
+def job(variant: Variant, folder: Path) -> Job:
+    """The variant written as a folder of chapter packages, and the run that grades it."""
     write_stubs(variant.chapter, folder / variant.chapter.package, variant.stubbed)
-    return folder
+    # The stub with only E solved: only E's tests decide, so only they run.
+    exercises = [variant.exercise] if variant.kind == "alone" else []
+    return Job([variant.chapter], str(folder), exercises)
 
 
-def check_chapter(chapter: Chapter, grade_statuses: Callable[[Chapter, Path], dict[str, str]]) -> list[str]:
-    """Grade every variant of `chapter`; the problems found (empty: every verdict is its own)."""
-    found = []
-    for variant in variants(chapter):
-        with tempfile.TemporaryDirectory(prefix="track-variant-") as scratch:
-            found += problems(variant, grade_statuses(chapter, write_variant(variant, Path(scratch))))
-    return found
+def statuses(run: RunResult, chapter: Chapter) -> dict[str, str]:
+    found = run.chapter(chapter.package)
+    if found is None:
+        return {"*": f"not graded: {run.message}"}
+    return {e.id: e.status for e in found.exercises}
+
+
+def check(chapters: list[Chapter], jobs: int = 2) -> list[str]:
+    """Grade every variant of `chapters`; the problems found (empty: every verdict is its own)."""
+    warm(chapters)
+    every = [variant for chapter in chapters for variant in variants(chapter)]
+    with tempfile.TemporaryDirectory(prefix="track-variants-") as scratch:
+        runs = grade_all([job(v, Path(scratch) / str(n)) for n, v in enumerate(every)], parallel=jobs)
+    return [problem for variant, run in zip(every, runs) for problem in problems(variant, statuses(run, variant.chapter))]

@@ -1,15 +1,25 @@
 """Serving a chapter: gevent's WSGIServer by default, Flask's dev server with `--dev`."""
 from __future__ import annotations
 
+import errno
 import ipaddress
 import signal
 import socket
 import sys
 
 from flask import Flask
-from gevent.pywsgi import WSGIServer
+from gevent.pywsgi import WSGIHandler, WSGIServer
 
 LOOPBACK_NAMES = {"localhost"}
+
+
+class PortUnavailable(Exception):
+    """The address cannot be bound: in use, or not ours to take."""
+
+    def __init__(self, host: str, port: int, error: OSError):
+        super().__init__(f"{host}:{port}: {error.strerror}")
+        self.host, self.port = host, port
+        self.in_use = error.errno == errno.EADDRINUSE
 
 
 def is_loopback(host: str) -> bool:
@@ -21,6 +31,21 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class CourseHandler(WSGIHandler):
+    """pywsgi's handler, closing the connection once a WebSocket on it has ended.
+
+    After a WebSocket session (chapter 12) the app returns, but pywsgi would go on reading
+    the socket as HTTP: the client's close frame is logged as a garbage request and the
+    client waits ~3 s for a connection that never closes (RFC 6455 7.1.1: the server
+    closes it first).
+    """
+
+    def handle_one_response(self):
+        super().handle_one_response()
+        if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+            self.close_connection = True
+
+
 class NoDelayWSGIServer(WSGIServer):
     """`WSGIServer` with Nagle's algorithm off on every accepted socket.
 
@@ -28,6 +53,8 @@ class NoDelayWSGIServer(WSGIServer):
     response then waits ~40 ms for the client's delayed ACK, ~23 requests/s instead of
     thousands. gunicorn sets TCP_NODELAY itself; here we do it by hand.
     """
+
+    handler_class = CourseHandler
 
     def handle(self, sock, address):
         if sock.family in (socket.AF_INET, socket.AF_INET6):
@@ -41,9 +68,25 @@ def announce(host: str, port: int) -> None:
     print(f"Serving on http://{shown}:{port}  (Ctrl-C to stop)", flush=True)
 
 
+def check_bindable(host: str, port: int) -> None:
+    """Bind and release the address once, so a busy port is one clear message, not a traceback."""
+    if port == 0:
+        return
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host.strip("[]"), port))
+    except OSError as error:
+        raise PortUnavailable(host, port, error) from None
+
+
 def serve_gevent(app: Flask, host: str, port: int) -> None:
     server = NoDelayWSGIServer((host, port), app)
-    server.init_socket()
+    try:
+        server.init_socket()
+    except OSError as error:
+        raise PortUnavailable(host, port, error) from None
     announce(host, server.server_port)
     # SIGTERM (from `kill`, a test or a process manager) stops as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: server.stop(timeout=1))
@@ -61,6 +104,10 @@ def serve_dev(app: Flask, host: str, port: int) -> None:
             f"Refusing --dev on {host}: the Werkzeug debugger runs any Python code typed into the "
             "browser. Use 127.0.0.1 for --dev, or drop --dev to serve with gevent."
         )
+    from werkzeug.serving import is_running_from_reloader
+
+    if not is_running_from_reloader():  # the reloader's child finds the port held by its parent
+        check_bindable(host, port)
     app.run(host=host, port=port, debug=True, use_reloader=True)
 
 

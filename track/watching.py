@@ -1,51 +1,84 @@
-"""`track watch`: re-check a chapter every time one of its files is saved."""
+"""`track watch`: re-check a chapter every time one of its files is saved.
+
+The graders are imported once (engine.warm); each save forks a grading run, so the
+verdict is on screen in about the time the chapter's tests take. A hang in the learner's
+code is stopped by the engine's time limits and shown like any other failure: watch goes
+on watching.
+"""
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+import sys
+import time
 
 from watchfiles import DefaultFilter, watch as file_changes
 
+from track import engine, grading, verdict
 from track.course import Chapter, chapters
-from track.grading import grade, solved
+from track.i18n import _
+from track.results import ChapterResult
+from track.ui import command
 
-# Editors save in bursts (temp file, rename, chmod): wait until the folder is quiet.
-DEBOUNCE_MS = 300
+# Editors save in bursts (a temp file, a rename, a chmod) within tens of milliseconds: the
+# verdict comes STEP_MS after the last event of a burst.
+STEP_MS = 30
+DEBOUNCE_MS = 400  # a burst that goes on longer is graded anyway
 # How long the watcher waits before reporting "nothing changed"; it only bounds idle loops.
 ARM_TIMEOUT_MS = 200
+CLEAR = "\033[2J\033[H"
 
 
 def first_unsolved_chapter() -> Chapter | None:
-    results = grade(chapters())
-    return next((c for c in chapters() if len(solved(results, c)) < len(c.exercises)), None)
+    results = grading.current(chapters())
+    return next((c for c in chapters() if results[c.package].first_unsolved() is not None
+                 or results[c.package].error is not None), None)
 
 
 def following(chapter: Chapter) -> Chapter | None:
     return next((c for c in chapters() if c.number > chapter.number), None)
 
 
-def watch(start: Chapter | None, check: Callable[[Chapter], bool]) -> int:
+def show(chapter: Chapter, result: ChapterResult) -> None:
+    """One screen, redrawn in a terminal; a plain report when the output is a pipe."""
+    footer = _("Checked at {time}. Save a file to check again; Ctrl-C to stop.").format(time=time.strftime("%H:%M:%S"))
+    if sys.stdout.isatty():
+        size = shutil.get_terminal_size()
+        width = min(size.columns, verdict.WIDTH)
+        print(CLEAR + verdict.screen(chapter, result, width, size.lines - 2) + "\n\n" + footer, flush=True)
+    else:
+        print(verdict.report(chapter, result) + "\n\n" + footer + "\n", flush=True)
+
+
+def solved(result: ChapterResult) -> bool:
+    return result.error is None and result.first_unsolved() is None
+
+
+def watch(start: Chapter | None) -> int:
     """Check, wait for a save, check again; on to the next chapter once one passes."""
     current = start or first_unsolved_chapter()
+    engine.warm(chapters())
     while current is not None:
-        print(f"\n=== Watching chapter {current.number} ({current.learner_dir.name}/): save a file to re-check ===", flush=True)
-        wait_until_solved(current, check)
-        print(f"\nChapter {current.number} solved!", flush=True)
+        print(_("\n=== Watching chapter {n} ({folder}/): save a file to re-check ===").format(
+            n=current.number, folder=current.learner_dir.name), flush=True)
+        wait_until_solved(current)
+        print(_("\nChapter {n} solved!").format(n=current.number), flush=True)
         current = following(current)
-    print("Every chapter is solved. Well done!", flush=True)
+    print(_("Every chapter is solved. Well done! `{progress}` shows the whole course.").format(progress=command("progress")), flush=True)
     return 0
 
 
-def wait_until_solved(chapter: Chapter, check: Callable[[Chapter], bool]) -> None:
+def wait_until_solved(chapter: Chapter) -> None:
     # The watcher is armed before the first check and keeps collecting events while a check
     # runs, so a file saved during a check is seen afterwards instead of being lost.
-    changes = file_changes(chapter.learner_dir, debounce=DEBOUNCE_MS, watch_filter=DefaultFilter(),
+    changes = file_changes(chapter.learner_dir, debounce=DEBOUNCE_MS, step=STEP_MS, watch_filter=DefaultFilter(),
                            rust_timeout=ARM_TIMEOUT_MS, yield_on_timeout=True)
     try:
         next(changes)  # returns once the watcher is running (an empty set after the timeout)
-        passed = check(chapter)
-        while not passed:
+        result = grading.check(chapter)
+        show(chapter, result)
+        while not solved(result):
             if next(changes):
-                print("\n--- change saved, checking again ---", flush=True)
-                passed = check(chapter)
+                result = grading.check(chapter)
+                show(chapter, result)
     finally:
         changes.close()

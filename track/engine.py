@@ -1,0 +1,210 @@
+"""Grading runs: the graders in child processes, each with a deadline, read back as typed results.
+
+Where the OS has `fork` (Linux, macOS), a child is a fork of this process: nothing is
+imported twice, and a long-lived process (`watch`, the leave-one-out matrix) that has
+pre-imported the graders once (`warm`) re-grades in the time the tests themselves take.
+The learner's code is imported only in the child, so each run sees the saved files, and a
+crash or an endless loop there cannot take the CLI down. Without fork (Windows) a child is
+a plain `python -m pytest` subprocess: slower, the same verdicts.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from track import processes
+from track.course import ROOT, Chapter
+from track.i18n import _
+from track.results import RunResult
+
+GRADER_TIMEOUT_S = 10  # per grader test (track/plugin.py gives each test this limit)
+SLACK_S = 30  # start-up, collection, and a machine busy with other work
+CAN_FORK = hasattr(os, "fork")
+# A run in a process that imported pytest's plugins before (`warm`, or watchfiles importing
+# anyio) makes pytest warn that it cannot rewrite their asserts: true, and harmless here.
+QUIET_REWRITE = ("-W", "ignore::pytest.PytestAssertRewriteWarning")
+
+
+@dataclass
+class Job:
+    """One grading run: which chapters of which copy, optionally only some exercises."""
+
+    chapters: Sequence[Chapter]
+    target: str = "chapters"
+    exercises: Sequence[str] = ()
+    extra: Sequence[str] = ()
+    deadline_s: float | None = None
+
+    def deadline(self) -> float:
+        """One time-out per exercise and some slack: after one test of an exercise times out,
+        the plugin skips its other tests, so even a chapter that loops everywhere ends in time."""
+        if self.deadline_s is not None:
+            return self.deadline_s
+        return SLACK_S + GRADER_TIMEOUT_S * sum(len(chapter.exercises) for chapter in self.chapters)
+
+    def pytest_args(self, results: Path) -> list[str]:
+        modules = [str(chapter.test_module.relative_to(ROOT)) for chapter in self.chapters]
+        only = [f"--exercise={exercise}" for exercise in self.exercises]
+        # Little terminal output (it goes to a log): the CLI prints the verdict from the results.
+        return [*modules, f"--rootdir={ROOT}", f"--target={self.target}", f"--results-json={results}",
+                "-qq", "--no-header", "--tb=no", *QUIET_REWRITE, *only, *self.extra]
+
+
+@dataclass
+class Child:
+    """A running grading job: a forked process or a subprocess, with its scratch folder."""
+
+    job: Job
+    scratch: tempfile.TemporaryDirectory
+    pid: int
+    process: subprocess.Popen | None = None
+    handle: int | None = None  # a pidfd: readable once the child exits (Linux)
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.scratch.name)
+
+    def poll(self) -> int | None:
+        if self.process is not None:
+            return self.process.poll()
+        done, status = os.waitpid(self.pid, os.WNOHANG)
+        return os.waitstatus_to_exitcode(status) if done else None
+
+    def overdue(self) -> bool:
+        return time.monotonic() - self.started > self.job.deadline()
+
+    def kill(self) -> None:
+        """The child and its group: servers it started go too."""
+        if self.process is not None:
+            processes.kill(self.process)
+            return
+        processes.signal_group(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+
+    def result(self, code: int | None) -> RunResult:
+        if self.handle is not None:
+            os.close(self.handle)
+        try:
+            results = self.folder / "results.json"
+            if results.exists():
+                return RunResult.read(results)
+            output = self.folder / "output.txt"
+            log = output.read_text(encoding="utf-8", errors="replace")[-3000:] if output.exists() else ""
+        finally:
+            self.scratch.cleanup()
+        if code is None:
+            return RunResult(message=_("Grading did not finish in {seconds:.0f} s and was stopped.").format(seconds=self.job.deadline()))
+        return RunResult(message=_("The graders could not run (pytest exited {code}):\n{log}").format(code=code, log=log))
+
+
+def start(job: Job, fork: bool) -> Child:
+    scratch = tempfile.TemporaryDirectory(prefix="track-grade-")
+    folder = Path(scratch.name)
+    args = job.pytest_args(folder / "results.json")
+    output = folder / "output.txt"
+    # A fork copies only the calling thread: a lock another thread held (a print in progress)
+    # would stay locked forever in the child. With other threads about, start afresh.
+    if not fork or threading.active_count() > 1:
+        with open(output, "wb") as log:
+            process = subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=ROOT, stdout=log,
+                                       stderr=subprocess.STDOUT, **processes.new_group())
+        return Child(job, scratch, process.pid, process)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        run_child(args, output)
+    return Child(job, scratch, pid, handle=pid_handle(pid))
+
+
+def run_child(args: list[str], output: Path) -> None:
+    """In the forked child: pytest.main(args), output to a log; never returns."""
+    code = 3
+    try:
+        os.setpgid(0, 0)  # its own process group, so servers it starts are stopped with it
+        os.chdir(ROOT)
+        with open(output, "wb") as log:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+        import pytest
+
+        code = int(pytest.main(args))
+    finally:
+        os._exit(code)
+
+
+def pid_handle(pid: int) -> int | None:
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def wait_a_little(children: list[Child]) -> None:
+    """Sleep until a child may have finished or a deadline passed."""
+    remaining = min(child.job.deadline() - (time.monotonic() - child.started) for child in children)
+    handles = [child.handle for child in children if child.handle is not None]
+    if len(handles) == len(children):
+        select.select(handles, [], [], max(remaining, 0))
+    else:
+        time.sleep(min(0.005, max(remaining, 0)))
+
+
+def grade_all(jobs: Iterable[Job], parallel: int = 1, fork: bool = CAN_FORK) -> list[RunResult]:
+    """Run `jobs`, at most `parallel` at a time; their results in the same order."""
+    pending = list(enumerate(jobs))
+    results: dict[int, RunResult] = {}
+    running: dict[int, Child] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < parallel:
+                index, job = pending.pop(0)
+                running[index] = start(job, fork)
+            wait_a_little(list(running.values()))
+            for index, child in list(running.items()):
+                code = child.poll()
+                if code is None and child.overdue():
+                    child.kill()
+                elif code is None:
+                    continue
+                results[index] = child.result(code)
+                del running[index]
+    finally:  # Ctrl-C in watch, or an error here: take every child down
+        for child in running.values():
+            child.kill()
+            child.scratch.cleanup()
+    return [results[index] for index in sorted(results)]
+
+
+def grade(chapters: Iterable[Chapter], target: str = "chapters", *, exercises: Iterable[str] = (),
+          extra: Iterable[str] = (), deadline_s: float | None = None, fork: bool = CAN_FORK) -> RunResult:
+    """Grade `chapters` of `target` (chapters, solutions or a folder); `exercises` narrows it down."""
+    job = Job(list(chapters), target, list(exercises), list(extra), deadline_s)
+    return grade_all([job], fork=fork)[0]
+
+
+def warm(chapters: Iterable[Chapter]) -> None:
+    """Import pytest, Flask and the graders (as pytest rewrites them) once, for a long-lived process.
+
+    A collect-only run imports each grader module; later forks find them in `sys.modules`.
+    The learner's code is not imported: graders reach it only through fixtures.
+    """
+    if not CAN_FORK:
+        return
+    import pytest
+
+    modules = [str(chapter.test_module.relative_to(ROOT)) for chapter in chapters]
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+        pytest.main([*modules, f"--rootdir={ROOT}", "--collect-only", "-qq", *QUIET_REWRITE])

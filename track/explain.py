@@ -1,0 +1,124 @@
+"""Failure messages that teach: what was expected, what came back, where to look, what to do."""
+from __future__ import annotations
+
+import ast
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from track.course import Chapter
+from track.i18n import _
+from track.stubs import BEGIN
+from track.ui import command, shown
+
+TODO = re.compile(r"TODO\((?P<id>[a-z0-9_]+)\)")
+TIMEOUT = re.compile(r"^Timeout \(>(?P<seconds>[\d.]+)s\) from pytest-timeout")
+
+
+@cache  # one grading run sees one version of the files
+def todo_location(package_dir: Path, exercise_id: str) -> str | None:
+    """Where the learner's copy still says TODO(exercise_id), as file:line."""
+    pattern = re.compile(rf"TODO\({re.escape(exercise_id)}\)")
+    for path in sorted(package_dir.rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            if pattern.search(line):
+                return f"{shown(path)}:{number}"
+    return None
+
+
+@cache
+def provided_functions(chapter: Chapter) -> frozenset[tuple[str, str]]:
+    """(file, function) pairs the course wrote for the learner: solution functions with no exercise inside."""
+    provided = set()
+    for path in chapter.solution_dir.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                body = lines[node.lineno - 1:node.end_lineno]
+                if not any(BEGIN.match(line) for line in body):
+                    provided.add((path.relative_to(chapter.solution_dir).as_posix(), node.name))
+    return frozenset(provided)
+
+
+def frames_in(excinfo, package_dir: Path) -> list:
+    """The traceback entries inside the graded chapter, innermost last."""
+    return [entry for entry in excinfo.traceback if package_dir in Path(str(entry.path)).parents]
+
+
+def location(entry) -> str:
+    return f"{shown(Path(str(entry.path)))}:{entry.lineno + 1}"
+
+
+def where_to_look(chapter: Chapter, exercise_id: str, package_dir: Path) -> str:
+    exercise = chapter.exercise(exercise_id)
+    todo = todo_location(package_dir, exercise_id)
+    return _("Where to look: {where}{todo}. Stuck? `{hint}` shows the next hint.").format(
+        where=exercise.where, todo=f" ({todo})" if todo else "", hint=command("hint", chapter.number))
+
+
+def request_of(error: BaseException) -> str | None:
+    """The request the test client was answering when `error` escaped (see tests/conftest.py)."""
+    notes = getattr(error, "__notes__", ())
+    return next((note.removeprefix("request: ") for note in notes if note.startswith("request: ")), None)
+
+
+def explain_exception(chapter: Chapter, excinfo, package_dir: Path) -> str:
+    """An exception from the learner's code: which request, which line, and what to do."""
+    error = excinfo.value
+    request = request_of(error)
+    what = f"{type(error).__name__}: {error}".rstrip(": ")
+    text = (_("{request} raised {what}").format(request=request, what=what) if request
+            else _("Your code raised {what}").format(what=what))
+    frames = frames_in(excinfo, package_dir)
+    if not frames:
+        return text + "."
+    provided = provided_functions(chapter)
+    relative = [(Path(str(f.path)).relative_to(package_dir).as_posix(), f.name) for f in frames]
+    if relative[-1] in provided:
+        yours = next((f for f, key in zip(reversed(frames), reversed(relative)) if key not in provided), None)
+        text += _(" in {function}() at {where}, a helper the course provides").format(function=frames[-1].name, where=location(frames[-1]))
+        if yours is not None:
+            text += _(", called by your code at {where}").format(where=location(yours))
+        text += "."
+    else:
+        text += _(" at {where}.").format(where=location(frames[-1]))
+    advice = chapter.error_advice.get(type(error).__name__)
+    return f"{text}\n{advice}" if advice else text
+
+
+def explain_timeout(seconds: str, excinfo, package_dir: Path) -> str:
+    frames = frames_in(excinfo, package_dir)
+    seconds = seconds.rstrip("0").rstrip(".")
+    request = request_of(excinfo.value)
+    text = (_("{request} did not finish in {seconds} s — an endless loop or a blocking call?").format(request=request, seconds=seconds)
+            if request else _("The test did not finish in {seconds} s — an endless loop or a blocking call?").format(seconds=seconds))
+    if frames:
+        text += " " + _("When it was stopped, your code was running {where}.").format(where=location(frames[-1]))
+    return text
+
+
+def explain_not_written(chapter: Chapter, exercise_id: str, excinfo, package_dir: Path) -> str:
+    written_for = TODO.search(str(excinfo.value))
+    frames = frames_in(excinfo, package_dir)
+    where = location(frames[-1]) if frames else _("the code")
+    if written_for and written_for["id"] != exercise_id:
+        return _("This test needs exercise `{other}`, which is not written yet ({where}).").format(other=written_for["id"], where=where)
+    exercise = chapter.exercise(exercise_id)
+    return _("Exercise `{id}` ({title}) is not written yet: {where} still raises NotImplementedError.").format(
+        id=exercise_id, title=exercise.title, where=where)
+
+
+def explain_failure(chapter: Chapter, exercise_id: str, excinfo, package_dir: Path) -> tuple[str, bool]:
+    """A message for the learner, and whether it should replace pytest's traceback."""
+    where = where_to_look(chapter, exercise_id, package_dir)
+    if excinfo.errisinstance(pytest.fail.Exception) and (timeout := TIMEOUT.match(str(excinfo.value))):
+        return f"{explain_timeout(timeout['seconds'], excinfo, package_dir)}\n\n{where}", True
+    if excinfo.errisinstance(NotImplementedError):
+        return f"{explain_not_written(chapter, exercise_id, excinfo, package_dir)}\n\n{where}", True
+    if excinfo.errisinstance(AssertionError) or excinfo.errisinstance(pytest.fail.Exception):
+        what = str(excinfo.value).split("\nassert ")[0].strip() or _("An expectation did not hold.")
+        return f"{what}\n\n{where}", excinfo.errisinstance(pytest.fail.Exception)
+    return f"{explain_exception(chapter, excinfo, package_dir)}\n\n{where}", False

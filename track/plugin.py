@@ -1,0 +1,317 @@
+"""The graders' pytest plugin: what is graded, which exercise each test serves, and the verdict.
+
+PYTEST_DONT_REWRITE: no asserts here, so pytest need not rewrite (and re-parse) this module.
+
+Loaded with `-p track.plugin` (pyproject's addopts), so plain `pytest` and the course's
+own engine grade the same way:
+
+- `--target chapters|solutions|PATH` picks the copy under test; `--results-json FILE`
+  writes the typed results (track.results) as a results.json.
+- Every grader test belongs to one exercise of its chapter's manifest
+  (`@pytest.mark.exercise(id)`); tests run in the manifest's order.
+- A chapter that does not import, or whose app does not build, is one chapter error,
+  reported once; its remaining tests are not run.
+- An exercise whose manifest `requires` another that fails is blocked, not failed.
+- Every grader test has a time limit; after one test of an exercise runs out of time, the
+  exercise's other tests are not run (one endless loop costs seconds, not minutes).
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from track import speedups
+from track.course import PACKAGE_NAME, ROOT, Chapter, chapter_for_package
+from track.engine import GRADER_TIMEOUT_S
+from track.explain import TIMEOUT, explain_failure, frames_in, location, todo_location
+from track.i18n import _
+from track.results import ChapterError, ChapterResult, ExerciseResult, RunResult, TestResult
+from track.ui import command, shown
+
+TARGET_ALIAS = "graded_target"
+BUILTIN_TARGETS = ("chapters", "solutions")
+
+TARGET = pytest.StashKey[str]()
+EXERCISE = pytest.StashKey[tuple[Chapter, str]]()
+
+
+class ChapterLoadError(Exception):
+    """The graded chapter does not import, or its app does not build: nothing can be graded."""
+
+    def __init__(self, message: str, where: str | None = None):
+        super().__init__(message)
+        self.where = where
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("flask learning track")
+    group.addoption(
+        "--target", default="chapters",
+        help="what to grade: chapters (the learner's copy, default), solutions, or a PATH to a folder of chapter packages",
+    )
+    group.addoption("--results-json", metavar="FILE", help="write the results as an exercism/GitHub Classroom results.json")
+    group.addoption("--exercise", action="append", default=[], metavar="ID",
+                    help="grade only this exercise (repeat for more)")
+
+
+def pytest_configure(config):
+    speedups.install()
+    config.stash[TARGET] = register_target(config.getoption("--target"))
+    config.pluginmanager.register(Grading(config), "track-grading")
+
+
+def register_target(target: str) -> str:
+    """The importable package name whose sub-packages are the chapters being graded."""
+    if target in BUILTIN_TARGETS:
+        return target
+    path = Path(target).resolve()
+    if not path.is_dir():
+        raise pytest.UsageError(f"--target {target}: no such folder (expected chapters, solutions or a path)")
+    # A synthetic parent package: `graded_target.ch01_hello_world.app` is imported from PATH,
+    # with relative imports inside the chapter working as usual.
+    package = types.ModuleType(TARGET_ALIAS)
+    package.__path__ = [str(path)]
+    sys.modules[TARGET_ALIAS] = package
+    for name in [n for n in sys.modules if n.startswith(TARGET_ALIAS + ".")]:
+        del sys.modules[name]  # a previous target's chapters, in a process that grades again
+    return TARGET_ALIAS
+
+
+def target_dir(config, chapter: Chapter) -> Path:
+    target = config.getoption("--target")
+    base = ROOT / target if target in BUILTIN_TARGETS else Path(target).resolve()
+    return base / chapter.package
+
+
+def chapter_of_module(module) -> Chapter | None:
+    package = module.__name__.rpartition(".")[2].removeprefix("test_")
+    return chapter_for_package(package) if PACKAGE_NAME.match(package) else None
+
+
+# --- loading the graded chapter: errors here are the chapter's, not an exercise's -----------
+
+def import_target(config, chapter: Chapter, module: str = "app"):
+    """Import a module of the graded chapter; a chapter error that says why if it cannot."""
+    name = f"{config.stash[TARGET]}.{chapter.package}.{module}"
+    path = target_dir(config, chapter) / f"{module.replace('.', '/')}.py"
+    try:
+        return importlib.import_module(name)
+    except SyntaxError as error:
+        where = f"{shown(Path(error.filename))}:{error.lineno}" if error.filename else None
+        raise ChapterLoadError(_("{file} does not parse: {msg} (line {line}). Nothing can be graded until it does.").format(
+            file=shown(Path(error.filename or path)), msg=error.msg, line=error.lineno), where) from None
+    except ModuleNotFoundError as error:
+        if error.name and name.startswith(error.name):
+            raise ChapterLoadError(_("{file} is missing: restore it with `{reset}`.").format(
+                file=shown(path), reset=command("reset", chapter.number)), shown(path)) from None
+        raise loading_error(error, config, chapter, _("Importing {file}").format(file=shown(path))) from None
+    except Exception as error:
+        raise loading_error(error, config, chapter, _("Importing {file}").format(file=shown(path))) from None
+
+
+def loading_error(error: Exception, config, chapter: Chapter, doing: str) -> ChapterLoadError:
+    frames = frames_in(pytest.ExceptionInfo.from_exception(error), target_dir(config, chapter))
+    where = location(frames[-1]) if frames else None
+    text = _("{doing} raised {what}").format(doing=doing, what=f"{type(error).__name__}: {error}")
+    return ChapterLoadError(text + (_(" at {where}.").format(where=where) if where else "."), where)
+
+
+def require(module, name: str):
+    """`module.name`, or a failure that names what the exercise asks for."""
+    if hasattr(module, name):
+        return getattr(module, name)
+    text = _("{file} has no `{name}`: the exercise asks for a module-level `{name}`. Did it get renamed or deleted?").format(
+        file=shown(Path(module.__file__)), name=name)
+    if name == "create_app":  # every chapter is built through it: nothing can be graded
+        raise ChapterLoadError(text, shown(Path(module.__file__)))
+    pytest.fail(text, pytrace=False)
+
+
+class ExplainingClient(FlaskClient):
+    """The test client, noting on an escaping exception which request raised it."""
+
+    def open(self, *args, **kwargs):
+        try:
+            return super().open(*args, **kwargs)
+        except BaseException as error:  # a time-out (pytest's Failed) included
+            path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "/")
+            error.add_note(f"request: {kwargs.get('method', 'GET')} {path}")
+            raise
+
+
+def build_app(config, chapter: Chapter, module, test_config: dict) -> Flask:
+    """`create_app(test_config)` of the graded chapter; a chapter error if the app does not build."""
+    create_app = require(module, "create_app")
+    try:
+        app = create_app(test_config)
+    except Exception as error:
+        raise loading_error(error, config, chapter, "create_app()") from None
+    if not isinstance(app, Flask):
+        raise ChapterLoadError(_("create_app() returned {kind}, not a Flask app: end it with `return app`.").format(
+            kind=type(app).__name__), shown(Path(module.__file__)))
+    app.test_client_class = ExplainingClient
+    return app
+
+
+# --- the run: order, blocking, time limits, results ------------------------------------------
+
+@dataclass
+class Outcome:
+    """One test's phases (setup, call, teardown) folded into one result."""
+
+    status: str = "pass"
+    message: str | None = None
+    duration: float = 0.0
+
+
+@dataclass
+class Grading:
+    config: pytest.Config
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    exercise_of: dict[str, tuple[Chapter, str]] = field(default_factory=dict)
+    chapter_errors: dict[str, ChapterError] = field(default_factory=dict)
+    timed_out: set[tuple[str, str]] = field(default_factory=set)
+    collected: list[Chapter] = field(default_factory=list)
+
+    # Collection: each grader test names one exercise of its chapter's manifest.
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items):
+        problems = []
+        for item in items:
+            chapter = chapter_of_module(item.module) if isinstance(item, pytest.Function) else None
+            if chapter is None:
+                continue
+            markers = list(item.iter_markers("exercise"))
+            known = [exercise.id for exercise in chapter.exercises]
+            if len(markers) != 1 or markers[0].args[0] not in known:
+                problems.append(f"{item.nodeid}: needs one @pytest.mark.exercise(id) with id in {known}")
+                continue
+            item.stash[EXERCISE] = (chapter, markers[0].args[0])
+            item.user_properties.append(("exercise", markers[0].args[0]))
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(GRADER_TIMEOUT_S))
+            if chapter not in self.collected:
+                self.collected.append(chapter)
+        if problems:
+            raise pytest.UsageError("Grader tests without a valid exercise:\n" + "\n".join(problems))
+        wanted = self.config.getoption("--exercise")
+        if wanted:
+            dropped = [item for item in items if EXERCISE in item.stash and item.stash[EXERCISE][1] not in wanted]
+            self.config.hook.pytest_deselected(items=dropped)
+            items[:] = [item for item in items if item not in dropped]
+        # The manifest's order: what an exercise requires is graded before it.
+        items.sort(key=lambda item: self.position(item))
+
+    def position(self, item) -> tuple[int, int]:
+        if EXERCISE not in item.stash:
+            return (-1, 0)
+        chapter, exercise_id = item.stash[EXERCISE]
+        return chapter.number, [e.id for e in chapter.exercises].index(exercise_id)
+
+    def failing(self, chapter: Chapter, exercise_id: str) -> bool:
+        return any(self.exercise_of.get(nodeid) == (chapter, exercise_id) and outcome.status != "pass"
+                   for nodeid, outcome in self.outcomes.items())
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        """Do not run what cannot give a verdict of its own."""
+        if EXERCISE not in item.stash:
+            return
+        chapter, exercise_id = item.stash[EXERCISE]
+        self.exercise_of[item.nodeid] = (chapter, exercise_id)
+        if chapter.package in self.chapter_errors:
+            pytest.skip("chapter error")
+        if (chapter.package, exercise_id) in self.timed_out:
+            pytest.skip(_("not run: an earlier test of `{id}` did not finish in time").format(id=exercise_id))
+        blocking = next((r for r in chapter.exercise(exercise_id).requires if self.failing(chapter, r)), None)
+        if blocking is not None:
+            pytest.skip(f"blocked by {blocking}")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        if EXERCISE not in item.stash or not report.failed or call.excinfo is None:
+            return report
+        chapter, exercise_id = item.stash[EXERCISE]
+        if call.excinfo.errisinstance(ChapterLoadError):
+            error = call.excinfo.value
+            self.chapter_errors.setdefault(chapter.package, ChapterError(str(error), error.where))
+            report.longrepr = str(error)
+            report.explanation = str(error)
+            return report
+        if call.excinfo.errisinstance(pytest.fail.Exception) and TIMEOUT.match(str(call.excinfo.value)):
+            self.timed_out.add((chapter.package, exercise_id))
+            report.timed_out = True
+        explanation, replace = explain_failure(chapter, exercise_id, call.excinfo, target_dir(self.config, chapter))
+        report.explanation = explanation
+        if replace:
+            report.longrepr = explanation
+        else:
+            report.sections.append(("Where to look", explanation.rpartition("\n\n")[2]))
+        return report
+
+    def pytest_runtest_logreport(self, report):
+        if report.nodeid not in self.exercise_of:
+            return
+        outcome = self.outcomes.setdefault(report.nodeid, Outcome())
+        outcome.duration += report.duration
+        if outcome.status != "pass":
+            return  # the first problem is the one to report
+        if report.skipped and report.when == "setup":
+            outcome.status = "blocked"
+            outcome.message = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        elif report.failed:
+            chapter, _exercise = self.exercise_of[report.nodeid]
+            timed_out = getattr(report, "timed_out", False)
+            outcome.status = "error" if timed_out or chapter.package in self.chapter_errors else "fail"
+            outcome.message = getattr(report, "explanation", None) or str(report.longrepr)
+
+    def results(self) -> RunResult:
+        by_chapter = {chapter.package: [] for chapter in self.collected}
+        for nodeid, outcome in self.outcomes.items():
+            chapter, exercise_id = self.exercise_of[nodeid]
+            by_chapter[chapter.package].append(TestResult(nodeid, chapter.package, exercise_id, outcome.status,
+                                                          outcome.message, round(outcome.duration, 4)))
+        return RunResult([self.chapter_result(chapter, by_chapter[chapter.package]) for chapter in self.collected])
+
+    def chapter_result(self, chapter: Chapter, tests: list[TestResult]) -> ChapterResult:
+        error = self.chapter_errors.get(chapter.package)
+        exercises = []
+        for exercise in chapter.exercises:
+            ran = [t for t in tests if t.exercise == exercise.id]
+            if not ran:
+                continue
+            exercises.append(self.exercise_result(chapter, exercise.id, ran, error))
+        return ChapterResult(chapter.package, exercises, tests, error)
+
+    def exercise_result(self, chapter: Chapter, exercise_id: str, ran: list[TestResult], error: ChapterError | None) -> ExerciseResult:
+        exercise = chapter.exercise(exercise_id)
+        statuses = {t.status for t in ran}
+        failures = [t for t in ran if t.status != "pass"]
+        status, message, blocked_by = "pass", None, None
+        if error is not None:
+            status, message = "blocked", error.message
+        elif "error" in statuses:
+            status, message = "error", next(t.message for t in failures if t.status == "error")
+        elif "fail" in statuses:
+            status, message = "fail", next(t.message for t in failures if t.status == "fail")
+        elif "blocked" in statuses:
+            blocked_by = next(r for r in exercise.requires if self.failing(chapter, r))
+            todo = todo_location(target_dir(self.config, chapter), blocked_by)
+            status = "blocked"
+            message = _("finish `{other}` first{where}: this exercise's grader needs it.").format(
+                other=blocked_by, where=f" ({todo})" if todo else "")
+        return ExerciseResult(chapter.package, exercise.id, exercise.title, exercise.points, status,
+                              len(ran), len(failures), message, blocked_by)
+
+    def pytest_sessionfinish(self, session):
+        path = self.config.getoption("--results-json")
+        if path:
+            self.results().write(Path(path))

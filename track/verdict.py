@@ -1,0 +1,75 @@
+"""A chapter's verdict as the learner reads it: a scoreboard, then the first thing to fix."""
+from __future__ import annotations
+
+import textwrap
+
+from track.course import Chapter
+from track.i18n import _
+from track.results import ChapterResult
+from track.ui import command
+
+MARKS = {"pass": "✔", "fail": "✘", "error": "!", "blocked": "·"}
+WIDTH = 80
+
+
+def fit(line: str, width: int) -> str:
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def exercise_line(number: int, result, exercise, width: int) -> str:
+    if result is None:
+        mark, earned, tests = "✘", 0, _("no tests ran")
+    else:
+        mark, earned = MARKS[result.status], result.score
+        tests = _("blocked") if result.status == "blocked" else f"{result.tests - result.failed}/{result.tests} " + _("tests")
+    return fit(f"  {mark} {number}. {exercise.id:<16} {earned}/{exercise.points} pt  {tests:<11} {_(exercise.title)}", width)
+
+
+def scoreboard(chapter: Chapter, result: ChapterResult, width: int = WIDTH) -> list[str]:
+    solved = len(result.solved())
+    header = _("Chapter {n}: {title}").format(n=chapter.number, title=_(chapter.title))
+    summary = _("{solved}/{total} exercises, {score}/{points} points").format(
+        solved=solved, total=len(chapter.exercises), score=result.score, points=chapter.points)
+    lines = [fit(header, width), fit("  " + summary, width)]
+    by_id = {e.id: e for e in result.exercises}
+    lines += [exercise_line(n, by_id.get(e.id), e, width) for n, e in enumerate(chapter.exercises, 1)]
+    return lines
+
+
+def wrapped(text: str, width: int, indent: str = "  ") -> list[str]:
+    lines = []
+    for paragraph in text.splitlines() or [""]:
+        lines += textwrap.wrap(paragraph, width - len(indent), break_long_words=False, break_on_hyphens=False,
+                               subsequent_indent="  ") or [""]
+    return [indent + line if line else "" for line in lines]
+
+
+def first_problem(chapter: Chapter, result: ChapterResult, width: int = WIDTH) -> list[str]:
+    """What to do next: the chapter's error, or the first exercise that does not pass."""
+    if result.error is not None:
+        lines = [_("Chapter {n} could not be graded:").format(n=chapter.number), ""]
+        lines += wrapped(result.error.message, width)
+        lines += ["", _("Fix that first: nothing in the chapter can be graded until it loads. `{hint}` explains the error.").format(
+            hint=command("hint", chapter.number))]
+        return lines
+    failing = result.first_unsolved()
+    if failing is None:
+        return [_("All exercises pass. Compare with the reference: `{solution}`.").format(
+            solution=command("solution", chapter.number))]
+    heading = {"blocked": _("Blocked: {id}"), "error": _("Could not grade: {id}")}.get(failing.status, _("First to fix: {id}"))
+    # The message ends with where to look and the hint command (track/explain.py).
+    return [heading.format(id=failing.id), ""] + wrapped(failing.message or _("(no message)"), width)
+
+
+def report(chapter: Chapter, result: ChapterResult, width: int = WIDTH) -> str:
+    return "\n".join([*scoreboard(chapter, result, width), "", *first_problem(chapter, result, width)])
+
+
+def screen(chapter: Chapter, result: ChapterResult, width: int, height: int) -> str:
+    """One screenful for `watch`: the scoreboard first, then as much of the first problem as fits."""
+    board = scoreboard(chapter, result, width)
+    problem = first_problem(chapter, result, width)
+    room = max(height - len(board) - 3, 3)
+    if len(problem) > room:
+        problem = [*problem[: room - 1], _("  … (the rest: `{check}`)").format(check=command("check", chapter.number))]
+    return "\n".join([*board, "", *problem])
