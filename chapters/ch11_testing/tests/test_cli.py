@@ -1,0 +1,29 @@
+"""Exercise `cli`: test the `init-db` command through the `runner` fixture.
+
+`runner.invoke(args=["init-db"])` runs the command as `flask init-db` would, against the test's
+app, and returns a result with `.output` and `.exit_code`. The grader runs this module on the
+correct app (every test must pass and run an `assert`) and on two broken apps; at least one
+test must fail on each:
+- init-db leaves the database without its `todo` table;
+- init-db prints nothing.
+"""
+import sqlite3
+from contextlib import closing
+
+
+def table_names(database: str) -> set[str]:
+    """The tables in the SQLite file, read directly, without going through the app."""
+    with closing(sqlite3.connect(database)) as db:
+        return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def test_init_db_says_so(runner):
+    """`init-db` exits with 0 and prints `Initialized the database.`"""
+    # TODO(cli): write this part; the docstring above has the contract. Stuck? `python -m track hint 11`
+    raise NotImplementedError("TODO(cli)")
+
+
+def test_init_db_leaves_an_empty_todo_table(app, client, runner):
+    """After `init-db` the database has its `todo` table again, and it is empty."""
+    # TODO(cli): write this part; the docstring above has the contract. Stuck? `python -m track hint 11`
+    raise NotImplementedError("TODO(cli)")

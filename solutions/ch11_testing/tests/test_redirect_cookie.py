@@ -1,0 +1,59 @@
+"""Exercise `redirect_cookie`: GET /login, its redirect and its cookie.
+
+`/login?next=PATH` sets the cookie `seen=1` with HttpOnly and redirects (302) to PATH when it
+is a path on this site, else to /todos. The grader runs this module on the correct app (every
+test must pass and run an `assert`) and on three broken apps; at least one test must fail on each:
+- an open redirect: `next=https://evil.example` sends the browser to the other site;
+- /login sets no `seen` cookie;
+- the `seen` cookie is set without HttpOnly, so scripts in the page can read it.
+"""
+from http.cookies import SimpleCookie
+
+import pytest
+
+
+def test_login_sets_an_httponly_seen_cookie(client):
+    """The response sets `seen=1` with HttpOnly, and the client sends it back afterwards."""
+    # SOLUTION redirect_cookie
+    response = client.get("/login")
+    cookies = SimpleCookie()
+    for header in response.headers.getlist("Set-Cookie"):
+        cookies.load(header)
+    assert cookies["seen"].value == "1"
+    assert cookies["seen"]["httponly"] is True
+    # The test client keeps cookies like a browser: the next request carries it.
+    assert client.get_cookie("seen").value == "1"
+    # END SOLUTION
+
+
+def test_login_goes_back_to_a_local_next(client):
+    """`next=/todos/7` -> 302 with `Location: /todos/7`."""
+    # SOLUTION redirect_cookie
+    response = client.get("/login", query_string={"next": "/todos/7"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/todos/7"
+    # END SOLUTION
+
+
+# SOLUTION redirect_cookie
+@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"])
+# STUB
+# @pytest.mark.parametrize("target", ["https://evil.example"])  # TODO(redirect_cookie): more ways out
+# END SOLUTION
+def test_login_never_leaves_the_site(client, target):
+    """A `next` that leads to another site -> 302 to /todos instead."""
+    # SOLUTION redirect_cookie
+    response = client.get("/login", query_string={"next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/todos"
+    # END SOLUTION
+
+
+def test_following_the_redirect_lands_on_the_list(client):
+    """With `follow_redirects=True` the client ends on GET /todos, one redirect later."""
+    # SOLUTION redirect_cookie
+    response = client.get("/login", follow_redirects=True)
+    assert response.status_code == 200
+    assert response.request.path == "/todos"
+    assert [r.status_code for r in response.history] == [302]
+    # END SOLUTION

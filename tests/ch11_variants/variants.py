@@ -1,0 +1,133 @@
+"""The broken to-do apps of chapter 11: the reference todo.py with one bug each.
+
+A variant is a patch, not a copy: one or two `(old, new)` replacements applied to the
+solution's todo.py when the grader runs. The bugs stay a line long and easy to review, they
+follow every change of todo.py, and a change that makes one no longer apply stops the
+grading with a message that says which (`make test` would show it at once).
+
+Each bug is one of the mistakes earlier chapters taught, and belongs to the exercise whose
+tests must catch it. `bug` is what the learner reads when it slipped through: the bug in
+words, never the variant's code.
+"""
+from __future__ import annotations
+
+import sys
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+from track.course import SOLUTIONS
+
+REFERENCE = SOLUTIONS / "ch11_testing" / "todo.py"
+PROBE = Path(__file__).with_name("probe_fixtures.py")
+# The learner's test module of each exercise but `fixtures`, whose tests are the grader's probes.
+LEARNER_MODULES = {
+    "crud": "test_crud.py",
+    "bad_input": "test_bad_input.py",
+    "cli": "test_cli.py",
+    "redirect_cookie": "test_redirect_cookie.py",
+    "escaping": "test_escaping.py",
+}
+CORRECT = "correct"
+
+
+class PatchError(RuntimeError):
+    """A variant's patch no longer matches todo.py exactly once."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    id: str
+    exercise: str
+    bug: str
+    patches: tuple[tuple[str, str], ...]
+
+    def apply(self, source: str) -> str:
+        for old, new in self.patches:
+            if source.count(old) != 1:
+                raise PatchError(f"The variant {self.id} of tests/ch11_variants no longer applies to {REFERENCE.name}: "
+                                 f"{old.strip()!r} occurs {source.count(old)} times, expected once. Update its patch.")
+            source = source.replace(old, new)
+        return source
+
+
+VARIANTS = (
+    Variant("shared_store", "fixtures",
+            "every app that create_app builds shares one in-memory store, whatever DATABASE says: "
+            "a test sees the to-dos an earlier test created",
+            (('SCHEMA = """', 'SHARED_DB = sqlite3.connect(":memory:", check_same_thread=False)\n'
+                              'SHARED_DB.row_factory = sqlite3.Row\nSCHEMA = """'),
+             ('    if "db" not in g:\n'
+              '        g.db = sqlite3.connect(current_app.config["DATABASE"])\n'
+              '        g.db.row_factory = sqlite3.Row\n'
+              '    return g.db\n', "    return SHARED_DB\n"))),
+    Variant("created_200", "crud", "POST /todos answers 200 instead of 201 Created",
+            (('return item, 201, {"Location"', 'return item, 200, {"Location"'),)),
+    Variant("no_commit", "crud",
+            "POST /todos forgets to commit: it answers 201, but the new to-do is gone on the next request",
+            (('            cursor = db.execute("INSERT INTO todo (title) VALUES (?)", (title,))\n            db.commit()\n',
+              '            cursor = db.execute("INSERT INTO todo (title) VALUES (?)", (title,))\n'),)),
+    Variant("delete_405", "crud",
+            "DELETE /todos/<id> answers 405 Method Not Allowed: the route does not list DELETE in its methods",
+            (('"/todos/<int:todo_id>", methods=["GET", "DELETE"]', '"/todos/<int:todo_id>", methods=["GET"]'),)),
+    Variant("done_not_set", "crud", "POST /todos/<id>/done answers 200 but never sets `done`",
+            (('        db.execute("UPDATE todo SET done = 1 WHERE id = ?", (todo_id,))\n', ""),)),
+    Variant("non_json_500", "bad_input",
+            "a body that is not a JSON object (a form, broken JSON, a JSON list) makes POST /todos crash "
+            "with a 500 instead of answering 400",
+            (("    if not isinstance(data, dict):\n"
+              "        abort(400, 'Send a JSON object such as {\"title\": \"Buy milk\"}.')\n", ""),)),
+    Variant("blank_title", "bad_input", 'a blank title, only spaces such as "   ", is accepted',
+            (("not isinstance(title, str) or not title.strip():", "not isinstance(title, str) or not title:"),)),
+    Variant("no_length_limit", "bad_input", "a title longer than 200 characters is accepted",
+            (('    if len(title) > TITLE_MAX:\n        abort(400, f"`title` must be at most {TITLE_MAX} characters.")\n',
+              ""),)),
+    Variant("init_db_no_table", "cli", "`init-db` leaves the database without its `todo` table",
+            (('    db.execute("DROP TABLE IF EXISTS todo")\n    db.executescript(SCHEMA)\n',
+              '    db.execute("DROP TABLE IF EXISTS todo")\n'),)),
+    Variant("init_db_silent", "cli", "`init-db` prints nothing instead of `Initialized the database.`",
+            (('    click.echo("Initialized the database.")\n', ""),)),
+    Variant("open_redirect", "redirect_cookie",
+            "an open redirect: /login?next=https://evil.example sends the browser to the other site",
+            (('redirect(target if is_local_path(target) else url_for("todo_list"))',
+              'redirect(target or url_for("todo_list"))'),)),
+    Variant("cookie_missing", "redirect_cookie", "/login sets no `seen` cookie",
+            (('        response.set_cookie("seen", "1", httponly=True, samesite="Lax")\n', ""),)),
+    Variant("cookie_not_httponly", "redirect_cookie",
+            "/login sets the `seen` cookie without HttpOnly, so scripts in the page can read it",
+            (('response.set_cookie("seen", "1", httponly=True, samesite="Lax")',
+              'response.set_cookie("seen", "1", samesite="Lax")'),)),
+    Variant("unescaped", "escaping",
+            "/hello/<name> echoes the name unescaped: `<b>` comes back as a real tag (an XSS hole)",
+            (('return f"Hello, {escape(name)}!"', 'return f"Hello, {name}!"'),)),
+)
+EXERCISES = ("fixtures", *LEARNER_MODULES)
+
+
+def variants_of(exercise: str) -> list[Variant]:
+    return [variant for variant in VARIANTS if variant.exercise == exercise]
+
+
+def exercise_of_module(filename: str) -> str | None:
+    """The exercise a test module belongs to, by its file name."""
+    if filename == PROBE.name:
+        return "fixtures"
+    return next((exercise for exercise, name in LEARNER_MODULES.items() if name == filename), None)
+
+
+def build(variant_id: str) -> types.ModuleType:
+    """The reference todo.py as a fresh module, with the bug of `variant_id` unless it is CORRECT.
+
+    The module is registered under a name of its own and keeps the reference's `__file__`,
+    so Flask finds the same root and instance folders as for the real todo.py.
+    """
+    source = REFERENCE.read_text(encoding="utf-8")
+    filename = str(REFERENCE)
+    if variant_id != CORRECT:
+        source = next(v for v in VARIANTS if v.id == variant_id).apply(source)
+        filename = f"<todo.py with the bug {variant_id}>"  # its lines are not the file's
+    module = types.ModuleType(f"{__package__}.built_{variant_id}")
+    module.__file__ = str(REFERENCE)
+    sys.modules[module.__name__] = module
+    exec(compile(source, filename, "exec"), module.__dict__)
+    return module

@@ -1,0 +1,156 @@
+"""Grader for chapter 11: your tests of the to-do app (see chapters/ch11_testing/README.md).
+
+The learner writes tests, not the app. One nested pytest session (tests/ch11_variants) runs
+the learner's test modules with their conftest.py on the correct todo.py and on broken
+copies of it, one bug each. Every exercise then gets two kinds of verdict:
+
+- its tests pass on the correct app, and each of them runs at least one `assert`;
+- for each broken app of the exercise, at least one of its tests fails.
+
+The tests of `fixtures` are the grader's probes (tests/ch11_variants/probe_fixtures.py), run
+with the learner's fixtures.
+"""
+from pathlib import Path
+
+import pytest
+
+from tests.ch11_variants import session
+from tests.ch11_variants.variants import CORRECT, LEARNER_MODULES, PROBE, variants_of
+
+# The first test also waits for the nested session; the session's own guard stops first.
+pytestmark = pytest.mark.timeout(session.LIMIT_S * 2)
+LISTED_MAX = 5
+
+
+@pytest.fixture(scope="module")
+def report(chapter_module) -> session.Report:
+    """The learner's tests, run once on every app; shared by all the exercises."""
+    return session.run(Path(chapter_module.__file__).parent / "tests")
+
+
+def pytest_generate_tests(metafunc):
+    if "variant" in metafunc.fixturenames:
+        found = variants_of(metafunc.cls.exercise)
+        metafunc.parametrize("variant", found, ids=[variant.id for variant in found])
+
+
+def module_of(exercise: str) -> str:
+    return PROBE.name if exercise == "fixtures" else LEARNER_MODULES[exercise]
+
+
+def runs_on(report: session.Report, exercise: str, app: str) -> list[dict]:
+    """The module's runs on `app`; a failure that says why when there are none to judge."""
+    module = module_of(exercise)
+    if report.problem:
+        pytest.fail(report.problem, pytrace=False)
+    if module in report.collect_errors:
+        pytest.fail(f"tests/{module} could not be collected: {report.collect_errors[module]}", pytrace=False)
+    runs = report.runs(module, app)
+    if runs:
+        return runs
+    if report.unfinished is not None:
+        stopped = f"tests/{report.unfinished['module']}::{report.unfinished['test']}"
+        why = (f"the grader stopped your tests after {session.LIMIT_S} s" if report.killed
+               else "the test process ended (os._exit()? a crash?)")
+        pytest.fail(f"Not graded: {why} while {stopped} was running.", pytrace=False)
+    if module in report.missing:
+        pytest.fail(f"tests/{module} is missing: write the tests of this exercise there.", pytrace=False)
+    pytest.fail(f"tests/{module} has no tests: pytest runs the functions whose names start with `test_`.", pytrace=False)
+
+
+def listed(runs: list[dict], prefix: str, why) -> str:
+    """One line per run (the first few): `  - <prefix><test>: <why>`."""
+    lines = [f"  - {prefix}{run['test']}: {why(run)}" for run in runs[:LISTED_MAX]]
+    if len(runs) > LISTED_MAX:
+        lines.append(f"  ... and {len(runs) - LISTED_MAX} more")
+    return "\n".join(lines)
+
+
+def expect_sound(report: session.Report, exercise: str) -> None:
+    """Every test passes on the correct app and runs at least one assert."""
+    module = module_of(exercise)
+    runs = runs_on(report, exercise, CORRECT)
+    failed = [run for run in runs if run["outcome"] != "passed"]
+    unwritten = [run for run in failed if "NotImplementedError" in (run["message"] or "")]
+    if failed and unwritten == failed:
+        where = unwritten[0]["message"].partition(": ")[0]
+        pytest.fail(f"Exercise `{exercise}` is not written yet: {where} still raises NotImplementedError.", pytrace=False)
+    if exercise == "fixtures":
+        if failed:
+            pytest.fail("Your fixtures did not pass the grader's checks on the correct app:\n"
+                        + listed(failed, "the check ", lambda run: run["message"] or "skipped"), pytrace=False)
+        return
+    if failed:
+        pytest.fail(
+            f"{len(failed)} of your {len(runs)} tests in tests/{module} fail on the correct app, so the exercise scores 0: "
+            "a test that fails on a correct app would reject good code. Fix the tests, not todo.py.\n"
+            + listed(failed, f"tests/{module}::", lambda run: run["message"] or "skipped: the grader counts only tests that run"),
+            pytrace=False)
+    silent = [run for run in runs if run["asserts"] == 0]
+    if silent:
+        pytest.fail(
+            f"{len(silent)} of your tests in tests/{module} ran no `assert` on the correct app, so the exercise scores 0: "
+            "a test that checks nothing cannot catch a bug. Assert what the response should be.\n"
+            + listed(silent, f"tests/{module}::", lambda run: "no assert ran"), pytrace=False)
+
+
+def expect_caught(report: session.Report, exercise: str, variant) -> None:
+    """At least one test of the exercise fails on the app with `variant`'s bug."""
+    module = module_of(exercise)
+    runs = runs_on(report, exercise, variant.id)
+    if any(run["outcome"] == "failed" for run in runs):
+        return
+    not_run = next((run["message"] for run in runs if run["outcome"] == "skipped"), None)
+    if not_run:  # the module hung on the correct app; that verdict says where
+        pytest.fail(f"Not graded in tests/{module}: {not_run}.", pytrace=False)
+    if exercise == "fixtures":
+        pytest.fail(
+            f"A bug slipped through: {variant.bug}. The grader's checks passed with your fixtures on an app with that "
+            "bug: build each test's app with the `create_app` that conftest.py imports (the grader swaps that name), "
+            "on a new database file per test rather than by emptying one.", pytrace=False)
+    ran = f"{len(runs)} test{'s' if len(runs) != 1 else ''}"
+    pytest.fail(
+        f"A bug slipped through: {variant.bug}. tests/{module} passed on an app with that bug ({ran} ran): "
+        "add a test (or an assert) that fails when it happens.", pytrace=False)
+
+
+class LearnerTests:
+    """The two verdicts of one exercise; each subclass names its exercise."""
+
+    exercise: str
+
+    def test_passes_on_the_correct_app(self, report):
+        expect_sound(report, self.exercise)
+
+    def test_catches_the_bug(self, report, variant):
+        expect_caught(report, self.exercise, variant)
+
+
+@pytest.mark.exercise("fixtures")
+class TestFixtures(LearnerTests):
+    exercise = "fixtures"
+
+
+@pytest.mark.exercise("crud")
+class TestCrud(LearnerTests):
+    exercise = "crud"
+
+
+@pytest.mark.exercise("bad_input")
+class TestBadInput(LearnerTests):
+    exercise = "bad_input"
+
+
+@pytest.mark.exercise("cli")
+class TestCli(LearnerTests):
+    exercise = "cli"
+
+
+@pytest.mark.exercise("redirect_cookie")
+class TestRedirectCookie(LearnerTests):
+    exercise = "redirect_cookie"
+
+
+@pytest.mark.exercise("escaping")
+class TestEscaping(LearnerTests):
+    exercise = "escaping"
