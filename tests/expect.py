@@ -9,9 +9,15 @@ reads, so pytest need not rewrite (and re-parse) this module on every run.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pytest
+
 BODY_PREVIEW = 300
+TYPE_NAMES = {str: "a string", int: "an integer", float: "a number with a fraction", bool: "a boolean",
+              list: "a list", dict: "an object", type(None): "null"}
 
 
 def request_line(response) -> str:
@@ -49,9 +55,43 @@ def expect_json(response, status: int = 200) -> Any:
     return response.get_json()
 
 
+def kind(value: Any) -> str:
+    return TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def difference(got: Any, expected: Any, where: str = "") -> str | None:
+    """The first way `got` differs from `expected`, in words; None when they are equal."""
+    at = f" at {where}" if where else ""
+    if type(got) is not type(expected):
+        return f"{got!r}{at} is {kind(got)}, expected {kind(expected)} ({expected!r})"
+    if isinstance(expected, dict):
+        missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
+        if missing or extra:
+            return f"the object{at} " + "; ".join(
+                part for part in (f"lacks {missing}" if missing else "", f"has unexpected {extra}" if extra else "") if part)
+        return next(filter(None, (difference(got[key], expected[key], f"{where}[{key!r}]") for key in expected)), None)
+    if isinstance(expected, list):
+        if len(got) != len(expected):
+            return f"the list{at} has {len(got)} items, expected {len(expected)}: {expected!r}"
+        first = next(filter(None, (difference(g, e, f"{where}[{i}]") for i, (g, e) in enumerate(zip(got, expected)))), None)
+        if first and sorted(map(repr, got)) == sorted(map(repr, expected)):
+            return f"the list{at} has the right items in the wrong order: expected {expected!r}"
+        return first
+    return None if got == expected else f"{got!r}{at} should be {expected!r}"
+
+
 def expect_json_equal(response, expected: Any, status: int = 200) -> None:
     data = expect_json(response, status)
-    assert data == expected, f"{request_line(response)} answered JSON {data!r}, expected {expected!r}."
+    problem = difference(data, expected)
+    assert problem is None, f"{request_line(response)} answered JSON {data!r}, expected {expected!r}: {problem}."
+
+
+@contextmanager
+def expect_raises(exception: type[BaseException], rule: str) -> Iterator[pytest.ExceptionInfo]:
+    """Like pytest.raises, but when nothing is raised the learner reads the rule, not "DID NOT RAISE"."""
+    with pytest.raises(exception) as raised:
+        yield raised
+        pytest.fail(rule, pytrace=False)  # reached only when the block raised nothing
 
 
 def expect_error(response, status: int) -> dict:

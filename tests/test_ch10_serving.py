@@ -49,7 +49,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.test import Client, create_environ
 
 from tests.conftest import require
-from tests.expect import expect_error, expect_json, expect_json_equal
+from tests.expect import expect_error, expect_json, expect_json_equal, expect_raises
 from track.course import ROOT
 
 CAN_FORK = hasattr(os, "fork")
@@ -508,7 +508,8 @@ class TestServe:
         )
 
     def test_unknown_server_is_a_value_error(self, app, chapter_module):
-        with pytest.raises(ValueError):
+        with expect_raises(ValueError, 'serve(app, server="tornado") must raise ValueError: only "gevent" and "dev" '
+                           "are servers it knows. Check the name before starting anything."):
             chapter_module.serve(app, port=0, server="tornado")
 
 
