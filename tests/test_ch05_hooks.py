@@ -1,11 +1,20 @@
-"""Grader for chapter 5: hooks, contexts, interceptors, CORS (see chapters/ch05_hooks/README.md)."""
+"""Grader for chapter 5: hooks, contexts, interceptors, CORS (see chapters/ch05_hooks/README.md).
+
+One exercise, one verdict: a test runs only its own exercise's code. The grader adds its own
+routes and hooks to the app it builds, registered after the chapter's, so they run last:
+
+- GRADER_REFUSED is refused by the grader's before_request hook (a 401 no interceptor wrote):
+  `timing` and `contexts` see a request a hook cut short without needing `interceptor`;
+- the header GRADER_USER makes the grader's hook put that user on `g.user`, as the interceptor
+  would: `g_user` grades /me on its own (the interceptor's tests check that it sets `g.user`).
+"""
 import logging
 import re
 import time
 import uuid
 
 import pytest
-from flask import abort, g, has_app_context
+from flask import abort, g, has_app_context, request
 
 from tests.conftest import require
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status
@@ -16,6 +25,8 @@ FOREIGN = "https://evil.example"
 OPEN = ["/health", "/login", "/register"]
 DECIMAL = re.compile(r"\d+(\.\d+)?")
 GRADER_ROUTE = "/grader-protected"
+GRADER_REFUSED = "/grader-refused"
+GRADER_USER = "X-Grader-User"
 
 
 def bearer(token: str) -> dict:
@@ -36,10 +47,24 @@ def app_config():
     return {"TESTING": True, "PROPAGATE_EXCEPTIONS": False, "API_TOKENS": dict(TOKENS), "CORS_ORIGINS": [ALLOWED]}
 
 
+def refuse_grader_path():
+    """The grader's own refusal, standing in for the interceptor's 401 (no view: it answers first)."""
+    if request.path == GRADER_REFUSED:
+        return {"error": "unauthorized", "message": "refused by the grader's before_request hook"}, 401
+    return None
+
+
+def keep_grader_user():
+    """Put the GRADER_USER header's user on g, as the interceptor does for a known token."""
+    if GRADER_USER in request.headers:
+        g.user = request.headers[GRADER_USER]
+
+
 @pytest.fixture
-def app(chapter_module, app_config):
-    """The chapter's app plus routes the grader adds (before any request, as Flask requires)."""
-    app = require(chapter_module, "create_app")(app_config)
+def app(app):
+    """The chapter's app plus routes and hooks the grader adds (before any request, as Flask requires)."""
+    app.before_request(refuse_grader_path)
+    app.before_request(keep_grader_user)
     app.add_url_rule(GRADER_ROUTE, "grader_protected", lambda: {"user": g.get("user")})
 
     def grader_raise():
@@ -61,7 +86,7 @@ def app(chapter_module, app_config):
 @pytest.mark.exercise("timing")
 class TestTiming:
     @pytest.mark.parametrize(("path", "headers", "status"), [
-        ("/health", {}, 200), (GRADER_ROUTE, ALICE, 200), (GRADER_ROUTE, {}, 401),
+        ("/health", {}, 200), (GRADER_ROUTE, ALICE, 200), (GRADER_REFUSED, ALICE, 401),
         ("/no-such-page", ALICE, 404), ("/grader-raise", ALICE, 500),
     ])
     def test_every_response_has_both_headers(self, client, path, headers, status):
@@ -141,9 +166,16 @@ class TestInterceptor:
 
 @pytest.mark.exercise("g_user")
 class TestGUser:
-    @pytest.mark.parametrize(("token", "user"), list(TOKENS.items()))
-    def test_me_answers_the_user_of_the_token(self, client, token, user):
-        expect_json_equal(client.get("/me", headers=bearer(token)), {"username": user})
+    # The token lets the request through the interceptor; the grader's hook puts the user on
+    # g itself, so /me is graded whether or not the interceptor is done. "carol" has no token:
+    # /me must answer what is on g, not look the token up again.
+    @pytest.mark.parametrize(("token", "user"), [*TOKENS.items(), ("tok-alice", "carol")])
+    def test_me_answers_the_user_on_g(self, client, token, user):
+        data = expect_json(client.get("/me", headers={**bearer(token), GRADER_USER: user}))
+        assert data == {"username": user}, (
+            f"The grader's own before_request hook put {user!r} on g.user before the view ran; GET /me "
+            f"answered {data!r}, expected {{'username': {user!r}}}: answer the user kept on g."
+        )
 
 
 @pytest.mark.exercise("teardown")
@@ -263,12 +295,12 @@ class TestContexts:
         expect_json_equal(client.get("/app-name", headers=ALICE), {"name": app.name})
 
     def test_counts_every_request(self, app, client):
-        requests = [("/health", {}), (GRADER_ROUTE, {}), ("/no-such-page", ALICE), (GRADER_ROUTE, ALICE)]
-        for path, headers in requests:
-            client.get(path, headers=headers)
+        requests = [("/health", {}), (GRADER_REFUSED, ALICE), ("/no-such-page", ALICE), (GRADER_ROUTE, ALICE)]
+        statuses = [client.get(path, headers=headers).status_code for path, headers in requests]
         count = app.extensions.get("request_count")
         assert count == len(requests), (
-            f'After {len(requests)} requests (200, 401, 404, 200) app.extensions["request_count"] is {count!r}.'
+            f'After {len(requests)} requests (answered {statuses}, the 401 by a later before_request hook) '
+            f'app.extensions["request_count"] is {count!r}.'
         )
 
     def test_count_requests_outside_pushes_its_own_context(self, chapter_module, app, client):
