@@ -59,6 +59,8 @@ def pytest_addoption(parser):
     group.addoption("--results-json", metavar="FILE", help="write the results as an exercism/GitHub Classroom results.json")
     group.addoption("--exercise", action="append", default=[], metavar="ID",
                     help="grade only this exercise (repeat for more)")
+    group.addoption("--grader-timeout", type=float, default=GRADER_TIMEOUT_S, metavar="SECONDS",
+                    help=f"time limit of each grader test (default {GRADER_TIMEOUT_S})")
 
 
 def pytest_configure(config):
@@ -196,7 +198,11 @@ class Grading:
             item.stash[EXERCISE] = (chapter, markers[0].args[0])
             item.user_properties.append(("exercise", markers[0].args[0]))
             if item.get_closest_marker("timeout") is None:
-                item.add_marker(pytest.mark.timeout(GRADER_TIMEOUT_S))
+                item.add_marker(pytest.mark.timeout(self.config.getoption("--grader-timeout")))
+            if self.config.getoption("tbstyle") == "no":
+                # Nobody reads pytest's traceback (the engine reads the explanation in the
+                # results), and formatting one costs more than many a test.
+                item.repr_failure = lambda excinfo: ""
             if chapter not in self.collected:
                 self.collected.append(chapter)
         if problems:

@@ -23,6 +23,8 @@ ExerciseStatus = Literal["pass", "fail", "error", "blocked"]
 
 @dataclass
 class TestResult:
+    __test__ = False  # a result, not a test class for pytest to collect
+
     nodeid: str
     chapter: str
     exercise: str
