@@ -4,6 +4,7 @@ import json
 import queue
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -214,3 +215,68 @@ def test_make_chapter_run_serves_chapter_1(course):
     with live_server(["make", "chapter-1", "run", "PORT=0"], cwd=course) as url:
         todo = requests.get(f"{url}/", timeout=5)
         assert todo.status_code == 501 and "make chapter-1 hint" in todo.text, "messages use the form the learner typed"
+
+
+def test_the_hint_addresses_the_test_that_fails_first(course):
+    solve_chapter_1(course)
+    app_py = course / "chapters" / CH01.package / "app.py"
+    app_py.write_text(app_py.read_text().replace("escape(name)", "name"))  # greet now echoes tags
+    shown = track(course, "hint", "1").stdout
+    escaping = next(h for h in CH01.exercise("greet").hints if h.tests)
+    assert "exercise `greet`" in shown and escaping.text in shown, shown
+
+
+def test_an_endless_loop_is_that_exercises_verdict_not_a_hang(course):
+    solve_chapter_1(course)
+    app_py = course / "chapters" / CH01.package / "app.py"
+    app_py.write_text(app_py.read_text().replace('return "Hello, World!"', "while True:\n            pass", 1))
+    done = track(course, "check", "1")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "did not finish in 10 s" in done.stdout and "Traceback" not in done.stdout + done.stderr, done.stdout
+    assert done.stdout.count("✔") == len(CH01.exercises) - 1, "the other exercises keep their verdict"
+
+
+def test_a_chapter_that_does_not_parse_is_one_chapter_error(course):
+    app_py = course / "chapters" / CH01.package / "app.py"
+    app_py.write_text(app_py.read_text() + "\ndef broken(:\n")
+    done = track(course, "check", "1")
+    assert done.returncode == 2 and "could not be graded" in done.stdout and "does not parse" in done.stdout, done.stdout
+    assert "First to fix" not in done.stdout and "Where to look: the view" not in done.stdout
+    hint = track(course, "hint", "1")
+    assert hint.returncode == 2 and "does not load yet" in hint.stdout and "Hint 1/" not in hint.stdout, hint.stdout
+
+
+def test_make_does_not_add_its_own_error_line(course):
+    checked = subprocess.run(["make", "chapter-1", "check"], cwd=course, capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert "make chapter-1 hint" in checked.stdout, "messages name the command the learner typed"
+    declined = subprocess.run(["make", "chapter-1", "reset"], cwd=course, input="n\n", capture_output=True, text=True,
+                              timeout=TIMEOUT_S)
+    for done in (checked, declined):
+        assert "*** " not in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+def test_a_busy_port_is_one_line_with_the_fix(course):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = track(course, "run", "1", "--port", str(port))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"Port {port} on 127.0.0.1 is already in use" in done.stderr and "--port 5001" in done.stderr, done.stderr
+
+
+def test_a_new_chapter_skeleton_is_already_a_valid_chapter(course):
+    created = track(course, "new", "13", "caching")
+    assert created.returncode == 0, created.stdout + created.stderr
+    assert "README.md and README.zh-CN.md" in created.stdout, "the next steps name the two README tables"
+    graders = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/test_ch13_caching.py", "--target", "solutions", "-q"],
+        cwd=course, capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert graders.returncode == 0, graders.stdout
+    stub = track(course, "check", "13")
+    assert stub.returncode == 1 and "not written yet" in stub.stdout, stub.stdout
+    checks = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/course/test_course.py", "tests/course/test_lessons.py", "-q", "-k", "ch13"],
+        cwd=course, capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert checks.returncode == 0, checks.stdout[-3000:]
+    assert track(course, "new", "13", "again").returncode == 2
