@@ -1,18 +1,63 @@
-"""Grader for chapter 8: Blueprints (see chapters/ch08_blueprints/README.md)."""
+"""Grader for chapter 8: Blueprints (see chapters/ch08_blueprints/README.md).
+
+One exercise, one verdict: a test runs only its own exercise's code. The grader sets the scene:
+
+- `factory` is graded on the app exactly as create_app builds it (`factory_app`); every other
+  exercise on that app with `auth` and `user` mounted as the curriculum says (`app`), by the
+  grader where create_app did not mount them;
+- which `user_list.html` wins is rendered by the grader in a request for /user/user_list, not
+  by the view (exercise `render`);
+- the hooks of `scoped_hooks` are tried on pages whose views belong to other exercises: those
+  views are replaced by the grader's stand-in, so a page answers whether or not they are written.
+"""
 import pytest
-from flask import abort, g, template_rendered, url_for
+from flask import abort, g, render_template, template_rendered, url_for
 from werkzeug.exceptions import NotFound
 
 from tests.conftest import import_target, require
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status
+from track.plugin import build_app
 
 USER_PAGES = ["/user/user_list", "/user/profile", "/user/links"]
 OTHER_PAGES = ["/", "/login", "/api/v1/ping", "/missing-user", "/no-such-page", "/user/no-such-page"]
+# The views of render, template_priority, url_for and nested, which scoped_hooks' tests request.
+OTHER_EXERCISES_VIEWS = ["auth.login", "user.user_list", "user.profile", "user.links", "api.v1.ping"]
+STAND_IN = "The grader's stand-in: this view belongs to another exercise."
+
+
+@pytest.fixture(scope="module")
+def auth_module(request, chapter):
+    return import_target(request.config, chapter, "views.auth")
 
 
 @pytest.fixture(scope="module")
 def user_module(request, chapter):
     return import_target(request.config, chapter, "views.user")
+
+
+@pytest.fixture
+def factory_app(request, chapter, chapter_module, app_config):
+    """The app exactly as create_app builds it: what exercise `factory` is graded on."""
+    return build_app(request.config, chapter, chapter_module, app_config)
+
+
+@pytest.fixture
+def app(factory_app, auth_module, user_module):
+    """create_app's app with `auth` at / and `user` at /user: mounted by the grader where
+    create_app did not, so the other exercises do not wait on `factory`."""
+    for module, prefix in ((auth_module, None), (user_module, "/user")):
+        blueprint = require(module, "bp")
+        if blueprint.name not in factory_app.blueprints:
+            factory_app.register_blueprint(blueprint, url_prefix=prefix)
+    return factory_app
+
+
+@pytest.fixture
+def stand_ins(app):
+    """The other exercises' views answering the grader's text (scoped_hooks' pages)."""
+    for endpoint in OTHER_EXERCISES_VIEWS:
+        if endpoint in app.view_functions:
+            app.view_functions[endpoint] = lambda: STAND_IN
 
 
 @pytest.fixture
@@ -32,10 +77,10 @@ def rule_of(app, endpoint: str) -> str | None:
     return next((rule.rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint), None)
 
 
-def build(app, endpoint: str, **values) -> str:
+def build(app, endpoint: str) -> str:
     with app.test_request_context():
         try:
-            return url_for(endpoint, **values)
+            return url_for(endpoint)
         except Exception as error:  # BuildError: no such endpoint (a blueprint not registered)
             pytest.fail(f"url_for({endpoint!r}) failed: {error}", pytrace=False)
 
@@ -46,36 +91,37 @@ def only_template(rendered, path: str) -> tuple:
     return rendered[0]
 
 
-def source_line(loader, app, name: str) -> str:
-    """The `class="source"` line of one template file, as the given loader finds it."""
-    source, _, _ = loader.get_source(app.jinja_env, name)
-    return next(line.strip() for line in source.splitlines() if 'class="source"' in line)
+def source_line(text: str) -> str | None:
+    """The `class="source"` line of a template or a page: which file it says it is."""
+    return next((line.strip() for line in text.splitlines() if 'class="source"' in line), None)
 
 
 @pytest.mark.exercise("factory")
 class TestFactory:
     @pytest.mark.parametrize("name", ["auth", "user"])
-    def test_blueprint_is_registered(self, app, name):
-        assert name in app.blueprints, (
-            f"create_app() should register the blueprint {name!r}; the app has {sorted(app.blueprints)}."
+    def test_blueprint_is_registered(self, factory_app, name):
+        assert name in factory_app.blueprints, (
+            f"create_app() should register the blueprint {name!r}; the app has {sorted(factory_app.blueprints)}."
         )
 
     @pytest.mark.parametrize(
         ("endpoint", "expected"), [("auth.login", "/login"), ("user.user_list", "/user/user_list"), ("user.links", "/user/links")]
     )
-    def test_rules_carry_the_prefix(self, app, endpoint, expected):
-        found = rule_of(app, endpoint)
+    def test_rules_carry_the_prefix(self, factory_app, endpoint, expected):
+        found = rule_of(factory_app, endpoint)
         assert found == expected, (
             f"The endpoint {endpoint} should be served at {expected}, found {found or 'no such endpoint'}: "
             "auth has no prefix, user is registered with url_prefix=\"/user\"."
         )
+        built = build(factory_app, endpoint)
+        assert built == expected, f"url_for({endpoint!r}) built {built!r}, expected {expected!r}."
 
-    def test_two_calls_build_two_independent_apps(self, chapter_module, app):
+    def test_two_calls_build_two_independent_apps(self, chapter_module, factory_app):
         other = require(chapter_module, "create_app")({"TESTING": True})
-        assert other is not app and set(other.blueprints) >= {"auth", "user"}, (
+        assert other is not factory_app and set(other.blueprints) >= {"auth", "user"}, (
             f"A second create_app() should give another app with the same blueprints; it has {sorted(other.blueprints)}."
         )
-        app.add_url_rule("/only-in-the-first", "grader_only", lambda: "x")
+        factory_app.add_url_rule("/only-in-the-first", "grader_only", lambda: "x")
         expect_status(other.test_client().get("/only-in-the-first"), 404)
 
 
@@ -114,23 +160,23 @@ class TestRender:
 @pytest.mark.exercise("template_priority")
 class TestTemplatePriority:
     def test_user_blueprint_has_a_template_folder(self, app):
-        blueprint = app.blueprints.get("user")
-        assert blueprint is not None and blueprint.jinja_loader is not None, (
+        assert app.blueprints["user"].jinja_loader is not None, (
             "The user blueprint has no template folder: Blueprint(..., template_folder=\"templates\") "
             "points it at views/templates/."
         )
 
-    def test_the_global_user_list_wins(self, app, client):
-        blueprint = app.blueprints.get("user")
-        assert blueprint is not None and blueprint.jinja_loader is not None, "The user blueprint needs its template folder first."
-        global_line = source_line(app.jinja_loader, app, "user_list.html")
-        blueprint_line = source_line(blueprint.jinja_loader, app, "user_list.html")
-        response = client.get("/user/user_list")
-        expect_status(response, 200)
-        body = response.get_data(as_text=True)
-        assert global_line in body and blueprint_line not in body, (
+    def test_the_global_user_list_wins(self, app, user_module):
+        blueprint = app.blueprints["user"]
+        assert blueprint.jinja_loader is not None, "The user blueprint needs its template folder first."
+        global_line = source_line(app.jinja_loader.get_source(app.jinja_env, "user_list.html")[0])
+        blueprint_line = source_line(blueprint.jinja_loader.get_source(app.jinja_env, "user_list.html")[0])
+        # Rendered as the view would (exercise `render`), in a request the user blueprint handles.
+        with app.test_request_context("/user/user_list"):
+            shown = source_line(render_template("user_list.html", users=require(user_module, "USERS")))
+        assert shown == global_line, (
             f"Both templates/user_list.html and views/templates/user_list.html exist; the global one should win. "
-            f"Expected the page to show {global_line!r}, not {blueprint_line!r}."
+            f"Rendering user_list.html for GET /user/user_list should show {global_line!r}, not {blueprint_line!r}; "
+            f"it showed {shown!r}."
         )
 
     @pytest.mark.parametrize(("name", "shown"), [(None, "alice"), ("bob", "bob"), ("<i>eve", "&lt;i&gt;eve")])
@@ -146,11 +192,6 @@ class TestTemplatePriority:
 
 @pytest.mark.exercise("url_for")
 class TestUrlFor:
-    @pytest.mark.parametrize(("endpoint", "expected"), [("user.user_list", "/user/user_list"), ("auth.login", "/login")])
-    def test_url_for_with_blueprint_names(self, app, endpoint, expected):
-        built = build(app, endpoint)
-        assert built == expected, f"url_for({endpoint!r}) built {built!r}, expected {expected!r}."
-
     def test_links_answers_the_built_urls(self, app, client):
         expected = {"list": build(app, "user.user_list"), "login": build(app, "auth.login")}
         expect_json_equal(client.get("/user/links"), expected)
@@ -168,6 +209,7 @@ class TestUrlFor:
 
 
 @pytest.mark.exercise("scoped_hooks")
+@pytest.mark.usefixtures("stand_ins")
 class TestScopedHooks:
     @pytest.mark.parametrize("path", USER_PAGES)
     def test_user_responses_are_marked(self, client, path):
