@@ -59,10 +59,19 @@ def kind(value: Any) -> str:
     return TYPE_NAMES.get(type(value), type(value).__name__)
 
 
+def same_kind(got: Any, expected: Any) -> bool:
+    """JSON has one kind of number: 70 and 70.0 are the same kind; True and 1 are not."""
+    if isinstance(got, bool) or isinstance(expected, bool):
+        return type(got) is type(expected)
+    if isinstance(got, (int, float)) and isinstance(expected, (int, float)):
+        return True
+    return type(got) is type(expected)
+
+
 def difference(got: Any, expected: Any, where: str = "") -> str | None:
     """The first way `got` differs from `expected`, in words; None when they are equal."""
     at = f" at {where}" if where else ""
-    if type(got) is not type(expected):
+    if not same_kind(got, expected):
         return f"{got!r}{at} is {kind(got)}, expected {kind(expected)} ({expected!r})"
     if isinstance(expected, dict):
         missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))

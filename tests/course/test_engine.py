@@ -229,3 +229,19 @@ def test_golden_results(case, tmp_path):
     assert found == json.loads(golden.read_text(encoding="utf-8")), (
         f"results.json for {case!r} differs from {golden.name}; if the change is deliberate, UPDATE_GOLDEN=1"
     )
+
+
+# --- failure messages that say how JSON differs ----------------------------------------------
+
+@pytest.mark.parametrize(("got", "expected", "said"), [
+    ({"page": "0"}, {"page": 0}, "'0' at ['page'] is a string, expected an integer (0)"),
+    ([3, 2, 1], [1, 2, 3], "the list has the right items in the wrong order: expected [1, 2, 3]"),
+    ({"a": 1}, {"a": 1, "b": 2}, "the object lacks ['b']"),
+    ([{"ok": 1}], [{"ok": True}], "1 at [0]['ok'] is an integer, expected a boolean (True)"),
+    ({"balance": 70.0}, {"balance": 70}, None),  # JSON has one kind of number
+    ([1, [2]], [1, [2]], None),
+])
+def test_json_differences_in_words(got, expected, said):
+    from tests.expect import difference
+
+    assert difference(got, expected) == said
