@@ -277,7 +277,9 @@ def cmd_matrix(args) -> int:
     """The leave-one-out matrix (see track/matrix.py); exit 1 on any verdict that is not its own."""
     from track import matrix
 
-    found = matrix.check(selected_chapters(args), jobs=args.jobs)
+    found, table = matrix.check(selected_chapters(args), jobs=args.jobs)
+    if args.table:
+        print("\n".join(table) + "\n")
     print("\n".join(found) or "Every exercise is graded on its own code.")
     return 1 if found else 0
 
@@ -338,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     verb("snippets", cmd_snippets, "maintainers: copy snippet sources into the lessons", "optional")
     matrix_cmd = verb("matrix", cmd_matrix, "maintainers: prove each exercise is graded on its own code", "optional")
     matrix_cmd.add_argument("--jobs", type=int, default=2, help="variants graded at once (default 2)")
+    matrix_cmd.add_argument("--table", action="store_true", help="also print each exercise's two verdicts")
     new = verbs.add_parser("new", help="maintainers: create the skeleton of a new chapter",
                            description="maintainers: create the skeleton of a new chapter")
     new.add_argument("number", type=int, help="the chapter's number, e.g. 13")

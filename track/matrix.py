@@ -89,10 +89,23 @@ def statuses(run: RunResult, chapter: Chapter) -> dict[str, str]:
     return {e.id: e.status for e in found.exercises}
 
 
-def check(chapters: list[Chapter], jobs: int = 2) -> list[str]:
-    """Grade every variant of `chapters`; the problems found (empty: every verdict is its own)."""
+def graded(chapters: list[Chapter], jobs: int = 2) -> list[tuple[Variant, dict[str, str]]]:
+    """Every variant of `chapters` with the statuses it got."""
     warm(chapters)
     every = [variant for chapter in chapters for variant in variants(chapter)]
     with tempfile.TemporaryDirectory(prefix="track-variants-") as scratch:
         runs = grade_all([job(v, Path(scratch) / str(n)) for n, v in enumerate(every)], parallel=jobs)
-    return [problem for variant, run in zip(every, runs) for problem in problems(variant, statuses(run, variant.chapter))]
+    return [(variant, statuses(run, variant.chapter)) for variant, run in zip(every, runs)]
+
+
+def check(chapters: list[Chapter], jobs: int = 2) -> tuple[list[str], list[str]]:
+    """(problems, table): the verdicts that are not the exercise's own, and one line per exercise."""
+    results = graded(chapters, jobs)
+    found = [problem for variant, got in results for problem in problems(variant, got)]
+    table = []
+    for (stubbed, without), (_alone, alone) in zip(results[::2], results[1::2]):
+        others = [status for exercise, status in without.items() if exercise != stubbed.exercise]
+        blocked = f", {others.count('blocked')} blocked" if "blocked" in others else ""
+        table.append(f"{stubbed.chapter.package:<22} {stubbed.exercise:<17} only it stubbed: it {without.get(stubbed.exercise)}, "
+                     f"{others.count('pass')}/{len(others)} others pass{blocked}; only it solved: it {alone.get(stubbed.exercise)}")
+    return found, table
