@@ -15,7 +15,7 @@ from flask import abort, g, render_template, template_rendered, url_for
 from werkzeug.exceptions import NotFound
 
 from tests.conftest import import_target, require
-from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status
+from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_raises, expect_status
 from track.plugin import build_app
 
 USER_PAGES = ["/user/user_list", "/user/profile", "/user/links"]
@@ -230,7 +230,8 @@ class TestScopedHooks:
         assert found == "user", f"After GET /user/links, g.blueprint should be 'user', found {found!r}."
 
     def test_auth_views_get_the_blueprint_404(self, app, client):
-        with app.test_request_context("/missing-user"), pytest.raises(NotFound) as raised:
+        rule = "The view behind /missing-user must abort(404) (raise NotFound), so the auth blueprint's 404 handler answers it."
+        with app.test_request_context("/missing-user"), expect_raises(NotFound, rule) as raised:
             app.view_functions["auth.missing_user"]()
         body = expect_error(client.get("/missing-user"), 404)
         expected = {"error": "user_not_found", "message": raised.value.description}

@@ -58,7 +58,10 @@ CAN_FORK = hasattr(os, "fork")
 START_LIMIT_S = 8.0  # a fork starts in milliseconds; a fresh interpreter (no fork) in a second or two
 ANSWER_LIMIT_S = 5.0
 STOP_LIMIT_S = 5.0
-SLOW_MS = 5000  # the first request's wait in the overlap test: the margin load would have to eat
+# The first request's wait in the overlap test: the margin load would have to eat before a
+# cooperative server lets the second request in (it takes milliseconds). A blocking stub makes
+# the learner wait this long for the verdict, so it is 1 s, not the contract's 5 s maximum.
+SLOW_MS = 1000
 ENVIRON_ROUTE = "/_grader/environ"
 SERVING = re.compile(r"Serving on (http://\S+)")
 REPORTED = "grader:"  # starts each line the grader's code in a server child prints
