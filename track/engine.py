@@ -33,6 +33,10 @@ CAN_FORK = hasattr(os, "fork")
 # A run in a process that imported pytest's plugins before (`warm`, or watchfiles importing
 # anyio) makes pytest warn that it cannot rewrite their asserts: true, and harmless here.
 QUIET_REWRITE = ("-W", "ignore::pytest.PytestAssertRewriteWarning")
+# Grading runs load the one third-party plugin they use by name, instead of scanning every
+# installed package's entry points for plugins on each run.
+NO_AUTOLOAD = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+PLUGINS = ("-p", "pytest_timeout")
 
 
 @dataclass
@@ -57,7 +61,7 @@ class Job:
         only = [f"--exercise={exercise}" for exercise in self.exercises]
         # Little terminal output (it goes to a log): the CLI prints the verdict from the results.
         return [*modules, f"--rootdir={ROOT}", f"--target={self.target}", f"--results-json={results}",
-                "-qq", "--no-header", "--tb=no", *QUIET_REWRITE, *only, *self.extra]
+                "-qq", "--no-header", "--tb=no", *PLUGINS, *QUIET_REWRITE, *only, *self.extra]
 
 
 @dataclass
@@ -119,7 +123,8 @@ def start(job: Job, fork: bool) -> Child:
     if not fork or threading.active_count() > 1:
         with open(output, "wb") as log:
             process = subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=ROOT, stdout=log,
-                                       stderr=subprocess.STDOUT, **processes.new_group())
+                                       stderr=subprocess.STDOUT, env={**os.environ, **NO_AUTOLOAD},
+                                       **processes.new_group())
         return Child(job, scratch, process.pid, process)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -135,6 +140,7 @@ def run_child(args: list[str], output: Path) -> None:
     try:
         os.setpgid(0, 0)  # its own process group, so servers it starts are stopped with it
         os.chdir(ROOT)
+        os.environ.update(NO_AUTOLOAD)
         with open(output, "wb") as log:
             os.dup2(log.fileno(), 1)
             os.dup2(log.fileno(), 2)
@@ -207,4 +213,4 @@ def warm(chapters: Iterable[Chapter]) -> None:
 
     modules = [str(chapter.test_module.relative_to(ROOT)) for chapter in chapters]
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
-        pytest.main([*modules, f"--rootdir={ROOT}", "--collect-only", "-qq", *QUIET_REWRITE])
+        pytest.main([*modules, f"--rootdir={ROOT}", "--collect-only", "-qq", *PLUGINS, *QUIET_REWRITE])
