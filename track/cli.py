@@ -236,7 +236,12 @@ def cmd_grade(args) -> int:
     print_table((_("N"), _("Chapter"), _("Exercises"), _("Points"), _("Next step")), progress_rows(results))
     print(_("\nScore: {score}/{max} ({status})").format(score=run.score, max=run.max_score, status=run.status))
     if args.json:
-        run.write(Path(args.json))
+        if args.format == "classroom":
+            from track.results import classroom_json
+
+            Path(args.json).write_text(classroom_json(run), encoding="utf-8")
+        else:
+            run.write(Path(args.json))
         print(_("Wrote {path}").format(path=args.json))
     return run.exit_code()
 
@@ -328,7 +333,10 @@ def build_parser() -> argparse.ArgumentParser:
     sol.add_argument("--force", action="store_true", help="show it even though the chapter does not pass yet")
     verb("progress", cmd_progress, "a table of every chapter: exercises, points, next step", None)
     grade_cmd = verb("grade", cmd_grade, "grade every chapter (teachers: --root for students' clones)", None)
-    grade_cmd.add_argument("--json", metavar="FILE", help="write results.json (exercism / GitHub Classroom shape)")
+    grade_cmd.add_argument("--json", metavar="FILE", help="write the results as JSON (see --format)")
+    grade_cmd.add_argument("--format", choices=("results", "classroom"), default="results",
+                           help="results: results.json, one entry per test (exercism v3); classroom: GitHub "
+                                "Classroom's grading reporter, one entry per exercise")
     grade_cmd.add_argument("--junitxml", metavar="FILE", help="also write pytest's JUnit XML report")
     grade_cmd.add_argument("--target", default="chapters", help="chapters (default) or solutions")
     grade_cmd.add_argument("--root", action="append", metavar="PATH", help="a student's clone; repeat for a class")
