@@ -18,9 +18,12 @@ own engine grade the same way:
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
+import textwrap
 import types
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -164,20 +167,20 @@ def build_app(config, chapter: Chapter, module, test_config: dict) -> Flask:
 
 # --- the run: order, blocking, time limits, results ------------------------------------------
 
-@dataclass
-class Outcome:
-    """One test's phases (setup, call, teardown) folded into one result."""
-
-    status: str = "pass"
-    message: str | None = None
-    duration: float = 0.0
+@cache
+def source_of(function) -> str:
+    """The grader test's code, for exercism's `test_code`."""
+    try:
+        return textwrap.dedent(inspect.getsource(function))
+    except (OSError, TypeError):
+        return ""
 
 
 @dataclass
 class Grading:
     config: pytest.Config
-    outcomes: dict[str, Outcome] = field(default_factory=dict)
-    exercise_of: dict[str, tuple[Chapter, str]] = field(default_factory=dict)
+    # One entry per test: its phases (setup, call, teardown) folded into one result.
+    outcomes: dict[str, TestResult] = field(default_factory=dict)
     chapter_errors: dict[str, ChapterError] = field(default_factory=dict)
     timed_out: set[tuple[str, str]] = field(default_factory=set)
     collected: list[Chapter] = field(default_factory=list)
@@ -222,8 +225,8 @@ class Grading:
         return chapter.number, [e.id for e in chapter.exercises].index(exercise_id)
 
     def failing(self, chapter: Chapter, exercise_id: str) -> bool:
-        return any(self.exercise_of.get(nodeid) == (chapter, exercise_id) and outcome.status != "pass"
-                   for nodeid, outcome in self.outcomes.items())
+        return any(outcome.chapter == chapter.package and outcome.exercise == exercise_id and outcome.status != "pass"
+                   for outcome in self.outcomes.values())
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item):
@@ -231,7 +234,8 @@ class Grading:
         if EXERCISE not in item.stash:
             return
         chapter, exercise_id = item.stash[EXERCISE]
-        self.exercise_of[item.nodeid] = (chapter, exercise_id)
+        self.outcomes[item.nodeid] = TestResult(item.nodeid, chapter.package, exercise_id, "pass",
+                                                test_code=source_of(item.function))
         if chapter.package in self.chapter_errors:
             pytest.skip("chapter error")
         if (chapter.package, exercise_id) in self.timed_out:
@@ -264,27 +268,26 @@ class Grading:
         return report
 
     def pytest_runtest_logreport(self, report):
-        if report.nodeid not in self.exercise_of:
+        if report.nodeid not in self.outcomes:
             return
-        outcome = self.outcomes.setdefault(report.nodeid, Outcome())
-        outcome.duration += report.duration
+        outcome = self.outcomes[report.nodeid]
+        outcome.duration = round(outcome.duration + report.duration, 4)
+        if report.capstdout:
+            outcome.output = (outcome.output or "") + report.capstdout
         if outcome.status != "pass":
             return  # the first problem is the one to report
         if report.skipped and report.when == "setup":
             outcome.status = "blocked"
             outcome.message = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         elif report.failed:
-            chapter, _exercise = self.exercise_of[report.nodeid]
             timed_out = getattr(report, "timed_out", False)
-            outcome.status = "error" if timed_out or chapter.package in self.chapter_errors else "fail"
+            outcome.status = "error" if timed_out or outcome.chapter in self.chapter_errors else "fail"
             outcome.message = getattr(report, "explanation", None) or str(report.longrepr)
 
     def results(self) -> RunResult:
         by_chapter = {chapter.package: [] for chapter in self.collected}
-        for nodeid, outcome in self.outcomes.items():
-            chapter, exercise_id = self.exercise_of[nodeid]
-            by_chapter[chapter.package].append(TestResult(nodeid, chapter.package, exercise_id, outcome.status,
-                                                          outcome.message, round(outcome.duration, 4)))
+        for outcome in self.outcomes.values():
+            by_chapter[outcome.chapter].append(outcome)
         return RunResult([self.chapter_result(chapter, by_chapter[chapter.package]) for chapter in self.collected])
 
     def chapter_result(self, chapter: Chapter, tests: list[TestResult]) -> ChapterResult:

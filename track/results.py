@@ -31,6 +31,8 @@ class TestResult:
     status: TestStatus
     message: str | None = None
     duration: float = 0.0
+    test_code: str = ""  # the grader test's source (exercism v3)
+    output: str | None = None  # what the test printed (exercism v3)
 
     @property
     def name(self) -> str:
