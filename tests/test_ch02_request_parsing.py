@@ -42,6 +42,15 @@ class TestQuery:
         error = expect_error(client.get(f"/search?q=x&page={page}"), 400)
         assert error["message"], "The 400 should say what is wrong with page."
 
+    def test_a_page_of_5000_digits_is_400_not_a_crash(self, app, client):
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
+        response = client.get("/search?page=" + "9" * 5000)
+        assert response.status_code != 500, (
+            "An integer with 5,000 digits must be a 400, not a crash: int() raises ValueError past "
+            "4,300 digits, so check the length of page before converting it."
+        )
+        expect_error(response, 400)
+
 
 @pytest.mark.exercise("form")
 class TestForm:
@@ -101,6 +110,20 @@ class TestJson:
     def test_anything_but_a_json_object_is_400(self, client, body, content_type):
         headers = {"Content-Type": content_type} if content_type else {}
         expect_error(client.post("/json", data=body, headers=headers), 400)
+
+    @pytest.mark.parametrize(
+        "body",
+        [b'{"a": 1e999}', b'{"a": -1e999}', b'{"a": NaN}', b'{"a": Infinity}', b'{"a": {"b": [1, -Infinity]}}'],
+        ids=["overflowing-number", "overflowing-negative", "nan", "infinity", "nested-infinity"],
+    )
+    def test_numbers_json_cannot_carry_are_400(self, client, body):
+        response = client.post("/json", data=body, content_type="application/json")
+        assert response.status_code != 200, (
+            f"POST /json with {body.decode()} answered 200 with {response.get_data(as_text=True)[:200]!r}: "
+            "NaN and Infinity are not JSON (1e999 is read as inf), so echoing them sends invalid JSON. "
+            "Refuse such a body with a 400, e.g. check json.dumps(data, allow_nan=False)."
+        )
+        expect_error(response, 400)
 
     def test_get_is_405_json(self, client):
         expect_error(client.get("/json"), 405)

@@ -159,6 +159,23 @@ class TestSendFile:
         expect_error(echo(client, filename), status)
         assert files_under(tmp_path) == [], f"A refused upload should save nothing; found {files_under(tmp_path)}."
 
+    def test_a_name_too_long_for_the_file_system_is_400(self, app, client, tmp_path):
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
+        filename = "A" * 252 + ".png"  # 256 characters: past the 255-byte limit of most file systems
+        response = echo(client, filename)
+        assert response.status_code != 500, (
+            f"Uploading a file named {len(filename)} characters long crashed: secure_filename does not shorten "
+            "names, and open() refuses a name over 255 bytes. Refuse a safe name longer than 255 characters with a 400."
+        )
+        expect_error(response, 400)
+        assert files_under(tmp_path) == [], f"A refused upload should save nothing; found {files_under(tmp_path)}."
+
+    def test_a_name_of_255_characters_is_saved(self, client, upload_folder):
+        filename = "A" * 251 + ".png"
+        expect_status(echo(client, filename), 200)
+        saved = [p.name for p in files_under(upload_folder)]
+        assert saved == [filename], f"A 255-character name fits the file system: expected it saved as is, found {saved}."
+
     def test_oversized_upload_is_413(self, app, client, tmp_path):
         assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024, "MAX_CONTENT_LENGTH should default to 2 MiB."
         too_big = b"\x00" * (app.config["MAX_CONTENT_LENGTH"] + 1)

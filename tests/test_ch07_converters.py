@@ -48,6 +48,14 @@ class TestBuiltin:
     def test_non_matching_is_404(self, client, path):
         expect_error(client.get(path), 404)
 
+    def test_a_float_too_large_is_404_not_infinity(self, client):
+        response = client.get("/float/" + "9" * 400 + ".5")
+        assert response.status_code != 200, (
+            f"/float/<400 digits>.5 answered 200 with {response.get_data(as_text=True)!r}: float() turns it into "
+            "inf, and Infinity is not JSON. A number too large for a float names nothing: 404."
+        )
+        expect_error(response, 404)
+
 
 @pytest.mark.exercise("regex")
 class TestRegex:
@@ -80,6 +88,32 @@ class TestList:
     @pytest.mark.parametrize("text", ["1,x,3", "a", "1,,2", "1,2,", ",1", "1.5,2", "1;2"])
     def test_non_integers_are_404(self, client, text):
         expect_error(client.get(f"/sum/{text}"), 404)
+
+    @pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS"])  # every method the rule allows
+    def test_an_item_past_4300_digits_is_404_not_a_crash(self, app, client, method):
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
+        response = client.open("/sum/1," + "9" * 4301, method=method)
+        assert response.status_code == 404, (
+            f"{method} /sum/1,<an integer of 4,301 digits> answered {response.status_code}, expected 404: int() "
+            "raises ValueError past 4,300 digits, and the router calls to_python for every method it allows. Check each "
+            "item's length (MAX_ITEM_DIGITS) and raise ValidationError, as for any item that is not an integer."
+        )
+        if method == "GET":  # a HEAD answer has no body to check
+            expect_error(response, 404)
+
+    def test_a_sum_past_4300_digits_is_404_not_a_crash(self, app, client):
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
+        response = client.get("/sum/" + ",".join(["9" * 4300] * 10))
+        assert response.status_code == 404, (
+            f"/sum/ with ten items of 4,300 digits answered {response.status_code}, expected 404: their sum has "
+            "4,301 digits, which str() refuses when the answer is written as JSON. Refuse items of more than "
+            "MAX_ITEM_DIGITS digits in to_python with ValidationError."
+        )
+        expect_error(response, 404)
+
+    def test_items_of_max_item_digits_are_summed(self, client):
+        big = 10 ** 4000 - 1  # 4,000 nines: MAX_ITEM_DIGITS
+        expect_json_equal(client.get(f"/sum/{big},1"), {"nums": [big, 1], "sum": big + 1})
 
     @pytest.mark.parametrize("nums", [[4, 5], [42], [1, -2]])
     def test_url_for_with_a_list(self, app, nums):

@@ -14,6 +14,7 @@ from werkzeug.utils import secure_filename
 # Not in the contract, but an upload endpoint without a size limit lets anyone fill the
 # server's memory or disk: Werkzeug answers 413 once a body is larger than this.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_PAGE_DIGITS = 18  # any page a 64-bit database OFFSET can reach
 
 
 # --8<-- [start:errors]
@@ -46,8 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         """Exercise `query`: GET /search?q=<str>&page=<int> answers {"q": q or "", "page": page or 1}.
 
         A `page` that is present but not a positive whole number (empty, `abc`, `0`, `-3`,
-        `1.5`) is a 400 JSON error. `request.args.get("page", 1, type=int)` would silently
-        turn `abc` into 1 and hide the client's mistake.
+        `1.5`) or longer than 18 digits is a 400 JSON error. `request.args.get("page", 1,
+        type=int)` would silently turn `abc` into 1 and hide the client's mistake.
         """
         # TODO(query): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
         raise NotImplementedError("TODO(query)")
@@ -68,7 +69,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         """Exercise `json`: POST /json with a JSON object answers {"received": <it>, "keys": [sorted keys]}.
 
         A body sent without a JSON Content-Type, that does not parse, or that is not an
-        object (a list, a number, null) is a 400 JSON error, not Werkzeug's 415/400 page.
+        object (a list, a number, null) is a 400 JSON error, not Werkzeug's 415/400 page;
+        so is an object holding `NaN` or a number too large for a float (`1e999`).
         """
         # TODO(json): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
         raise NotImplementedError("TODO(json)")

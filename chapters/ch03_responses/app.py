@@ -12,6 +12,7 @@ from werkzeug.utils import secure_filename
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # 2 MiB: Werkzeug answers 413 for a bigger request body
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif"}
+MAX_FILENAME_LENGTH = 255  # most file systems' limit, in bytes: secure_filename's ASCII names are 1 byte a character
 
 
 # --8<-- [start:errors]
@@ -104,8 +105,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         png, jpg, jpeg or gif in any letter case; saved under UPLOAD_FOLDER with
         `secure_filename`, answered with `send_file`, the image's mimetype and 200.
-        No file (or an empty filename) → 400; another extension → 415; a body over
-        MAX_CONTENT_LENGTH → 413 (Werkzeug raises it; the JSON handler above shapes it).
+        No file (or an empty filename) → 400; another extension → 415; a safe name longer
+        than MAX_FILENAME_LENGTH → 400; a body over MAX_CONTENT_LENGTH → 413 (Werkzeug
+        raises it; the JSON handler above shapes it).
         `../../evil.png` must land inside UPLOAD_FOLDER, never outside.
         """
         # TODO(send_file): write this part; the docstring above has the contract. Stuck? `python -m track hint 3`

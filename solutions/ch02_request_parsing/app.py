@@ -14,6 +14,7 @@ from werkzeug.utils import secure_filename
 # Not in the contract, but an upload endpoint without a size limit lets anyone fill the
 # server's memory or disk: Werkzeug answers 413 once a body is larger than this.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_PAGE_DIGITS = 18  # any page a 64-bit database OFFSET can reach
 
 
 # --8<-- [start:errors]
@@ -52,15 +53,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         """Exercise `query`: GET /search?q=<str>&page=<int> answers {"q": q or "", "page": page or 1}.
 
         A `page` that is present but not a positive whole number (empty, `abc`, `0`, `-3`,
-        `1.5`) is a 400 JSON error. `request.args.get("page", 1, type=int)` would silently
-        turn `abc` into 1 and hide the client's mistake.
+        `1.5`) or longer than 18 digits is a 400 JSON error. `request.args.get("page", 1,
+        type=int)` would silently turn `abc` into 1 and hide the client's mistake.
         """
         # SOLUTION query
         raw_page = request.args.get("page")
         if raw_page is None:
             page = 1
         # isascii(): "١٢" (Arabic-Indic digits) passes isdigit() and int() accepts it.
-        elif raw_page.isascii() and raw_page.isdigit() and int(raw_page) > 0:
+        # The length first: int() raises ValueError past 4,300 digits, and no page is that far.
+        elif raw_page.isascii() and raw_page.isdigit() and len(raw_page) <= MAX_PAGE_DIGITS and int(raw_page) > 0:
             page = int(raw_page)
         else:
             raise BadRequest(f"page must be a positive whole number, got {raw_page!r}.")
@@ -87,7 +89,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         """Exercise `json`: POST /json with a JSON object answers {"received": <it>, "keys": [sorted keys]}.
 
         A body sent without a JSON Content-Type, that does not parse, or that is not an
-        object (a list, a number, null) is a 400 JSON error, not Werkzeug's 415/400 page.
+        object (a list, a number, null) is a 400 JSON error, not Werkzeug's 415/400 page;
+        so is an object holding `NaN` or a number too large for a float (`1e999`).
         """
         # SOLUTION json
         if not request.is_json:
@@ -99,6 +102,11 @@ def create_app(test_config: dict | None = None) -> Flask:
             data = None
         if not isinstance(data, dict):
             raise BadRequest('The body must be a JSON object, such as {"a": 1}.')
+        # Python reads NaN and 1e999 (as inf) but would echo them as NaN/Infinity: not JSON.
+        try:
+            json.dumps(data, allow_nan=False)
+        except ValueError:
+            raise BadRequest("Numbers must be finite: JSON has no NaN or Infinity.") from None
         return {"received": data, "keys": sorted(data)}
         # END SOLUTION
 

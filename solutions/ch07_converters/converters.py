@@ -5,6 +5,10 @@ from datetime import date
 
 from werkzeug.routing import BaseConverter, Map, ValidationError
 
+# int() and str() refuse integers past 4,300 digits; items of at most 4,000 digits leave room
+# for the sum of more items than any URL can carry.
+MAX_ITEM_DIGITS = 4000
+
 
 class RegexConverter(BaseConverter):
     """Exercise `regex`: `<regex("\\d+-\\d+"):nid>` matches what the pattern in the rule matches.
@@ -28,7 +32,8 @@ class ListConverter(BaseConverter):
     """Exercise `list`: `<list:nums>` matches comma-separated integers such as `1,2,-3`.
 
     `to_python("1,2,3")` is `[1, 2, 3]`; `to_url([4, 5])` is `"4,5"`. Anything else
-    (`1,x,3`, `1,,2`, a trailing comma) does not match the rule: 404.
+    (`1,x,3`, `1,,2`, a trailing comma, an item of more than MAX_ITEM_DIGITS digits) does
+    not match the rule: 404.
     """
 
     # SOLUTION list
@@ -39,7 +44,11 @@ class ListConverter(BaseConverter):
 
     def to_python(self, value: str) -> list[int]:
         # SOLUTION list
-        return [int(item) for item in value.split(",")]
+        items = value.split(",")
+        # The length before int(): a ValueError here would be a 500, ValidationError is a 404.
+        if any(len(item.lstrip("-")) > MAX_ITEM_DIGITS for item in items):
+            raise ValidationError()
+        return [int(item) for item in items]
         # END SOLUTION
 
     def to_url(self, value: list[int]) -> str:
