@@ -136,7 +136,7 @@ def throughput(quick: bool) -> list[dict]:
     """Hello world, 50 connections: bare WSGI vs Flask on the same gevent server, vs the dev server."""
     tool = "python loop, 8 conns, 1 s (not wrk)" if quick else "wrk -t1 -c50 -d5s"
     rates = {}
-    for kind in ("raw-gevent", "flask-gevent", "flask-dev"):
+    for kind in ("raw-gevent", "flask-gevent", "flask-dev-threaded", "flask-dev"):
         with python_server("benchmarks.serve_one", kind) as url:
             rates[kind] = load(f"{url}/", 50, 5, quick)["rate"]
     return [
@@ -144,8 +144,10 @@ def throughput(quick: bool) -> list[dict]:
             f"the server's limit; {tool}"),
         row("throughput", "Flask hello world, same gevent server", rates["flask-gevent"], "req/s",
             rates["flask-gevent"] / rates["raw-gevent"], "ratio: share of the bare-WSGI limit"),
-        row("throughput", "Flask hello world, dev server (threaded=False)", rates["flask-dev"], "req/s",
-            rates["flask-dev"] / rates["flask-gevent"], "ratio: against Flask on gevent"),
+        row("throughput", "Flask hello world, dev server threaded (the default)", rates["flask-dev-threaded"],
+            "req/s", rates["flask-dev-threaded"] / rates["flask-gevent"], "ratio: against Flask on gevent"),
+        row("throughput", "Flask hello world, dev server threaded=False (not the default)", rates["flask-dev"],
+            "req/s", rates["flask-dev"] / rates["flask-gevent"], "ratio: against Flask on gevent"),
     ]
 
 
@@ -181,7 +183,9 @@ def concurrent_slow(url: str, clients: int) -> float:
 def concurrency(quick: bool) -> list[dict]:
     clients = 5 if quick else 50
     servers = [
-        ("dev server, threading off (serve(server='dev'))",
+        # What app.run() and `flask run` serve by default since Flask 1.0: a thread per request.
+        ("dev server, threaded (the default)", lambda: python_server("benchmarks.serve_one", "flask-dev-threaded")),
+        ("dev server, threaded=False (serve(server='dev'))",
          lambda: python_server("solutions.ch10_serving.app", "--server", "dev", "--port", "0")),
         ("gevent WSGIServer (serve(server='gevent'))",
          lambda: python_server("solutions.ch10_serving.app", "--server", "gevent", "--port", "0")),
