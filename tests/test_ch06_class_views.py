@@ -109,6 +109,32 @@ class TestMethodView:
         expect_error(client.put(f"/users/{user['id']}", **kwargs), 400)
         expect_json_equal(client.get(f"/users/{user['id']}"), user)
 
+    @pytest.mark.parametrize("method", ["POST", "PUT"])
+    def test_deeply_nested_json_is_400_not_a_crash(self, app, client, method):
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
+        user = expect_json(create(client, "ada"), 201)
+        path = "/users" if method == "POST" else f"/users/{user['id']}"
+        response = client.open(path, method=method, data="[" * 5000, content_type="application/json")
+        assert response.status_code != 500, (
+            f"{method} {path} with JSON nested 5,000 lists deep crashed: a body nested that deep must be a 400, not a "
+            "crash. get_json() raises RecursionError on it, which silent=True does not catch: catch it too."
+        )
+        expect_error(response, 400)
+        expect_json_equal(client.get("/users"), [user])
+
+    @pytest.mark.parametrize("method", ["POST", "PUT"])
+    def test_a_name_with_a_lone_surrogate_is_400(self, app, client, method):
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
+        user = expect_json(create(client, "ada"), 201)
+        path = "/users" if method == "POST" else f"/users/{user['id']}"
+        response = client.open(path, method=method, data='{"name": "a\\ud800"}', content_type="application/json")
+        assert response.status_code != 500, (
+            f'{method} {path} with the name "a\\ud800" crashed: a lone surrogate is valid JSON but not text, and '
+            "a response holding it cannot be encoded to UTF-8. A name with a lone surrogate must be a 400, not a crash."
+        )
+        expect_error(response, 400)
+        expect_json_equal(client.get("/users"), [user])
+
     def test_names_are_stripped(self, client):
         expect_json(create(client, "  ada  "), 201)
         names = [user.get("name") for user in expect_json(client.get("/users"))]

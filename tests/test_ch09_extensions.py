@@ -100,6 +100,10 @@ class GraderDatabase:
         with self.session.begin() as session:
             session.delete(session.get(self.models.User, user_id))
 
+    def set_role(self, user_id: int, role: str) -> None:
+        with self.session.begin() as session:
+            session.get(self.models.User, user_id).role = role
+
     def rows(self, model) -> list:
         with self.session() as session:
             return list(session.scalars(select(model).order_by(model.id)))
@@ -203,6 +207,33 @@ def expect_refused(response) -> None:
         f"{request_line(response)} answered {response.status_code}, expected 401: a missing or bad token must be refused "
         f"(@jwt_required() or verify_jwt_in_request() checks it).\n  What came back: {preview(response)}"
     )
+
+
+def expect_handled(response, what: str, statuses: tuple[int, ...] = (400,)) -> dict:
+    """`what`, a kind of bad input in words, is refused with one of `statuses` and the JSON error body.
+
+    The test sets PROPAGATE_EXCEPTIONS to False first, so a crash is the 500 a real client would get.
+    """
+    expected = " or ".join(map(str, statuses))
+    assert response.status_code in statuses, (
+        f"{request_line(response)} with {what} answered {response.status_code}: it must be a {expected}, not a crash."
+        f"\n  What came back: {preview(response)}"
+    )
+    return expect_error(response, response.status_code)
+
+
+def nested_json(client, path: str, **kwargs):
+    """A body of 5,000 nested lists: get_json() raises RecursionError, which silent=True does not catch."""
+    return client.post(path, data="[" * 5000, content_type="application/json", **kwargs)
+
+
+def raw_json(client, path: str, body: str, **kwargs):
+    """POST a JSON text as written: the test client's json= cannot send a lone surrogate."""
+    return client.post(path, data=body, content_type="application/json", **kwargs)
+
+
+NESTED = "JSON nested 5,000 lists deep (get_json() raises RecursionError, which silent=True does not catch)"
+SURROGATE = "a lone surrogate (\"\\ud800\": valid JSON, but no text UTF-8 can encode)"
 
 
 def expect_no_secrets(responses, records, secrets) -> None:
@@ -328,6 +359,19 @@ class TestRegister:
             with case(f"with {kind}"):
                 expect_error(client.post("/register", **request_args), 400)
 
+    def test_deeply_nested_json_is_400_not_a_crash(self, app, client, models, database):
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        expect_handled(nested_json(client, "/register"), NESTED)
+        assert database.count(models.User) == 0, "A refused registration must not add a row."
+
+    def test_lone_surrogates_are_400_not_a_crash(self, app, client, models, database):
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        for field, body in [("username", '{"username": "bob\\ud800", "password": "pw"}'),
+                            ("password", '{"username": "bob", "password": "pw\\ud800"}')]:
+            with case(f"with a {field} holding a lone surrogate"):
+                expect_handled(raw_json(client, "/register", body), f"a {field} holding {SURROGATE}")
+                assert database.count(models.User) == 0, "A refused registration must not add a row."
+
     def test_unusable_usernames_are_400(self, client):
         for name, username in [("a NUL", "bo\x00b"), ("a newline", "bob\nadmin"), ("81 characters", "b" * 81)]:
             with case(f"with a username of {name}"):
@@ -408,6 +452,18 @@ class TestLogin:
         for kind, request_args in NOT_JSON:
             with case(f"with {kind}"):
                 expect_error(client.post("/login", **request_args), 400)
+
+    def test_deeply_nested_json_is_400_not_a_crash(self, app, client):
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        expect_handled(nested_json(client, "/login"), NESTED)
+
+    def test_lone_surrogates_are_refused_not_a_crash(self, app, client, database):
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        database.add_user("alice")
+        for field, body in [("username", f'{{"username": "alice\\ud800", "password": "{PASSWORD}"}}'),
+                            ("password", '{"username": "alice", "password": "pw\\ud800"}')]:
+            with case(f"with a {field} holding a lone surrogate"):
+                expect_handled(raw_json(client, "/login", body), f"a {field} holding {SURROGATE}", (400, 401))
 
     def test_no_password_or_hash_in_responses_or_logs(self, client, database, caplog):
         database.add_user("alice")
@@ -490,6 +546,37 @@ class TestNotes:
             with case(f"with {kind}"):
                 expect_error(client.post("/notes", headers=bearer(alice[1]), **request_args), 400)
 
+    def test_deeply_nested_json_is_400_not_a_crash(self, app, client, alice):
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        expect_handled(nested_json(client, "/notes", headers=bearer(alice[1])), NESTED)
+
+    def test_a_text_with_a_lone_surrogate_is_400_not_a_crash(self, app, client, models, database, alice):
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        response = raw_json(client, "/notes", '{"text": "milk \\ud800"}', headers=bearer(alice[1]))
+        expect_handled(response, f"a text holding {SURROGATE}")
+        assert database.count(models.Note) == 0, "A refused note must not be stored."
+
+    def test_an_id_past_64_bits_is_404_not_a_crash(self, app, client, alice):
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        for note_id in [2**63, 9999999999999999999, int("9" * 30)]:
+            with case(f"deleting note {note_id}"):
+                response = client.delete(f"/notes/{note_id}", headers=bearer(alice[1]))
+                expect_handled(response, "an id past SQLite's 64-bit integers (the driver raises OverflowError)", (404, 400))
+
+    def test_token_of_a_deleted_account_is_401(self, app, client, database, alice):
+        bob = token_for(app, database.add_user("bob"))
+        bobs_note = expect_json(client.post("/notes", json={"text": "bob's"}, headers=bearer(bob)), 201)
+        database.delete_user(alice[0])
+        for method, path in [("GET", "/notes"), ("POST", "/notes"), ("DELETE", "/notes/999999"), ("DELETE", f"/notes/{bobs_note['id']}")]:
+            with case(f"{method} {path} with the token of an account deleted since"):
+                response = client.open(path, method=method, json={"text": "x"}, headers=bearer(alice[1]))
+                assert response.status_code == 401, (
+                    f"{request_line(response)} answered {response.status_code}, expected 401: a token whose account no "
+                    "longer exists names nobody, whatever the note id (call current_user() before looking the note up)."
+                    f"\n  What came back: {preview(response)}"
+                )
+                expect_error(response, 401)
+
     def test_each_user_lists_only_their_notes(self, app, client, database, alice):
         bob = token_for(app, database.add_user("bob"))
         mine = [expect_json(client.post("/notes", json={"text": t}, headers=bearer(alice[1])), 201) for t in ("one", "two")]
@@ -560,6 +647,26 @@ class TestAdmin:
 
     def test_non_admin_is_403(self, client, alice):
         expect_error(client.get("/admin/users", headers=bearer(alice[1])), 403)
+
+    @pytest.mark.parametrize(("change", "status", "why"), [
+        ("deleted", 401, "the token outlives the account it names: admin_only must load the account (current_user())"),
+        ("demoted to 'user'", 403, "the role claim was true at login: admin_only must check the account's current role "
+                                   "in the database (current_user().role)"),
+    ], ids=["deleted", "demoted"])
+    def test_the_database_decides_not_the_token(self, app, client, database, change, status, why):
+        admin_id = database.add_user("boss", role="admin")
+        token = token_for(app, admin_id, "admin")
+        expect_status(client.get("/admin/users", headers=bearer(token)), 200)
+        if change == "deleted":
+            database.delete_user(admin_id)
+        else:
+            database.set_role(admin_id, "user")
+        response = client.get("/admin/users", headers=bearer(token))
+        assert response.status_code == status, (
+            f"GET /admin/users with the admin token of an account {change} since answered {response.status_code}, "
+            f"expected {status}: {why}.\n  What came back: {preview(response)}"
+        )
+        expect_error(response, status)
 
     def test_no_or_bad_token_is_401(self, app, client, alice):
         variants = token_variants(app, *alice)

@@ -536,6 +536,17 @@ class TestConcurrency:
         expect_error(client.get("/slow", query_string={"ms": ms}), 400)
         assert waits == [], f"GET /slow?ms={ms!r} is refused, so it must not wait; pause() was called with {waits}."
 
+    @pytest.mark.parametrize("digits", [4301, 5000])
+    def test_ms_of_thousands_of_digits_is_400_not_a_crash(self, app, client, waits, digits):
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
+        response = client.get("/slow", query_string={"ms": "9" * digits})
+        assert response.status_code != 500, (
+            f"GET /slow?ms=<an integer of {digits:,} digits> crashed: it must be a 400, not a crash. int() raises "
+            "ValueError past 4,300 digits: check the length of ms before converting it."
+        )
+        expect_error(response, 400)
+        assert waits == [], f"A refused ms must not wait; pause() was called with {waits}."
+
     def test_concurrent_waits_overlap_under_gevent(self, grader_gevent):
         """A second request enters the app while the first one waits: the order of events, not a stopwatch."""
         url = grader_gevent.url

@@ -22,6 +22,15 @@ def current_bcrypt() -> Bcrypt:
     return current_app.extensions["bcrypt"]
 
 
+def is_utf8_text(text: str) -> bool:
+    """False for a lone surrogate ("\\ud800"): valid JSON, but neither UTF-8, bcrypt nor a database can take it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def clean_username(raw) -> str:
     """The username without surrounding spaces; CredentialError unless it is usable."""
     if not isinstance(raw, str) or not raw.strip():
@@ -29,6 +38,8 @@ def clean_username(raw) -> str:
     username = raw.strip()
     if len(username) > USERNAME_MAX:
         raise CredentialError(f"username is longer than {USERNAME_MAX} characters")
+    if not is_utf8_text(username):
+        raise CredentialError("username is not valid Unicode text (it holds a lone surrogate)")
     if not username.isprintable():
         # Control characters (a NUL byte among them, which PostgreSQL text refuses) are typos or attacks.
         raise CredentialError("username contains control characters")
@@ -38,8 +49,8 @@ def clean_username(raw) -> str:
 def check_new_password(raw) -> str:
     """Exercise `register`: the password itself when bcrypt can take it, else CredentialError.
 
-    A non-empty string of at most MAX_PASSWORD_BYTES bytes once encoded as UTF-8 (count
-    bytes, not characters: "é" is two bytes).
+    A non-empty string of valid Unicode text (`is_utf8_text`) of at most MAX_PASSWORD_BYTES
+    bytes once encoded as UTF-8 (count bytes, not characters: "é" is two bytes).
     """
     # TODO(register): write this part; the docstring above has the contract. Stuck? `python -m track hint 9`
     raise NotImplementedError("TODO(register)")
@@ -56,7 +67,8 @@ def password_matches(password_hash: str | None, password: str) -> bool:
 
     `password_hash` is None for an unknown user: still spend the time of one bcrypt check,
     so that the response time does not tell which usernames exist. Never raises: a password
-    over MAX_PASSWORD_BYTES simply does not match (bcrypt 5 would raise ValueError).
+    over MAX_PASSWORD_BYTES (bcrypt 5 would raise ValueError) or that is not valid Unicode
+    text (`is_utf8_text`: encode() would raise) simply does not match.
     """
     # TODO(login): write this part; the docstring above has the contract. Stuck? `python -m track hint 9`
     raise NotImplementedError("TODO(login)")

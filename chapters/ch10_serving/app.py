@@ -98,8 +98,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         """Exercise `concurrency`: GET /slow?ms=200 waits 200 ms, then answers {"slept_ms": 200}.
 
         `ms` defaults to 200; anything but a whole number from 0 to MAX_SLOW_MS (5000) is a
-        400 JSON error. The wait goes through `pause()`, so that 50 concurrent requests on a
-        gevent server take about 200 ms in total, not 50 × 200 ms.
+        400 JSON error, and so is an `ms` of more than 4 digits (`05000` too), which must
+        never reach int(). The wait goes through `pause()`, so that 50 concurrent requests
+        on a gevent server take about 200 ms in total, not 50 × 200 ms.
         """
         raw = request.args.get("ms", "200")
         # TODO(concurrency): answer 400 JSON unless ms is a whole number from 0 to MAX_SLOW_MS.

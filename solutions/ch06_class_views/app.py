@@ -57,15 +57,29 @@ class UserStore:
         return self.names.pop(user_id, None) is not None
 
 
+def is_utf8_text(text: str) -> bool:
+    """False for a lone surrogate ("\\ud800"): valid JSON, but no UTF-8 response can carry it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def name_from_body() -> str | None:
-    """The stripped `name` of a JSON object body, or None when absent, blank or not JSON."""
-    data = request.get_json(silent=True)  # silent: a non-JSON body is None, not a 415
+    """The stripped `name` of a JSON object body, or None when absent, blank, not text or not JSON."""
+    try:
+        data = request.get_json(silent=True)  # silent: a non-JSON body is None, not a 415
+    except RecursionError:  # "[" × 5,000 exhausts the parser; silent=True catches only ValueError
+        data = None
     name = data.get("name") if isinstance(data, dict) else None
-    return name.strip() if isinstance(name, str) and name.strip() else None
+    if not isinstance(name, str) or not name.strip() or not is_utf8_text(name):
+        return None
+    return name.strip()
 
 
 def bad_name() -> Response:
-    return error_response(400, "bad request", 'send a JSON object with a non-blank string "name"')
+    return error_response(400, "bad request", 'send a JSON object with a non-blank string "name" of valid Unicode text')
 
 
 def no_such_user(user_id: int) -> Response:

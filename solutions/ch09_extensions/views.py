@@ -3,13 +3,14 @@ from datetime import timezone
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, request
-from flask_jwt_extended import create_access_token, get_jwt, get_jwt_identity, jwt_required, verify_jwt_in_request
+from flask_jwt_extended import create_access_token, get_jwt_identity, jwt_required, verify_jwt_in_request
 from sqlalchemy.exc import IntegrityError
 
 from .models import Note, User, db, find_user
-from .security import CredentialError, check_new_password, clean_username, hash_password, password_matches
+from .security import CredentialError, check_new_password, clean_username, hash_password, is_utf8_text, password_matches
 
 MAX_NOTE_CHARS = 1000
+MAX_ID = 2**63 - 1  # SQLite's integers are 64-bit: a larger id raises OverflowError in the driver
 BAD_LOGIN = "Wrong username or password."
 
 bp = Blueprint("notes_api", __name__)
@@ -17,7 +18,10 @@ bp = Blueprint("notes_api", __name__)
 
 def json_object() -> dict:
     """The request's JSON object; 400 for a body that is not JSON or not an object."""
-    data = request.get_json(silent=True)  # silent: no Werkzeug 415/400 HTML page, our own 400
+    try:
+        data = request.get_json(silent=True)  # silent: no Werkzeug 415/400 HTML page, our own 400
+    except RecursionError:  # "[" × 5,000 exhausts the parser; silent=True catches only ValueError
+        data = None
     if not isinstance(data, dict):
         abort(400, description="Send a JSON object with Content-Type: application/json.")
     return data
@@ -87,6 +91,8 @@ def login():
     username, password = data.get("username"), data.get("password")
     if not isinstance(username, str) or not username.strip() or not isinstance(password, str) or not password:
         abort(400, description="username and password are required (non-empty strings)")
+    if not is_utf8_text(username):  # the database could not even look it up
+        abort(400, description="username is not valid Unicode text (it holds a lone surrogate)")
     # SOLUTION login
     user = find_user(username.strip())
     if not password_matches(user.password_hash if user else None, password):
@@ -120,15 +126,16 @@ def create_note():
     """Exercise `notes`: POST /notes JSON {"text"} → 201 {"id", "text", "created_at"}.
 
     The text is stored exactly as sent. 400 when it is missing, not a string, blank,
-    longer than MAX_NOTE_CHARS characters or contains a NUL character.
+    longer than MAX_NOTE_CHARS characters, contains a NUL character or is not valid
+    Unicode text (`is_utf8_text`: a lone surrogate cannot be stored).
     """
     data = json_object()
     # SOLUTION notes
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
         abort(400, description="text is required (a non-blank string)")
-    if len(text) > MAX_NOTE_CHARS or "\x00" in text:
-        abort(400, description=f"text must be at most {MAX_NOTE_CHARS} characters, without NUL")
+    if len(text) > MAX_NOTE_CHARS or "\x00" in text or not is_utf8_text(text):
+        abort(400, description=f"text must be at most {MAX_NOTE_CHARS} characters of valid Unicode text, without NUL")
     note = Note(owner_id=current_user().id, text=text)
     db.session.add(note)
     db.session.commit()
@@ -146,17 +153,19 @@ def list_notes():
     # END SOLUTION
 
 
-@bp.delete("/notes/<int:note_id>")
+@bp.delete(f"/notes/<int(max={MAX_ID}):note_id>")  # a larger id matches no route: 404
 @jwt_required()
 def delete_note(note_id: int):
     """Exercise `notes`: DELETE /notes/<id> → 204 for the caller's own note.
 
     Someone else's note answers 404 exactly like a note that does not exist (a 403 would
-    tell the caller that the id exists), and it stays in the database.
+    tell the caller that the id exists), and it stays in the database. A token whose
+    account is gone answers 401, whatever the id.
     """
     # SOLUTION notes
+    owner = current_user()  # first: a deleted account's token is a 401, even for a missing note
     note = db.session.get(Note, note_id)
-    if note is None or note.owner_id != current_user().id:
+    if note is None or note.owner_id != owner.id:
         abort(404, description=f"You have no note {note_id}.")
     db.session.delete(note)
     db.session.commit()
@@ -167,21 +176,23 @@ def delete_note(note_id: int):
 def admin_only(view):
     """Exercise `admin`: a decorator; the wrapped view runs only for an admin's token.
 
-    No or a bad token → 401 (through the JWT loaders); a valid token whose "role" claim is
-    not "admin" → 403 JSON error. Keep the view's name with functools.wraps: Flask uses it
-    as the endpoint, so two views wrapped without it would collide.
+    No or a bad token → 401 (through the JWT loaders); a token whose account no longer
+    exists → 401 (`current_user()`); an account whose role in the database is not "admin"
+    → 403 JSON error, whatever the token's "role" claim says: the claim was true at login,
+    the database is true now. Keep the view's name with functools.wraps: Flask uses it as
+    the endpoint, so two views wrapped without it would collide.
     """
     # SOLUTION admin
     @wraps(view)
     def wrapper(*args, **kwargs):
         verify_jwt_in_request()
-        if get_jwt().get("role") != "admin":
+        if current_user().role != "admin":  # a demoted admin's token is refused at once
             abort(403, description="Admins only.")
         return view(*args, **kwargs)
 
     return wrapper
     # STUB
-    # # TODO(admin): check the token and its "role" claim before calling the view.
+    # # TODO(admin): check the token, then the account's current role, before calling the view.
     # return view
     # END SOLUTION
 

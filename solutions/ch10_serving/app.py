@@ -139,13 +139,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         """Exercise `concurrency`: GET /slow?ms=200 waits 200 ms, then answers {"slept_ms": 200}.
 
         `ms` defaults to 200; anything but a whole number from 0 to MAX_SLOW_MS (5000) is a
-        400 JSON error. The wait goes through `pause()`, so that 50 concurrent requests on a
-        gevent server take about 200 ms in total, not 50 × 200 ms.
+        400 JSON error, and so is an `ms` of more than 4 digits (`05000` too), which must
+        never reach int(). The wait goes through `pause()`, so that 50 concurrent requests
+        on a gevent server take about 200 ms in total, not 50 × 200 ms.
         """
         raw = request.args.get("ms", "200")
         # SOLUTION concurrency
-        # isdigit() alone accepts "²" and "٣"; isascii() keeps it to 0-9.
-        if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_SLOW_MS:
+        # isdigit() alone accepts "²" and "٣"; isascii() keeps it to 0-9. The length before
+        # int(): it raises ValueError past 4,300 digits, and no valid ms is longer than 5000.
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(MAX_SLOW_MS)) or int(raw) > MAX_SLOW_MS:
             return error(400, "bad_request", f"ms must be a whole number from 0 to {MAX_SLOW_MS}, got {raw!r}")
         # STUB
         # # TODO(concurrency): answer 400 JSON unless ms is a whole number from 0 to MAX_SLOW_MS.
