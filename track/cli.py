@@ -12,6 +12,7 @@ import difflib
 import shutil
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from track import grading, hints, verdict
@@ -26,7 +27,7 @@ from track.ui import command, shown
 def cmd_check(args) -> int:
     chap = chapter(args.chapter)
     result = grading.check(chap)
-    print(verdict.report(chap, result))
+    print(verdict.report(chap, result, verdict.terminal_width()))
     return RunResult([result]).exit_code()
 
 
@@ -171,11 +172,29 @@ def load_app(chap: Chapter, solution: bool):
     return importlib.import_module(f"{package}.{chap.package}.app").create_app()
 
 
+def loaded_app(chap: Chapter, solution: bool):
+    """The chapter's app; a chapter that does not load is one line that says where, not a traceback."""
+    try:
+        return load_app(chap, solution)
+    except Exception as error:
+        folder = (chap.solution_dir if solution else chap.learner_dir).resolve()
+        if isinstance(error, SyntaxError) and error.filename:
+            where = f"{shown(Path(error.filename))}:{error.lineno}: {error.msg}"
+        else:
+            frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(folder))]
+            where = f"{shown(Path(frames[-1].filename))}:{frames[-1].lineno}: " if frames else ""
+            where += f"{type(error).__name__}: {error}"
+        raise UsageError(_("Chapter {n} does not load, so it cannot be served: {where}. `{check}` explains it.").format(
+            n=chap.number, where=where, check=command("check", chap.number))) from None
+
+
 def explain_todos(app, chap: Chapter) -> None:
     """An unwritten exercise answers 501 naming its TODO, instead of a bare 500, in the browser."""
     def not_written(error: NotImplementedError):
         return _("501 Not Implemented: {todo} in chapters/{package}/ is not written yet.\n"
-                 "`{check}` says what it should do; `{hint}` helps.\n").format(
+                 "`{check}` says what it should do; `{hint}` helps.\n"
+                 "This server runs the code it loaded when it started: after you save, restart it "
+                 "(or serve with --dev, which reloads on every save).\n").format(
             todo=error or _("an exercise"), package=chap.package,
             check=command("check", chap.number), hint=command("hint", chap.number)), 501
 
@@ -195,7 +214,7 @@ def cmd_run(args) -> int:
     from track.server import PortUnavailable, serve
 
     chap = chapter(args.chapter)
-    app = load_app(chap, args.solution)
+    app = loaded_app(chap, args.solution)
     if not args.solution:
         explain_todos(app, chap)
     try:

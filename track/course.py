@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from track.bootstrap import ROOT
+from track.ui import command
 
 CHAPTERS = ROOT / "chapters"
 SOLUTIONS = ROOT / "solutions"
@@ -118,8 +119,9 @@ def chapter(name: int | str) -> Chapter:
         if text == found.package or (number and int(number[1]) == found.number):
             return found
     known = ", ".join(str(c.number) for c in chapters())
-    raise UsageError(f"There is no chapter {str(name)!r}. Chapters: {known} "
-                     f"(say 1, 01, ch01, chapter-1 or the package name, e.g. {chapters()[0].package}).")
+    example = command("check", 1)
+    raise UsageError(f"There is no chapter {str(name)!r}. Chapters: {known} (e.g. `{example}`; "
+                     f"1, 01, ch01, chapter-1 and {chapters()[0].package} all name chapter 1).")
 
 
 def chapter_for_package(package: str) -> Chapter:

@@ -73,6 +73,6 @@ def run_demo(chapter: Chapter, solution: bool) -> int:
     which = "the reference solution" if solution else "your copy"
     with chapter_server(chapter, solution) as url:
         print(f"Chapter {chapter.number} ({which}) is serving on {url}; running client.py:\n", flush=True)
-        passed = run_walkthrough(walkthrough, url)
+        passed = run_walkthrough(walkthrough, url, chapter.number)
     print("Server stopped. " + ("The walkthrough ran clean." if passed else "The walkthrough did not finish."))
     return 0 if passed else 1

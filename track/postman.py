@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 import requests
+
+from track.course import PACKAGE_NAME
+from track.ui import command
 
 NOTABLE_HEADERS = (
     "Content-Type", "Content-Length", "Location", "Set-Cookie", "Allow", "Content-Disposition",
@@ -71,17 +76,26 @@ def printing_session() -> requests.Session:
 Walkthrough = Callable[[requests.Session, str], None]
 
 
-def run_walkthrough(walkthrough: Walkthrough, base_url: str) -> bool:
+def where_it_stopped(failed: AssertionError) -> str:
+    """The failed expectation: its message, else the walkthrough's line that did not hold."""
+    if str(failed):
+        return str(failed)
+    frames = traceback.extract_tb(failed.__traceback__)
+    line = frames[-1] if frames else None
+    return f"{Path(line.filename).name}:{line.lineno}: {line.line}" if line else "an expectation did not hold"
+
+
+def run_walkthrough(walkthrough: Walkthrough, base_url: str, chapter: int | None = None) -> bool:
     """Run a chapter's walkthrough, printing each exchange; False if an expectation failed."""
     try:
         with printing_session() as http:
             walkthrough(http, base_url.rstrip("/"))
     except AssertionError as failed:
-        print(f"The walkthrough stopped: {failed or 'an expectation did not hold'}.", file=sys.stderr)
-        print("Finish the exercise it names (`python -m track check N`) and run it again.", file=sys.stderr)
+        print(f"The walkthrough stopped: {where_it_stopped(failed)}", file=sys.stderr)
+        print(f"`{command('check', chapter)}` says which exercise is not done yet; then run it again.", file=sys.stderr)
         return False
     except requests.ConnectionError:
-        print(f"No server answers at {base_url}: start it first (`make chapter-N run`).", file=sys.stderr)
+        print(f"No server answers at {base_url}: start it first (`{command('run', chapter)}`).", file=sys.stderr)
         return False
     return True
 
@@ -89,4 +103,5 @@ def run_walkthrough(walkthrough: Walkthrough, base_url: str) -> bool:
 def main(walkthrough: Walkthrough) -> None:
     """`python -m chapters.chNN_x.client [BASE_URL]` against a server you started yourself."""
     base_url = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
-    raise SystemExit(0 if run_walkthrough(walkthrough, base_url) else 1)
+    number = PACKAGE_NAME.match(walkthrough.__module__.split(".")[-2])
+    raise SystemExit(0 if run_walkthrough(walkthrough, base_url, int(number[1]) if number else None) else 1)

@@ -1,6 +1,8 @@
 """A chapter's verdict as the learner reads it: a scoreboard, then the first thing to fix."""
 from __future__ import annotations
 
+import shutil
+import sys
 import textwrap
 
 from track.course import Chapter
@@ -9,7 +11,15 @@ from track.results import ChapterResult
 from track.ui import command
 
 MARKS = {"pass": "✔", "fail": "✘", "error": "!", "blocked": "·"}
-WIDTH = 80
+WIDTH = 80  # a pipe, a log, a narrow terminal
+WIDEST = 120  # wider lines are hard to read, whatever the terminal
+
+
+def terminal_width() -> int:
+    """The terminal's width within 80..120 columns; 80 when the output is not a terminal."""
+    if not sys.stdout.isatty():
+        return WIDTH
+    return max(WIDTH, min(shutil.get_terminal_size().columns, WIDEST))
 
 
 def fit(line: str, width: int) -> str:
@@ -21,8 +31,9 @@ def exercise_line(number: int, result, exercise, width: int) -> str:
         mark, earned, tests = "✘", 0, _("no tests ran")
     else:
         mark, earned = MARKS[result.status], result.score
-        tests = _("blocked") if result.status == "blocked" else f"{result.tests - result.failed}/{result.tests} " + _("tests")
-    return fit(f"  {mark} {number}. {exercise.id:<16} {earned}/{exercise.points} pt  {tests:<11} {_(exercise.title)}", width)
+        tests = (_("needs {other}").format(other=result.blocked_by) if result.blocked_by
+                 else _("blocked") if result.status == "blocked" else f"{result.tests - result.failed}/{result.tests} " + _("tests"))
+    return fit(f"  {mark} {number}. {exercise.id:<16} {earned}/{exercise.points} pt  {tests:<14} {_(exercise.title)}", width)
 
 
 def scoreboard(chapter: Chapter, result: ChapterResult, width: int = WIDTH) -> list[str]:
