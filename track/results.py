@@ -21,6 +21,11 @@ TestStatus = Literal["pass", "fail", "error", "blocked"]
 ExerciseStatus = Literal["pass", "fail", "error", "blocked"]
 
 
+def overall(statuses: set[str]) -> str:
+    """All pass: pass; anything that could not be graded: error; else (a failure, a block): fail."""
+    return "pass" if statuses == {"pass"} else "error" if "error" in statuses else "fail"
+
+
 @dataclass
 class TestResult:
     __test__ = False  # a result, not a test class for pytest to collect
@@ -77,10 +82,7 @@ class ChapterResult:
 
     @property
     def status(self) -> str:
-        if self.error is not None:
-            return "error"
-        statuses = {e.status for e in self.exercises}
-        return "pass" if statuses == {"pass"} else "error" if "error" in statuses else "fail"
+        return "error" if self.error is not None else overall({e.status for e in self.exercises})
 
     @property
     def score(self) -> int:
@@ -113,8 +115,7 @@ class RunResult:
     def status(self) -> str:
         if self.message is not None or not self.chapters:
             return "error"
-        statuses = {c.status for c in self.chapters}
-        return "pass" if statuses == {"pass"} else "error" if "error" in statuses else "fail"
+        return overall({c.status for c in self.chapters})
 
     @property
     def score(self) -> int:
