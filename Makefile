@@ -76,7 +76,7 @@ progress: ## table of chapters, points and the next step
 	@$(TRACK) progress $(QUIET)
 
 grade: ## grade every chapter; JSON=results.json writes the classroom report
-	@$(TRACK) grade $(if $(JSON),--json $(JSON))
+	@$(TRACK) grade $(if $(JSON),--json $(JSON)) $(QUIET)
 
 test: setup ## prove the course is sound: solutions pass, stubs fail, lessons match code
 	$(VENV_PYTHON) -m pytest --target solutions
