@@ -113,7 +113,8 @@ class Child:
         return RunResult(message=_("The graders could not run (pytest exited {code}):\n{log}").format(code=code, log=log))
 
 
-def start(job: Job, fork: bool) -> Child:
+def start(job: Job, fork: bool, gate: tuple[int, int] | None = None) -> Child:
+    """Start grading `job`; with `gate` (a pipe's read and write ends) the run waits after collection."""
     scratch = tempfile.TemporaryDirectory(prefix="track-grade-")
     folder = Path(scratch.name)
     args = job.pytest_args(folder / "results.json")
@@ -130,14 +131,31 @@ def start(job: Job, fork: bool) -> Child:
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:
-        run_child(args, output)
+        run_child(args, output, gate)
     return Child(job, scratch, pid, handle=pid_handle(pid))
 
 
-def run_child(args: list[str], output: Path) -> None:
+class Gate:
+    """A pytest plugin that holds a primed run after collection, until the parent releases it.
+
+    Collection imports only the graders (the learner's code comes in through fixtures), so a
+    run can be readied before the learner saves, and start the tests the moment they do.
+    """
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def pytest_collection_finish(self, session):
+        if not os.read(self.fd, 1):  # the parent is gone: nothing will ever read our results
+            os._exit(0)
+
+
+def run_child(args: list[str], output: Path, gate: tuple[int, int] | None = None) -> None:
     """In the forked child: pytest.main(args), output to a log; never returns."""
     code = 3
     try:
+        if gate is not None:
+            os.close(gate[1])  # only the parent writes: its exit must read as end-of-file here
         os.setpgid(0, 0)  # its own process group, so servers it starts are stopped with it
         os.chdir(ROOT)
         os.environ.update(NO_AUTOLOAD)
@@ -146,7 +164,7 @@ def run_child(args: list[str], output: Path) -> None:
             os.dup2(log.fileno(), 2)
         import pytest
 
-        code = int(pytest.main(args))
+        code = int(pytest.main(args, plugins=[Gate(gate[0])] if gate is not None else None))
     finally:
         os._exit(code)
 
@@ -168,6 +186,21 @@ def wait_a_little(children: list[Child]) -> None:
         time.sleep(min(0.005, max(remaining, 0)))
 
 
+def reap(running: dict[int, Child]) -> dict[int, RunResult]:
+    """Wait a little; the results of the children that finished (or ran out of time) meanwhile."""
+    wait_a_little(list(running.values()))
+    done = {}
+    for index, child in list(running.items()):
+        code = child.poll()
+        if code is None and child.overdue():
+            child.kill()
+        elif code is None:
+            continue
+        done[index] = child.result(code)
+        del running[index]
+    return done
+
+
 def grade_all(jobs: Iterable[Job], parallel: int = 1, fork: bool = CAN_FORK) -> list[RunResult]:
     """Run `jobs`, at most `parallel` at a time; their results in the same order."""
     pending = list(enumerate(jobs))
@@ -178,15 +211,7 @@ def grade_all(jobs: Iterable[Job], parallel: int = 1, fork: bool = CAN_FORK) -> 
             while pending and len(running) < parallel:
                 index, job = pending.pop(0)
                 running[index] = start(job, fork)
-            wait_a_little(list(running.values()))
-            for index, child in list(running.items()):
-                code = child.poll()
-                if code is None and child.overdue():
-                    child.kill()
-                elif code is None:
-                    continue
-                results[index] = child.result(code)
-                del running[index]
+            results.update(reap(running))
     finally:  # Ctrl-C in watch, or an error here: take every child down
         for child in running.values():
             child.kill()
@@ -199,6 +224,44 @@ def grade(chapters: Iterable[Chapter], target: str = "chapters", *, exercises: I
     """Grade `chapters` of `target` (chapters, solutions or a folder); `exercises` narrows it down."""
     job = Job(list(chapters), target, list(exercises), list(extra), deadline_s)
     return grade_all([job], fork=fork)[0]
+
+
+@dataclass
+class Primed:
+    """A grading run forked and collected ahead of time, waiting at the gate (see Gate)."""
+
+    child: Child
+    gate: int
+
+    def run(self) -> RunResult:
+        """Release it now: the tests run on the files as they are at this moment."""
+        os.write(self.gate, b"go")
+        os.close(self.gate)
+        self.child.started = time.monotonic()  # the deadline counts from here
+        running = {0: self.child}
+        try:
+            while running:
+                if done := reap(running):
+                    return done[0]
+        finally:
+            for child in running.values():
+                child.kill()
+                child.scratch.cleanup()
+
+    def discard(self) -> None:
+        os.close(self.gate)  # the child reads end-of-file at the gate and exits
+        self.child.kill()
+        self.child.result(None)
+
+
+def prime(chapters: Iterable[Chapter]) -> Primed | None:
+    """A run of `chapters` (the learner's copy) readied for the next save; None without fork."""
+    if not CAN_FORK or threading.active_count() > 1:
+        return None
+    read_end, write_end = os.pipe()
+    child = start(Job(list(chapters)), fork=True, gate=(read_end, write_end))
+    os.close(read_end)
+    return Primed(child, write_end)
 
 
 def warm(chapters: Iterable[Chapter]) -> None:

@@ -9,10 +9,10 @@ from track.i18n import _
 from track.results import ChapterError, ChapterResult, RunResult
 
 
-def grade_learner(selected: Sequence[Chapter]) -> RunResult:
-    """Grade the learner's copy of `selected` and keep the verdicts."""
+def grade_learner(selected: Sequence[Chapter], primed: engine.Primed | None = None) -> RunResult:
+    """Grade the learner's copy of `selected` (with a run primed for it, if any) and keep the verdicts."""
     keys = {chap.package: cache.key(chap) for chap in selected}  # before: a save while grading re-grades
-    run = engine.grade(selected)
+    run = primed.run() if primed is not None else engine.grade(selected)
     cache.store(run, keys)
     return run
 
@@ -23,8 +23,8 @@ def chapter_result(run: RunResult, chap: Chapter) -> ChapterResult:
     return found or ChapterResult(chap.package, [], [], ChapterError(run.message or _("No grader test ran.")))
 
 
-def check(chap: Chapter) -> ChapterResult:
-    return chapter_result(grade_learner([chap]), chap)
+def check(chap: Chapter, primed: engine.Primed | None = None) -> ChapterResult:
+    return chapter_result(grade_learner([chap], primed), chap)
 
 
 def current(selected: Sequence[Chapter]) -> dict[str, ChapterResult]:

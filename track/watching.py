@@ -72,13 +72,18 @@ def wait_until_solved(chapter: Chapter) -> None:
     # runs, so a file saved during a check is seen afterwards instead of being lost.
     changes = file_changes(chapter.learner_dir, debounce=DEBOUNCE_MS, step=STEP_MS, watch_filter=DefaultFilter(),
                            rust_timeout=ARM_TIMEOUT_MS, yield_on_timeout=True)
+    primed = None
     try:
         next(changes)  # returns once the watcher is running (an empty set after the timeout)
         result = grading.check(chapter)
         show(chapter, result)
         while not solved(result):
+            # The next run is forked and collected now, so a save starts the tests at once.
+            primed = primed or engine.prime([chapter])
             if next(changes):
-                result = grading.check(chapter)
+                result, primed = grading.check(chapter, primed), None
                 show(chapter, result)
     finally:
+        if primed is not None:
+            primed.discard()
         changes.close()
