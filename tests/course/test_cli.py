@@ -3,7 +3,6 @@ import csv
 import json
 import queue
 import re
-import shutil
 import socket
 import subprocess
 import sys
