@@ -194,9 +194,9 @@ def explain_todos(app, chap: Chapter) -> None:
         return _("501 Not Implemented: {todo} in chapters/{package}/ is not written yet.\n"
                  "`{check}` says what it should do; `{hint}` helps.\n"
                  "This server runs the code it loaded when it started: after you save, restart it "
-                 "(or serve with --dev, which reloads on every save).\n").format(
-            todo=error or _("an exercise"), package=chap.package,
-            check=command("check", chap.number), hint=command("hint", chap.number)), 501
+                 "(or serve with `{dev}`, which reloads on every save).\n").format(
+            todo=error or _("an exercise"), package=chap.package, check=command("check", chap.number),
+            hint=command("hint", chap.number), dev=command("run", chap.number, "--dev")), 501
 
     app.register_error_handler(NotImplementedError, not_written)
 
