@@ -61,8 +61,8 @@ STOP_LIMIT_S = 5.0
 # The first request's wait in the overlap test: the margin load would have to eat before a
 # cooperative server lets the second request in (it takes milliseconds, also with two CPU-bound
 # processes beside it: tests/course/test_under_load.py). A blocking stub makes the learner wait
-# this long for the verdict, so it is half a second, not the contract's 5 s maximum.
-SLOW_MS = 500
+# this long for the verdict, so it is 0.3 s, not the contract's 5 s maximum.
+SLOW_MS = 300
 ENVIRON_ROUTE = "/_grader/environ"
 SERVING = re.compile(r"Serving on (http://\S+)")
 REPORTED = "grader:"  # starts each line the grader's code in a server child prints
