@@ -2,6 +2,7 @@
 
 The block syntax is described in track/lessons.py; `python -m track snippets` refreshes them.
 """
+import functools
 import re
 import subprocess
 import sys
@@ -82,7 +83,7 @@ def test_lessons_link_to_the_previous_and_next_chapter(lesson):
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_examples_run(example):
-    done = subprocess.run([sys.executable, str(example)], cwd=ROOT, capture_output=True, text=True, timeout=EXAMPLE_TIMEOUT_S)
+    done = run_example(example)
     assert done.returncode == 0, f"{example.relative_to(ROOT)} failed:\n{done.stdout}\n{done.stderr}"
 
 
@@ -92,3 +93,136 @@ def test_course_readmes_list_every_chapter(readme):
     missing = [c.package for c in chapters() if f"chapters/{c.package}/" not in text]
     assert not missing, f"{readme}: the chapter table lacks {missing}"
     assert "make test" in text and "make chapter-1 run" in text
+
+
+# --- The parts every lesson has (issue 12): a diagram, common errors, recap, self-check, docs. ---
+
+@functools.cache
+def run_example(example):
+    """One run per session: the structure tests read the output the examples test produced."""
+    return subprocess.run([sys.executable, str(example)], cwd=ROOT, capture_output=True, text=True, timeout=EXAMPLE_TIMEOUT_S)
+
+
+# Headings and the fold's summary, per language, in the order the closing sections come.
+CLOSING = {"README.md": {"errors": "Common errors", "recap": "Recap", "check": "Check yourself", "more": "Read more", "answer": "Answer"},
+           "README.zh-CN.md": {"errors": "常见错误", "recap": "小结", "check": "自测", "more": "延伸阅读", "answer": "答案"}}
+# Official documentation a lesson may cite; a subdomain of an entry counts too.
+DOCS_DOMAINS = ("palletsprojects.com", "flask-sqlalchemy.readthedocs.io", "flask-jwt-extended.readthedocs.io",
+                "flask-bcrypt.readthedocs.io", "flask-socketio.readthedocs.io", "python-socketio.readthedocs.io",
+                "docs.sqlalchemy.org", "gevent.org", "docs.gunicorn.org", "docs.python.org", "peps.python.org",
+                "docs.pytest.org", "requests.readthedocs.io", "developer.mozilla.org", "datatracker.ietf.org",
+                "rfc-editor.org")
+URL_HOST = re.compile(r"https?://([^/\s)>]+)")
+NUMBERED_SECTION = re.compile(r"^## \d+\. .*?(?=^## |\Z)", re.S | re.M)
+GLOSSARY = ROOT / "docs" / "glossary.md"
+
+
+def prose(lesson):
+    return FENCE.sub("", lesson.read_text(encoding="utf-8"))
+
+
+def section(lesson, key):
+    """The body of a closing section (`key` in CLOSING), or None when the lesson lacks it."""
+    heading = CLOSING[lesson.name][key]
+    match = re.search(rf"^## {re.escape(heading)}[ \t]*\n(.*?)(?=^## |\Z)", prose(lesson), re.S | re.M)
+    return match and match[1]
+
+
+def items(body, marker):
+    """The list items of a section, each with its continuation lines; `marker` starts an item."""
+    return [item for item in re.split(rf"^(?={marker})", body, flags=re.M) if re.match(marker, item)]
+
+
+def docs_links(text):
+    return [host for host in URL_HOST.findall(text)
+            if any(host == domain or host.endswith("." + domain) for domain in DOCS_DOMAINS)]
+
+
+def where(lesson):
+    return lesson.relative_to(ROOT)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_lessons_have_a_mermaid_diagram(lesson):
+    diagram = re.search(r"^ *```mermaid$", lesson.read_text(encoding="utf-8"), re.M)
+    assert diagram, f"{where(lesson)} has no ```mermaid block; draw the chapter's flow or structure (see issue 12)"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_lessons_have_the_closing_sections_in_order(lesson):
+    text = prose(lesson)
+    headings = [CLOSING[lesson.name][key] for key in ("errors", "recap", "check", "more")]
+    found = [heading for heading in re.findall(r"^## (.+?)[ \t]*$", text, re.M) if heading in headings]
+    assert found == headings, f"{where(lesson)}: expected the sections {headings} in this order, found {found}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_recap_has_four_to_six_bullets(lesson):
+    body = section(lesson, "recap")
+    assert body is not None, f"{where(lesson)} has no '## {CLOSING[lesson.name]['recap']}'"
+    bullets = items(body, r"- ")
+    assert 4 <= len(bullets) <= 6, f"{where(lesson)}: the recap has {len(bullets)} bullets; write 4 to 6"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_check_yourself_questions_have_folded_answers(lesson):
+    body = section(lesson, "check")
+    assert body is not None, f"{where(lesson)} has no '## {CLOSING[lesson.name]['check']}'"
+    questions = items(body, r"\d+\. ")
+    assert 3 <= len(questions) <= 5, f"{where(lesson)}: {len(questions)} numbered questions; write 3 to 5"
+    fold = f"<details><summary>{CLOSING[lesson.name]['answer']}</summary>"
+    unanswered = [question.splitlines()[0] for question in questions if fold not in question or "</details>" not in question]
+    assert not unanswered, f"{where(lesson)}: these questions have no folded answer `{fold}…</details>`: {unanswered}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_common_errors_are_reproduced_by_example_scripts(lesson):
+    body = section(lesson, "errors")
+    assert body is not None, f"{where(lesson)} has no '## {CLOSING[lesson.name]['errors']}'"
+    bullets = items(body, r"- ")
+    assert 3 <= len(bullets) <= 6, f"{where(lesson)}: {len(bullets)} common errors; write 3 to 6"
+    for bullet in bullets:
+        message = re.match(r"- `([^`]+)`", bullet)
+        script = re.search(r"\]\((examples/[\w.-]+\.py)\)", bullet)
+        assert message and script, (f"{where(lesson)}: a common error must start with the message in backticks and link "
+                                    f"the script that reproduces it, `([reproduce](examples/errors_x.py))`:\n{bullet}")
+        path = lesson.parent / script[1]
+        assert path.is_file(), f"{where(lesson)} links {script[1]}, which does not exist"
+        done = run_example(path)
+        assert done.returncode == 0, f"{path.relative_to(ROOT)} failed:\n{done.stdout}\n{done.stderr}"
+        expected, printed = " ".join(message[1].split()), " ".join(done.stdout.split())
+        assert expected in printed, (f"{where(lesson)} quotes `{expected}`, but {path.relative_to(ROOT)} does not print it; "
+                                     f"it printed:\n{done.stdout[-1500:]}")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_sections_link_to_the_official_docs(lesson):
+    sections = NUMBERED_SECTION.findall(prose(lesson))
+    assert sections, f"{where(lesson)} has no numbered sections `## 1. …`; split its concepts into them"
+    bare = [text.splitlines()[0] for text in sections if not docs_links(text)]
+    assert not bare, f"{where(lesson)}: these sections link to no official docs page ({', '.join(DOCS_DOMAINS)}): {bare}"
+    more = section(lesson, "more") or ""
+    assert len(docs_links(more)) >= 3, f"{where(lesson)}: '## {CLOSING[lesson.name]['more']}' needs 3 or more official docs links"
+
+
+def forbidden_terms():
+    """(zh term, forbidden word, whether one gloss after the term is allowed), from docs/glossary.md."""
+    rows = [row.split("|")[1:-1] for row in GLOSSARY.read_text(encoding="utf-8").splitlines() if row.startswith("| ")]
+    return [(zh.strip(), word, allowed_as_gloss)
+            for _, zh, forbidden, gloss in rows[1:]
+            for column, allowed_as_gloss in ((forbidden, False), (gloss, True))
+            for word in re.findall(r"`([^`]+)`", column)]
+
+
+@pytest.mark.parametrize("lesson", [lesson for lesson in LESSONS if lesson.name == "README.zh-CN.md"],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_zh_lessons_follow_the_glossary(lesson):
+    text = prose(lesson)
+    terms = forbidden_terms()
+    assert terms, f"{GLOSSARY.relative_to(ROOT)} lists no forbidden words; its table has lost its format"
+    for term, word, allowed_as_gloss in terms:
+        glosses = len(re.findall(rf"{re.escape(term)}（[^）]*{re.escape(word)}[^）]*）", text)) if allowed_as_gloss else 0
+        others = text.count(word) - glosses
+        assert others == 0 and glosses <= 1, (
+            f"{where(lesson)} uses “{word}” {text.count(word)} time(s); the glossary ({GLOSSARY.relative_to(ROOT)}) says "
+            f"“{term}”" + (f", with “{word}” at most once as a gloss: {term}（有的书译作“{word}”）" if allowed_as_gloss else ""))
