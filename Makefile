@@ -22,7 +22,7 @@ RUN_FLAGS = --host $(HOST) --port $(PORT) $(if $(DEV),--dev) $(if $(SOLUTION),--
 need_chapter = $(if $(CHAPTER),,$(error Which chapter? Say `make chapter-1 $@` or `make $@ CHAPTER=1`))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test run check hint watch reset solution demo serve-prod list progress grade bench stubs clean
+.PHONY: help setup test run check hint watch reset solution demo serve-prod list progress grade web postman bench mutation stubs clean
 
 help: ## list the targets
 	@echo "Flask Learning Track"
@@ -37,6 +37,7 @@ help: ## list the targets
 	@echo
 	@echo "  Options: HOST=127.0.0.1 PORT=5000 DEV=1 (Flask dev server) SOLUTION=1 (reference copy)"
 	@echo "           YES=1 (reset without asking) FORCE=1 (solution before passing) QUICK=1 (bench)"
+	@echo "           MINE=1 STEP=1 (demo: your copy even unsolved; pause after each exchange)"
 	@echo "  Without make: python -m track --help"
 
 chapter-%: ## pick a chapter for the verb that follows
@@ -63,8 +64,8 @@ reset: ## restore the pristine stub (asks first; YES=1 to skip)
 solution: ## diff your copy against the reference once it passes (FORCE=1: earlier)
 	$(need_chapter)@$(TRACK) solution $(CHAPTER) $(if $(FORCE),--force) $(QUIET)
 
-demo: ## classroom walkthrough: live server + client.py, every exchange printed
-	$(need_chapter)@$(TRACK) demo $(CHAPTER) $(if $(SOLUTION),--solution) $(QUIET)
+demo: ## classroom walkthrough: live server + client.py step by step (SOLUTION=1 reference, MINE=1 yours, STEP=1 pause)
+	$(need_chapter)@$(TRACK) demo $(CHAPTER) $(if $(SOLUTION),--solution) $(if $(MINE),--mine) $(if $(STEP),--step) $(QUIET)
 
 serve-prod: ## serve under gunicorn with the chapter's gunicorn.conf.py (chapter 10)
 	$(need_chapter)@$(TRACK) serve-prod $(CHAPTER) $(if $(SOLUTION),--solution)
@@ -78,11 +79,24 @@ progress: ## table of chapters, points and the next step
 grade: ## grade every chapter; JSON=results.json writes the classroom report
 	@$(TRACK) grade $(if $(JSON),--json $(JSON)) $(QUIET)
 
-test: setup ## prove the course is sound: solutions pass, stubs fail, lessons match code
+test: setup node_modules/.bin/newman ## prove the course is sound: solutions pass, stubs fail, lessons match code
 	$(VENV_PYTHON) -m pytest --target solutions
+
+# newman runs the Postman collections in `make test`; without Node.js the Postman test says what to install.
+node_modules/.bin/newman: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; fi
+
+web: setup ## the course in your browser on http://127.0.0.1:8000 (PORT=8001 moves it)
+	@$(TRACK) web $(if $(filter command line environment,$(origin PORT)),--port $(PORT)) $(QUIET)
+
+postman: setup ## write Postman collections (CHAPTER=N for one, else all chapters)
+	@$(TRACK) postman $(or $(CHAPTER),--all) $(QUIET)
 
 bench: setup ## performance figures as a table (QUICK=1 for a smoke run)
 	$(VENV_PYTHON) -m benchmarks $(if $(QUICK),--quick)
+
+mutation: setup ## maintainers: how many mutants of the solutions the graders kill (CHAPTER=N for one)
+	$(VENV_PYTHON) -m benchmarks.mutation $(CHAPTER)
 
 stubs: setup ## maintainers: regenerate chapters/ stubs from solutions/
 	@$(TRACK) stubs

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import shutil
 import sys
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from track import grading, hints, verdict
 from track.course import ROOT, STATE, Chapter, UsageError, chapter, chapters
+from track.engine import GRADER_TIMEOUT_S
 from track.i18n import _
 from track.results import ChapterResult, RunResult
 from track.ui import command, shown
@@ -47,11 +49,7 @@ def cmd_hint(args) -> int:
         nxt = _(" Next: `{check}`.").format(check=command("check", following.number)) if following else ""
         print(_("Chapter {n} is solved: no hint needed.").format(n=chap.number) + nxt)
         return 0
-    exercise_id = failing.blocked_by or failing.id
-    first_test = next((t.name for t in result.tests if t.exercise == exercise_id and t.status != "pass"), None)
-    if failing.blocked_by:
-        print(_("`{id}` waits for `{other}`: here is a hint for `{other}`.\n").format(id=failing.id, other=failing.blocked_by))
-    print(hints.next_hint(chap, chap.exercise(exercise_id), first_test))
+    print(hints.for_first_unsolved(chap, result))
     return 0
 
 
@@ -239,16 +237,67 @@ def cmd_serve_prod(args) -> int:
 def cmd_demo(args) -> int:
     from track import live
 
-    return live.run_demo(chapter(args.chapter), args.solution)
+    return live.run_demo(chapter(args.chapter), args.solution, args.mine, args.step)
+
+
+def cmd_web(args) -> int:
+    """The dashboard (track/web/) under gevent, on loopback only: it runs the learner's code."""
+    from track.server import PortUnavailable, is_loopback, serve_gevent
+    from track.web import create_app, shutdown
+
+    if not is_loopback(args.host):
+        raise UsageError(_("Refusing to serve the dashboard on {host}: it runs your code and starts servers for "
+                           "whoever reaches it. Use 127.0.0.1 (the default).").format(host=args.host))
+    app = create_app()
+    try:
+        serve_gevent(app, args.host, args.port)
+    except PortUnavailable as error:
+        reason = _("is already in use (is the dashboard already open?)") if error.in_use else str(error)
+        raise UsageError(_("Port {port} on {host} {reason}. Use another port: `{other}`.").format(
+            port=error.port, host=error.host, reason=reason, other=command("web", None, f"--port={error.port + 1}"))) from None
+    finally:
+        shutdown(app)
+    return 0
+
+
+def cmd_postman(args) -> int:
+    """Write the walkthrough of a chapter (or every chapter) as a Postman collection."""
+    from track import collections
+
+    if not args.all and not args.chapter:
+        raise UsageError(_("Which chapter? `{one}`, or `{all}` for every chapter.").format(
+            one=command("postman", 1), all=command("postman", None, "--all")))
+    selected = list(chapters()) if args.all else [chapter(args.chapter)]
+    for chap in selected:
+        print(_("Wrote {path}").format(path=shown(collections.write(chap))), flush=True)
+    number = selected[0].number if len(selected) == 1 else "N"
+    print(_("In Postman: Import, pick the file, then set the collection variable baseUrl to your server "
+            "(`{run}` serves on http://127.0.0.1:5000).").format(run=command("run", number)))
+    return 0
 
 
 # --- the teacher's verbs ------------------------------------------------------------------
 
+# Options of one mode only: given in the other, they are refused rather than ignored.
+CLASS_ONLY = (("--csv", lambda a: a.csv), ("--report", lambda a: a.report), ("--jobs", lambda a: a.jobs),
+              ("--timeout", lambda a: a.timeout != GRADER_TIMEOUT_S), ("--fail-under", lambda a: a.fail_under is not None))
+SINGLE_ONLY = (("--junitxml", lambda a: a.junitxml), ("--format classroom", lambda a: a.format == "classroom"),
+               ("--target", lambda a: a.target != "chapters"))
+
+
 def cmd_grade(args) -> int:
     from track import classroom, engine
 
-    if args.root:
-        return classroom.grade_students(args.root, args.csv, args.json)
+    class_mode = bool(args.root or args.roster)
+    refused = [option for option, given in CLASS_ONLY if given(args) and not class_mode] + \
+              [option for option, given in SINGLE_ONLY if given(args) and class_mode]
+    if refused:
+        mode = "when grading a class (--root/--roster)" if class_mode else "without --root or --roster"
+        raise UsageError(_("{option} does nothing {mode}; leave it out.").format(option=refused[0], mode=mode))
+    if class_mode:
+        return classroom.grade_students(classroom.Options(
+            args.root or [], args.roster, args.csv, args.json, args.report, args.jobs or os.cpu_count() or 1,
+            args.timeout, args.fail_under))
     extra = [f"--junitxml={args.junitxml}"] if args.junitxml else []
     run = engine.grade(chapters(), target=args.target, extra=extra)
     results = {chap.package: grading.chapter_result(run, chap) for chap in chapters()}
@@ -283,6 +332,13 @@ def cmd_stubs(args) -> int:
         write_stubs(chap, chap.learner_dir)
         print(f"Wrote the stubs of chapter {chap.number}")
     return 0
+
+
+def cmd_messages(args) -> int:
+    """Merge the Chinese message catalogs with the code; exit 1 while a text has no Chinese."""
+    from track.messages import update
+
+    return update(check_only=args.check, only=selected_chapters(args) if args.chapter else None)
 
 
 def cmd_snippets(args) -> int:
@@ -359,12 +415,31 @@ def build_parser() -> argparse.ArgumentParser:
     grade_cmd.add_argument("--junitxml", metavar="FILE", help="also write pytest's JUnit XML report")
     grade_cmd.add_argument("--target", default="chapters", help="chapters (default) or solutions")
     grade_cmd.add_argument("--root", action="append", metavar="PATH", help="a student's clone; repeat for a class")
-    grade_cmd.add_argument("--csv", metavar="FILE", help="with --root: one row per student")
+    grade_cmd.add_argument("--roster", metavar="CSV", help="a `name,path` file: the class's students by name")
+    grade_cmd.add_argument("--csv", metavar="FILE", help="class: one row per student, merged into FILE if it exists")
+    grade_cmd.add_argument("--report", metavar="DIR", help="class: write class-report.md/.html and class.json (merged)")
+    grade_cmd.add_argument("--jobs", type=int, metavar="N", help="class: students graded at once (default: cores)")
+    grade_cmd.add_argument("--timeout", type=float, default=GRADER_TIMEOUT_S, metavar="SECONDS",
+                           help=f"class: each grader test's time limit (default {GRADER_TIMEOUT_S})")
+    grade_cmd.add_argument("--fail-under", type=int, metavar="POINTS",
+                           help="class: exit 0 when every student has at least POINTS")
     demo_cmd = verb("demo", cmd_demo, "classroom walkthrough: start the chapter, run its client.py, print each exchange")
-    demo_cmd.add_argument("--solution", action="store_true", help="demo the reference solution")
+    demo_whose = demo_cmd.add_mutually_exclusive_group()
+    demo_whose.add_argument("--solution", action="store_true",
+                            help="demo the reference solution (the default while your chapter does not pass)")
+    demo_whose.add_argument("--mine", action="store_true", help="demo your copy even though it does not pass yet")
+    demo_cmd.add_argument("--step", action="store_true", help="wait for Enter after each exchange")
+    web_cmd = verb("web", cmd_web, "the course in your browser: lessons, live status, hints, a request console", None)
+    web_cmd.add_argument("--host", default="127.0.0.1", help="a loopback address to bind (default 127.0.0.1)")
+    web_cmd.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    postman = verb("postman", cmd_postman, "write a chapter's walkthrough as a Postman collection (--all: every chapter)",
+                   "optional")
+    postman.add_argument("--all", action="store_true", help="every chapter")
     stubs = verb("stubs", cmd_stubs, "maintainers: regenerate the learners' stubs from the solutions", "optional")
     stubs.add_argument("--check", action="store_true", help="only report stubs that are out of date")
     verb("snippets", cmd_snippets, "maintainers: copy snippet sources into the lessons", "optional")
+    messages_cmd = verb("messages", cmd_messages, "maintainers: merge the Chinese message catalogs with the code (one chapter's, or all)", "optional")
+    messages_cmd.add_argument("--check", action="store_true", help="only report texts that have no Chinese yet")
     matrix_cmd = verb("matrix", cmd_matrix, "maintainers: prove each exercise is graded on its own code", "optional")
     matrix_cmd.add_argument("--jobs", type=int, default=2, help="variants graded at once (default 2)")
     matrix_cmd.add_argument("--table", action="store_true", help="also print each exercise's two verdicts")

@@ -9,6 +9,7 @@ import json
 
 from track.course import STATE, Chapter, Exercise
 from track.i18n import _
+from track.results import ChapterResult
 from track.ui import command
 
 HINTS_FILE = STATE / "hints.json"
@@ -50,6 +51,17 @@ def next_hint(chapter: Chapter, exercise: Exercise, failing_test: str | None = N
     more = _("Run it again for the next hint.") if len(shown) < total else _("That was the last hint.")
     return _("Hint {n}/{total} for exercise `{id}` ({title}):\n\n  {text}\n\n{more}").format(
         n=len(shown), total=total, id=exercise.id, title=_(exercise.title), text=_(exercise.hints[index].text), more=more)
+
+
+def for_first_unsolved(chapter: Chapter, result: ChapterResult) -> str:
+    """`hint`'s answer for a graded chapter with an unsolved exercise: the next hint for the
+    first one (or for the exercise it waits for), aimed at its first failing test."""
+    failing = result.first_unsolved()
+    exercise_id = failing.blocked_by or failing.id
+    first_test = next((t.name for t in result.tests if t.exercise == exercise_id and t.status != "pass"), None)
+    waits = _("`{id}` waits for `{other}`: here is a hint for `{other}`.\n").format(
+        id=failing.id, other=failing.blocked_by) if failing.blocked_by else ""
+    return waits + next_hint(chapter, chapter.exercise(exercise_id), first_test)
 
 
 def forget(chapter: Chapter) -> None:

@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from track import grading
 from track.course import ROOT, Chapter
 from track.processes import new_group, stop
 from track.postman import run_walkthrough
+from track.ui import command
 
 # Our servers print "Serving on URL"; Flask's dev server (`run --dev`) prints "Running on URL".
 SERVING = re.compile(r"(?:Serving|Running) on (http://[^\s/]+)")
@@ -67,12 +69,24 @@ def load_walkthrough(chapter: Chapter):
     return importlib.import_module(f"chapters.{chapter.package}.client").walkthrough
 
 
-def run_demo(chapter: Chapter, solution: bool) -> int:
-    """Start the chapter, run its client.py against it, printing every exchange, stop it."""
+def demos_reference(chapter: Chapter, solution: bool, mine: bool) -> bool:
+    """True to demo the reference: asked for, or the learner's chapter does not pass yet."""
+    if solution or mine:
+        return solution
+    result = grading.current([chapter])[chapter.package]
+    if result.status == "pass":
+        return False
+    print(f"Your chapter {chapter.number} is not solved yet ({len(result.solved())}/{len(chapter.exercises)}): "
+          f"demoing the reference solution. `{command('demo', chapter.number)}` again once it passes shows yours.")
+    return True
+
+
+def run_demo(chapter: Chapter, solution: bool = False, mine: bool = False, pause: bool = False) -> int:
+    """Start the chapter, run its client.py against it step by step, printing every exchange, stop it."""
     walkthrough = load_walkthrough(chapter)
-    which = "the reference solution" if solution else "your copy"
-    with chapter_server(chapter, solution) as url:
-        print(f"Chapter {chapter.number} ({which}) is serving on {url}; running client.py:\n", flush=True)
-        passed = run_walkthrough(walkthrough, url, chapter.number)
-    print("Server stopped. " + ("The walkthrough ran clean." if passed else "The walkthrough did not finish."))
+    reference = demos_reference(chapter, solution, mine)
+    which = "the reference" if reference else "your copy"
+    with chapter_server(chapter, reference) as url:
+        print(f"Chapter {chapter.number} ({which}) is serving on {url}. Its client.py, step by step:\n", flush=True)
+        passed = run_walkthrough(walkthrough, url, chapter.number, pause)
     return 0 if passed else 1

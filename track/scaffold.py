@@ -56,6 +56,11 @@ hints = [
     "A view returns the response body: return a string from `hello()`.",
     "The body must be exactly `Hello from chapter {number}!`.",
 ]
+
+# `python -m track demo {number}`: the exercises each region of client.py needs, and the headers taught.
+[demo]
+steps = {{ hello = ["hello"] }}
+headers = ["Content-Type"]
 '''
 
 LESSON = '''# Chapter {number} — (title)
@@ -63,26 +68,118 @@ LESSON = '''# Chapter {number} — (title)
 [中文版](README.zh-CN.md) · previous: [Chapter {previous}]({previous_link})
 
 (What the source material did, what changed since, the concepts, the exercises, the client side,
-what we chose, common errors, a recap and self-check questions.)
+what we chose.)
+
+```mermaid
+flowchart LR
+    client["client"] -->|"GET /"| view["hello()"]
+```
+
+## 1. (The first idea)
+
+(Explain it, with a link to its docs page: [Flask quickstart](https://flask.palletsprojects.com/en/stable/quickstart/).)
 
 <!-- snippet: client.py:hello -->
 ```python
 {snippet}```
+
+## Common errors
+
+- `404 NOT FOUND` — (what causes it, and the fix). ([reproduce](examples/errors_{slug}.py))
+- `405 METHOD NOT ALLOWED` — (what causes it, and the fix). ([reproduce](examples/errors_{slug}.py))
+- `RuntimeError: Working outside of application context.` — (cause, fix). ([reproduce](examples/errors_{slug}.py))
+
+## Recap
+
+- (one idea per line)
+- (one idea per line)
+- (one idea per line)
+- (one idea per line)
+
+## Check yourself
+
+1. (question)
+   <details><summary>Answer</summary>(answer)</details>
+2. (question)
+   <details><summary>Answer</summary>(answer)</details>
+3. (question)
+   <details><summary>Answer</summary>(answer)</details>
+
+## Read more
+
+- [Flask quickstart](https://flask.palletsprojects.com/en/stable/quickstart/)
+- [Flask API](https://flask.palletsprojects.com/en/stable/api/)
+- [Werkzeug](https://werkzeug.palletsprojects.com/en/stable/)
 '''
 
 LESSON_ZH = '''# 第 {number} 章 —（标题）
 
 [English](README.md) · 上一章：[第 {previous} 章]({previous_link_zh})
 
-（原教程怎么做、现在有什么变化、概念、练习、客户端、我们的选择、常见错误、小结与自测题。）
+```mermaid
+flowchart LR
+    client["客户端"] -->|"GET /"| view["hello()"]
+```
+
+## 1. （第一个概念）
+
+（讲清楚它，并链接文档：[Flask 快速上手](https://flask.palletsprojects.com/en/stable/quickstart/)。）
 
 <!-- snippet: client.py:hello -->
 ```python
 {snippet}```
+
+## 常见错误
+
+- `404 NOT FOUND` ——（原因与解决办法）。（[复现](examples/errors_{slug}.py)）
+- `405 METHOD NOT ALLOWED` ——（原因与解决办法）。（[复现](examples/errors_{slug}.py)）
+- `RuntimeError: Working outside of application context.` ——（原因与解决办法）。（[复现](examples/errors_{slug}.py)）
+
+## 小结
+
+- （每行一个要点）
+- （每行一个要点）
+- （每行一个要点）
+- （每行一个要点）
+
+## 自测
+
+1. （问题）
+   <details><summary>答案</summary>（答案）</details>
+2. （问题）
+   <details><summary>答案</summary>（答案）</details>
+3. （问题）
+   <details><summary>答案</summary>（答案）</details>
+
+## 延伸阅读
+
+- [Flask 快速上手](https://flask.palletsprojects.com/en/stable/quickstart/)
+- [Flask API](https://flask.palletsprojects.com/en/stable/api/)
+- [Werkzeug](https://werkzeug.palletsprojects.com/en/stable/)
 '''
 
 CLIENT_REGION = '''response = http.get(f"{{base_url}}/")
 assert response.text == "Hello from chapter {number}!"
+'''
+
+ERRORS_EXAMPLE = '''"""The errors the lesson's "Common errors" quotes, reproduced: run it and read the output."""
+from flask import Flask, current_app
+
+app = Flask(__name__)
+
+
+@app.get("/health")
+def health():
+    return "ok"
+
+
+client = app.test_client()
+print(client.get("/no-such-page").status)      # 404 NOT FOUND
+print(client.delete("/health").status)         # 405 METHOD NOT ALLOWED
+try:
+    current_app.name                            # no request, no `with app.app_context():`
+except RuntimeError as error:
+    print(f"RuntimeError: {{error}}".splitlines()[0])
 '''
 
 CLIENT = '''"""Chapter {number} from the client's side.
@@ -130,7 +227,7 @@ def create(number: int, slug: str) -> list[Path]:
     values = {"number": number, "package": package, "previous": previous.number if previous else "-",
               "previous_link": f"../{previous.package}/README.md" if previous else "../../README.md",
               "previous_link_zh": f"../{previous.package}/README.zh-CN.md" if previous else "../../README.zh-CN.md",
-              "snippet": CLIENT_REGION.format(number=number)}
+              "snippet": CLIENT_REGION.format(number=number), "slug": slug}
     files = {
         SOLUTIONS / package / "__init__.py": f'"""Chapter {number}: the reference solution."""\n',
         SOLUTIONS / package / "app.py": SOLUTION,
@@ -138,6 +235,7 @@ def create(number: int, slug: str) -> list[Path]:
         CHAPTERS / package / "README.md": LESSON,
         CHAPTERS / package / "README.zh-CN.md": LESSON_ZH,
         CHAPTERS / package / "client.py": CLIENT,
+        CHAPTERS / package / "examples" / f"errors_{slug}.py": ERRORS_EXAMPLE,
         ROOT / "tests" / f"test_{package}.py": GRADER,
     }
     for path, template in files.items():

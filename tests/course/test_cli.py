@@ -21,7 +21,7 @@ from track.copies import copy_course
 from track.stubs import stub_files, write_stubs
 
 CH01 = chapter(1)
-TIMEOUT_S = 120
+TIMEOUT_S = 900  # hang guards only: a busy machine may be slow, never wrong
 
 
 def make_copy(destination: Path) -> Path:
@@ -152,12 +152,11 @@ def test_dev_server_runs_on_loopback_only(course):
 def test_demo_prints_each_exchange(course):
     done = track(course, "demo", "1", "--solution")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert ">>> GET http://127.0.0.1:" in done.stdout and "<<< 405 METHOD NOT ALLOWED" in done.stdout
-    allow = re.search(r"^\s+Allow: (.+)$", done.stdout, re.M)
+    assert "→ PUT /method" in done.stdout and "← 405 METHOD NOT ALLOWED" in done.stdout
+    allow = re.search(r"Allow: ([A-Z, ]+)", done.stdout)
     assert allow and set(allow[1].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}, done.stdout
-    assert "Server stopped" in done.stdout
-    unsolved = track(course, "demo", "1")
-    assert unsolved.returncode == 1 and "walkthrough stopped" in unsolved.stderr
+    mine = track(course, "demo", "1", "--mine")
+    assert mine.returncode == 1 and "needs exercise" in mine.stdout and "Traceback" not in mine.stdout + mine.stderr
 
 
 def read_until(lines: queue.Queue, marker: str, deadline: float, seen: list[str]) -> None:

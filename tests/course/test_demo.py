@@ -1,0 +1,159 @@
+"""The classroom demo (`python -m track demo N`) on a projector, run for real in a fresh copy.
+
+Every demo runs through the CLI on a live server, in a copy of the course whose chapters are
+the pristine stubs (a teacher's fresh clone). They run a few at a time in one fixture, since
+each is mostly waiting on its server; the tests then read what each printed.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from rich.cells import cell_len
+
+from track.course import ROOT, chapter, chapters
+from track.demo import plan_of, region_spans, step_names
+from track.lessons import region
+from track.live import chapter_server, load_walkthrough
+from track.postman import INDENT, NOTE, PLAIN_WIDTH
+from track.stubs import stub_files, write_stubs
+
+CHAPTERS = chapters()
+BY_PACKAGE = pytest.mark.parametrize("chap", CHAPTERS, ids=lambda c: c.package)
+COPIED = ("track", "tests", "chapters", "solutions", "pyproject.toml", "requirements.txt")
+IGNORED = shutil.ignore_patterns("__pycache__", "instance", ".track")
+DEMO_TIMEOUT_S = 120  # a hang guard: chapter 12's stub waits out its own 10 s guards twice
+DEMOS_AT_ONCE = 4     # each demo mostly waits on its server
+SOLVED = chapter(1)   # the chapter the fresh copy gets solved, to demo the learner's own copy
+BATCH_TIMEOUT_S = 600  # a hang guard for the first test, which waits for every demo (~40 s on 2 idle cores)
+pytestmark = pytest.mark.timeout(BATCH_TIMEOUT_S)
+
+
+@pytest.fixture(scope="module")
+def fresh_clone(tmp_path_factory):
+    """The course as a teacher clones it: stubs in chapters/, the reference in solutions/."""
+    root = tmp_path_factory.mktemp("clone")
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=IGNORED)
+        else:
+            shutil.copy2(source, root / name)
+    for chap in CHAPTERS:
+        write_stubs(chap, root / "chapters" / chap.package)
+    (root / ".venv").symlink_to(ROOT / ".venv")  # the course runs on its own venv (track.bootstrap)
+    return root
+
+
+def run_demo(root, number: int, *options: str, stdin: str = "") -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("TRACK_VIA_MAKE", "COLUMNS")}
+    return subprocess.run([sys.executable, "-m", "track", "demo", str(number), *options], cwd=root, input=stdin,
+                          capture_output=True, text=True, timeout=DEMO_TIMEOUT_S, env=environment)
+
+
+@pytest.fixture(scope="module")
+def demos(fresh_clone):
+    """What every demo printed: (number, option) -> CompletedProcess."""
+    solved_clone = fresh_clone.parent / "solved"
+    shutil.copytree(fresh_clone, solved_clone, symlinks=True)
+    shutil.copy2(SOLVED.solution_dir / "app.py", solved_clone / "chapters" / SOLVED.package / "app.py")
+    jobs = {(12, "--mine"): (fresh_clone, 12, "--mine")}  # the slowest first
+    jobs |= {(c.number, option): (fresh_clone, c.number, option) for c in CHAPTERS for option in ("--solution", "--mine")}
+    jobs |= {(3, "unsolved"): (fresh_clone, 3), (SOLVED.number, "solved"): (solved_clone, SOLVED.number)}
+    with ThreadPoolExecutor(DEMOS_AT_ONCE) as pool:
+        running = {key: pool.submit(run_demo, *arguments) for key, arguments in jobs.items()}
+        return {key: future.result() for key, future in running.items()}
+
+
+def assert_fits(output: str) -> None:
+    too_wide = [line for line in output.splitlines() if cell_len(line) > PLAIN_WIDTH]
+    assert not too_wide, f"{len(too_wide)} lines wrap on {PLAIN_WIDTH} columns, e.g. {too_wide[0]!r}"
+
+
+@BY_PACKAGE
+def test_every_step_names_the_exercises_it_needs(chap):
+    """chapter.toml's [demo] maps each step of client.py (every lesson region) to real exercises."""
+    plan = plan_of(chap)
+    steps = step_names(load_walkthrough(chap))
+    assert list(plan.steps) == steps, f"chapters/{chap.package}/chapter.toml [demo] steps: keys should be {steps}"
+    source = (chap.learner_dir / "client.py").read_text(encoding="utf-8")
+    for name, _, _ in region_spans(source):
+        region(source, name)  # the lessons can quote it
+        assert plan.steps[name], f"{chap.package}: region {name!r} needs at least one exercise"
+    known = {exercise.id for exercise in chap.exercises}
+    for name, needs in plan.steps.items():
+        assert set(needs) <= known, f"{chap.package}: step {name!r} names unknown exercises {set(needs) - known}"
+    assert plan.headers, f"{chap.package}: [demo] headers should list the headers the chapter teaches"
+
+
+@BY_PACKAGE
+def test_the_reference_demo_runs_every_step_and_shows_the_taught_headers(chap, demos):
+    demo = demos[chap.number, "--solution"]
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    assert "Traceback" not in demo.stdout + demo.stderr
+    assert f"All {len(plan_of(chap).steps)} steps ran clean." in demo.stdout
+    header_lines = [line for line in demo.stdout.splitlines() if line.startswith(INDENT) and not line.startswith(NOTE)]
+    for header in plan_of(chap).headers:
+        assert any(f"{header}: " in line for line in header_lines), f"chapter {chap.number}'s demo never shows {header}"
+    assert_fits(demo.stdout)
+
+
+def serves_stubbed_code(chap) -> bool:
+    """False where the stub's server code is the solution's (chapter 11: learners write its tests/)."""
+    return any(content != (chap.solution_dir / relative).read_bytes()
+               for relative, content in stub_files(chap).items() if relative.parts[0] != "tests")
+
+
+@BY_PACKAGE
+def test_the_stub_demo_names_what_each_failing_step_needs(chap, demos):
+    demo = demos[chap.number, "--mine"]
+    if not serves_stubbed_code(chap):
+        assert demo.returncode == 0 and "steps ran clean." in demo.stdout, demo.stdout + demo.stderr
+        return
+    assert demo.returncode == 1 and "Traceback" not in demo.stdout + demo.stderr, demo.stdout + demo.stderr
+    plan = plan_of(chap)
+    failures = [line for line in demo.stdout.splitlines() if line.startswith("✗ step `")]
+    failed = [line.split("`")[1] for line in failures]
+    assert failed and len(failed) == len(set(failed)) and set(failed) <= set(plan.steps), failures
+    for line, name in zip(failures, failed):
+        needs = plan.steps[name]
+        said = f"needs exercise{'s' if len(needs) > 1 else ''} {', '.join(f'`{e}`' for e in needs)}" if needs else "failed"
+        assert f"step `{name}` {said} (python -m track check {chap.number}): " in line or \
+            f"step `{name}` skipped: it needs " in line, line
+    assert f"✗ {len(failed)} of {len(plan.steps)} steps did not: `python -m track check {chap.number}`" in demo.stdout
+    assert_fits(demo.stdout)
+
+
+def test_a_fresh_clone_demos_the_reference_and_says_so(demos):
+    demo = demos[3, "unsolved"]
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    assert demo.stdout.startswith(
+        "Your chapter 3 is not solved yet (0/6): demoing the reference solution. "
+        "`python -m track demo 3` again once it passes shows yours.\n"), demo.stdout
+    assert "Chapter 3 (the reference) is serving" in demo.stdout
+
+
+def test_a_solved_chapter_demos_the_learners_copy(demos):
+    demo = demos[SOLVED.number, "solved"]
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    assert demo.stdout.startswith(f"Chapter {SOLVED.number} (your copy) is serving"), demo.stdout
+
+
+def test_step_waits_for_enter_after_each_exchange(fresh_clone):
+    demo = run_demo(fresh_clone, 1, "--solution", "--step", stdin="\n" * 100)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    exchanges = sum(line.startswith("← ") for line in demo.stdout.splitlines())
+    assert exchanges and demo.stdout.count("Enter ▸") == exchanges
+
+
+def test_the_client_runs_against_a_server_the_user_started():
+    with chapter_server(chapter(1), solution=True) as url:
+        client = subprocess.run([sys.executable, "-m", "chapters.ch01_hello_world.client", url], cwd=ROOT,
+                                capture_output=True, text=True, timeout=DEMO_TIMEOUT_S)
+    assert client.returncode == 0, client.stdout + client.stderr
+    assert "→ GET /" in client.stdout
+    assert f"All {len(plan_of(chapter(1)).steps)} steps ran clean." in client.stdout
