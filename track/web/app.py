@@ -1,0 +1,247 @@
+"""The dashboard: a Flask app (factory, two blueprints, JSON errors for the API) over the course's own modules.
+
+Pages: `/` (every chapter, its exercises and points) and `/chapters/N` (the lesson, the
+live status, hints, the solution diff and the request console). The page's scripts talk to
+`/api/...`. Every POST and DELETE carries the per-process token of the page that sent it
+(`X-Track-Token`), so another site open in the same browser cannot drive the dashboard,
+and only loopback Host names are served, so a rebound DNS name cannot either.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+
+import requests
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request, stream_with_context
+from pygments.lexers import DiffLexer
+from werkzeug.exceptions import HTTPException
+
+from track import grading, hints
+from track.course import Chapter, chapters
+from track.i18n import _
+from track.results import ChapterResult
+from track.web import console, lesson
+from track.web.status import Watcher, current, in_thread, payload
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+TOKEN_HEADER = "X-Track-Token"
+pages = Blueprint("pages", __name__)
+api = Blueprint("api", __name__, url_prefix="/api")
+
+
+class Dashboard:
+    """What lives as long as the dashboard: the file watcher and the chapter servers it started."""
+
+    def __init__(self):
+        self.watcher = Watcher()
+        self.servers = console.Servers()
+
+    def close(self) -> None:
+        self.watcher.stop()
+        self.servers.stop_all()
+
+
+def dashboard() -> Dashboard:
+    return current_app.extensions["track_web"]
+
+
+def chapter_or_404(number: int) -> Chapter:
+    """Chapters come from the manifests only: the URL's number picks one or nothing."""
+    found = next((c for c in chapters() if c.number == number), None)
+    if found is None:
+        abort(404, description=f"There is no chapter {number}; the course has chapters "
+                               f"{', '.join(str(c.number) for c in chapters())}.")
+    return found
+
+
+def language() -> str:
+    """`?lang=` when given (and then remembered in a cookie), else the cookie, else English."""
+    for lang in (request.args.get("lang"), request.cookies.get("lang")):
+        if lang in lesson.LESSONS:
+            return lang
+    return "en"
+
+
+def title(chapter: Chapter, lang: str) -> str:
+    return chapter.title_zh if lang == "zh" else chapter.title
+
+
+def remembered(page: str, lang: str) -> Response:
+    response = Response(page)
+    if request.args.get("lang") in lesson.LESSONS:
+        response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Strict")
+    return response
+
+
+# --- pages --------------------------------------------------------------------------------
+
+@pages.get("/")
+def home():
+    lang = language()
+    results = in_thread(grading.current, chapters())
+    rows = [(chapter, title(chapter, lang), payload(chapter, results[chapter.package])) for chapter in chapters()]
+    return remembered(render_template("home.html", rows=rows, lang=lang), lang)
+
+
+@pages.get("/chapters/<int:number>")
+def chapter_page(number: int):
+    chapter = chapter_or_404(number)
+    lang = language()
+    return remembered(render_template("chapter.html", chapter=chapter, title=title(chapter, lang), lang=lang,
+                                      lesson=lesson.render(chapter, lang), pygments_css=lesson.stylesheet(),
+                                      server_url=dashboard().servers.url(chapter)), lang)
+
+
+# --- the page's API -----------------------------------------------------------------------
+
+@api.before_request
+def require_token():
+    if request.method not in ("GET", "HEAD"):
+        sent = request.headers.get(TOKEN_HEADER, "")
+        if not hmac.compare_digest(sent, current_app.config["TRACK_TOKEN"]):
+            abort(403, description=f"This request lacks the dashboard's {TOKEN_HEADER} header: "
+                                   "send it from the dashboard's own page.")
+
+
+@api.get("/chapters/<int:number>/events")
+def events(number: int):
+    """Server-sent events: the chapter's verdict now, then after every save."""
+    chapter = chapter_or_404(number)
+
+    def stream():
+        for event in dashboard().watcher.events(chapter):
+            yield ": still watching\n\n" if event is None else f"data: {json.dumps(event)}\n\n"
+
+    return Response(stream_with_context(stream()), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def hint_text(chapter: Chapter, result: ChapterResult) -> str:
+    """The same hint, from the same `.track/` state, as `python -m track hint N`."""
+    if result.error is not None:
+        return _("Chapter {n} does not load yet, so no exercise can be graded:\n\n{error}").format(
+            n=chapter.number, error=result.error.message)
+    if result.first_unsolved() is None:
+        return _("Chapter {n} is solved: no hint needed.").format(n=chapter.number)
+    return hints.for_first_unsolved(chapter, result)
+
+
+@api.post("/chapters/<int:number>/hint")
+def next_hint(number: int):
+    chapter = chapter_or_404(number)
+    return jsonify(hint=hint_text(chapter, current(chapter)))
+
+
+@api.get("/chapters/<int:number>/solution")
+def solution(number: int):
+    """`python -m track solution N`, once the chapter passes."""
+    from track.cli import solution_diff
+
+    chapter = chapter_or_404(number)
+    result = current(chapter)
+    if result.error is not None or result.first_unsolved() is not None:
+        abort(409, description=f"Chapter {number} does not pass yet: the solution diff opens once it does.")
+    diff = solution_diff(chapter)
+    return jsonify(html=lesson.coloured(diff, DiffLexer()) if diff else None)
+
+
+def walkthrough(chapter: Chapter) -> list:
+    """client.py's requests (track/walkthrough.py), recorded against the reference the first time."""
+    from track.walkthrough import exchanges
+
+    return in_thread(exchanges, chapter)
+
+
+@api.get("/chapters/<int:number>/requests")
+def walkthrough_requests(number: int):
+    """The walkthrough's requests (client.py), for the console's picker."""
+    chapter = chapter_or_404(number)
+    return jsonify([{"section": step.section, "method": step.method, "path": step.path, "headers": step.headers,
+                     "body": step.body, "form": step.form, "files": [filename for _, filename, _ in step.files]}
+                    for step in walkthrough(chapter)])
+
+
+@api.get("/chapters/<int:number>/server")
+def server_state(number: int):
+    return jsonify(url=dashboard().servers.url(chapter_or_404(number)))
+
+
+@api.post("/chapters/<int:number>/server")
+def start_server(number: int):
+    chapter = chapter_or_404(number)
+    try:
+        return jsonify(url=dashboard().servers.start(chapter))
+    except RuntimeError as error:  # the chapter did not load: its own message says where
+        abort(502, description=f"Your chapter {number} server did not start: {error}")
+
+
+@api.delete("/chapters/<int:number>/server")
+def stop_server(number: int):
+    dashboard().servers.stop(chapter_or_404(number))
+    return jsonify(url=None)
+
+
+def uploads(chapter: Chapter) -> list[tuple]:
+    """The files to send: the picked walkthrough step's, and the one chosen in the form."""
+    files = []
+    if (example := request.form.get("example", "")).strip():
+        steps = walkthrough(chapter)
+        if not example.isdigit() or int(example) >= len(steps):
+            raise console.ConsoleError(f"The walkthrough of chapter {chapter.number} has no request {example!r}.")
+        files += [(name, filename, console.repository_file(path)) for name, filename, path in steps[int(example)].files]
+    if (upload := request.files.get("upload")) and upload.filename:
+        files.append((request.form.get("upload_field") or "file", upload.filename, upload.read()))
+    return files
+
+
+@api.post("/chapters/<int:number>/send")
+def send(number: int):
+    """Send the form's request to this chapter's server, the one the dashboard started."""
+    chapter = chapter_or_404(number)
+    base = dashboard().servers.url(chapter)
+    if base is None:
+        abort(409, description=f"Chapter {number}'s server is not running: press Start first.")
+    form = request.form
+    outgoing = console.Request(form.get("method", "GET").upper(), form.get("path", "/"),
+                               console.parse_headers(form.get("headers", "")), form.get("body") or None, uploads(chapter))
+    try:
+        return jsonify(in_thread(console.send, base, outgoing))
+    except requests.RequestException as error:
+        abort(502, description=f"The request to {base} failed: {error}. Is the server still running? Restart it.")
+
+
+# --- errors -------------------------------------------------------------------------------
+
+def refuse_foreign_host():
+    """Only loopback Host names: a page on a rebound DNS name must not reach the dashboard."""
+    if request.host.rpartition(":")[0] not in LOOPBACK_HOSTS and request.host not in LOOPBACK_HOSTS:
+        abort(400, description=f"This dashboard answers on 127.0.0.1 or localhost only, not {request.host!r}.")
+
+
+def error_page(error: HTTPException):
+    if request.path.startswith(api.url_prefix + "/"):
+        return jsonify(error=error.name.lower(), message=error.description), error.code
+    return render_template("error.html", error=error, lang=language()), error.code
+
+
+def bad_console_request(error: console.ConsoleError):
+    return jsonify(error="bad request", message=str(error)), 400
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.config["TRACK_TOKEN"] = secrets.token_urlsafe(32)
+    app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024  # an upload for the console, not a disk filler
+    app.extensions["track_web"] = Dashboard()
+    app.before_request(refuse_foreign_host)
+    app.register_blueprint(pages)
+    app.register_blueprint(api)
+    app.register_error_handler(HTTPException, error_page)
+    app.register_error_handler(console.ConsoleError, bad_console_request)
+    return app
+
+
+def shutdown(app: Flask) -> None:
+    """Stop what the dashboard started: the watcher thread and the chapter servers."""
+    app.extensions["track_web"].close()

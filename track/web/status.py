@@ -1,0 +1,123 @@
+"""Live status: a save in `chapters/` re-grades that chapter and every open page hears of it.
+
+The dashboard runs on gevent without monkey-patching, so anything that blocks (grading,
+starting a server, an HTTP request) runs in a native thread (`in_thread`) while the hub
+goes on serving. Results come back to the hub's thread through the calls gevent made for
+crossing threads: an async watcher's `send` and `loop.run_callback_threadsafe`.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import gevent
+from gevent.event import AsyncResult
+from gevent.queue import Empty, Queue
+from watchfiles import DefaultFilter, watch
+
+from track import grading, verdict, watching
+from track.course import CHAPTERS, Chapter, chapters
+from track.results import ChapterResult
+
+KEEPALIVE_S = 15  # a comment line this often keeps proxies and browsers from closing the stream
+STOP_WAIT_S = 2  # the watcher notices the stop within its arm timeout; a grading run it is in may outlast this
+
+
+def in_thread(function: Callable, *args):
+    """`function(*args)` in a native thread; only the calling greenlet waits for it."""
+    outcome: list[tuple] = []
+    done = AsyncResult()
+    # An async watcher is gevent's doorbell between threads; while started, it also keeps the
+    # hub from concluding that nothing is left to wait for.
+    doorbell = gevent.get_hub().loop.async_()
+    doorbell.start(lambda: done.set(outcome[0]))
+
+    def work():
+        try:
+            outcome.append((function(*args), None))
+        except Exception as error:
+            outcome.append((None, error))
+        doorbell.send()
+
+    threading.Thread(target=work, daemon=True).start()
+    try:
+        value, error = done.get()
+    finally:
+        doorbell.close()
+    if error is not None:
+        raise error
+    return value
+
+
+def current(chapter: Chapter) -> ChapterResult:
+    """The chapter's verdict, from the cache `list` and `progress` use, graded if stale."""
+    return in_thread(grading.current, [chapter])[chapter.package]
+
+
+def payload(chapter: Chapter, result: ChapterResult) -> dict:
+    """What the page shows: each exercise's status, the points and the first problem in words."""
+    graded = {e.id: e for e in result.exercises}
+    exercises = []
+    for exercise in chapter.exercises:
+        found = graded.get(exercise.id)
+        exercises.append({"id": exercise.id, "title": exercise.title, "points": exercise.points,
+                          "status": found.status if found else "blocked", "score": found.score if found else 0,
+                          "blocked_by": found.blocked_by if found else None})
+    return {"state": "graded", "score": result.score, "points": chapter.points,
+            "solved": result.error is None and result.first_unsolved() is None,
+            "exercises": exercises, "problem": "\n".join(verdict.first_problem(chapter, result))}
+
+
+def changed_chapters(changes: set[tuple]) -> list[Chapter]:
+    """The chapters whose folder holds one of the changed paths."""
+    packages = {Path(path).resolve().relative_to(CHAPTERS.resolve()).parts[0] for _, path in changes}
+    return [chapter for chapter in chapters() if chapter.package in packages]
+
+
+class Watcher:
+    """One native thread watching `chapters/`; pages subscribe to a chapter's verdicts."""
+
+    def __init__(self):
+        self.subscribers: dict[str, set[Queue]] = {}
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self.run, args=(gevent.get_hub(),), daemon=True)
+            self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout=STOP_WAIT_S)
+
+    def run(self, hub) -> None:
+        """Grade each chapter saved; hand each verdict to the hub's thread to publish."""
+        changes = watch(CHAPTERS, debounce=watching.DEBOUNCE_MS, step=watching.STEP_MS, watch_filter=DefaultFilter(),
+                        rust_timeout=watching.ARM_TIMEOUT_MS, yield_on_timeout=True, stop_event=self.stopping)
+        for changed in changes:
+            for chapter in changed_chapters(changed):
+                hub.loop.run_callback_threadsafe(self.publish, chapter.package, {"state": "checking"})
+                result = grading.check(chapter)
+                hub.loop.run_callback_threadsafe(self.publish, chapter.package, payload(chapter, result))
+
+    def publish(self, package: str, event: dict) -> None:
+        for queue in self.subscribers.get(package, ()):
+            queue.put(event)
+
+    def events(self, chapter: Chapter) -> Iterator[dict | None]:
+        """The chapter's verdict now, then each new one; None when there was nothing to say for a while."""
+        self.start()
+        queue: Queue = Queue()
+        self.subscribers.setdefault(chapter.package, set()).add(queue)
+        try:
+            yield payload(chapter, current(chapter))
+            while True:
+                try:
+                    yield queue.get(timeout=KEEPALIVE_S)
+                except Empty:
+                    yield None
+        finally:
+            self.subscribers[chapter.package].discard(queue)
