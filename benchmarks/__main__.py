@@ -8,6 +8,7 @@ import shutil
 import sys
 import time
 
+from benchmarks.classroom import class_grading
 from benchmarks.measures import MEASURES
 from track.course import STATE
 
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
               "or run `make bench QUICK=1` for a smoke run with a small Python load loop instead.", file=sys.stderr)
         return 2
     rows = []
-    for measure in MEASURES:
+    for measure in (*MEASURES, class_grading):
         print(f"measuring {measure.__name__.replace('_', ' ')} ...", file=sys.stderr, flush=True)
         rows.extend(measure(args.quick))
     mode = "quick smoke run: small Python load loop instead of wrk, fewer repetitions" if args.quick else "full run"

@@ -1,46 +1,261 @@
-"""Grading a class: this repository's graders run against each student's clone."""
+"""Grading a class: this repository's graders run against each student's `chapters/`.
+
+Each student is graded in a temporary folder holding a copy of their `chapters/` only (their
+`tests/` and `track/`, edited or not, are never used), by a child process of its own with a
+deadline (track/engine.py), `--jobs` at a time, with `track.guard` keeping the reference and
+the graders out of the student's reach. A student whose run dies or overruns is graded again
+chapter by chapter, so one chapter's crash or hang costs that chapter only. Rows are printed
+and written to the CSV as students finish (track/class_report.py).
+"""
 from __future__ import annotations
 
 import csv
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from track import engine
-from track.course import chapters
-from track.results import RunResult
+from track import engine, integrity
+from track.class_report import CsvSink, ClassData, exercise_column, write_summaries
+from track.course import Chapter, UsageError, chapters
+from track.results import ChapterResult, RunResult
+
+NO_CHAPTERS = "no chapters/ folder"
 
 
-def grade_student(root: Path) -> RunResult:
-    """Results for one clone. Only its `chapters/` is read: its tests, edited or not, are never run."""
-    target = root / "chapters"
-    if not target.is_dir():
-        return RunResult(message=f"{target} does not exist")
-    return engine.grade(chapters(), target=str(target))
+@dataclass
+class Student:
+    key: str  # unique in the class: a roster name or the shortest distinguishing path suffix
+    path: Path
+    tree: Path | None = None  # the temporary copy of their chapters/
+    flags: dict | None = None  # chapter package -> integrity flags
+    started: float = 0.0
+
+    @property
+    def chapters_dir(self) -> Path:
+        return self.path / "chapters"
 
 
-def chapter_scores(run: RunResult) -> dict[str, int]:
-    return {chapter.package: (found.score if (found := run.chapter(chapter.package)) else 0) for chapter in chapters()}
+def unique_keys(paths: list[Path]) -> list[str]:
+    """`repo` for one folder named repo; `class1/repo` and `class2/repo` for two."""
+    depth = dict.fromkeys(paths, 1)
+    while True:
+        keys = {path: "/".join(path.parts[-depth[path]:]) for path in paths}
+        clashing = [p for p in paths if list(keys.values()).count(keys[p]) > 1 and depth[p] < len(p.parts)]
+        if not clashing:
+            return [keys[path] for path in paths]
+        for path in clashing:
+            depth[path] += 1
 
 
-def grade_students(roots: list[str], csv_path: str | None, json_path: str | None) -> int:
-    graded: dict[str, RunResult] = {}
-    possible = sum(chapter.points for chapter in chapters())
-    for root in roots:
-        path = Path(root).resolve()
-        graded[path.name] = run = grade_student(path)
-        print(f"{path.name}: {run.score}/{possible} ({run.status})")
-    if csv_path:
-        packages = [chapter.package for chapter in chapters()]
-        with open(csv_path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["student", "score", "max_score", "status", *packages])
-            for student, run in graded.items():
-                scores = chapter_scores(run)
-                writer.writerow([student, run.score, possible, run.status, *(scores[p] for p in packages)])
-        print(f"Wrote {csv_path}")
-    if json_path:
-        import json
+def read_roster(path: Path) -> list[Student]:
+    """A `name,path` CSV (paths relative to the roster's folder)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or not {"name", "path"} <= set(reader.fieldnames):
+            raise UsageError(f"{path}: expected a header `name,path`, found {reader.fieldnames}.")
+        students = [Student(row["name"].strip(), (path.parent / row["path"].strip()).resolve()) for row in reader]
+    names = [s.key for s in students]
+    if duplicates := sorted({n for n in names if names.count(n) > 1}):
+        raise UsageError(f"{path}: each name once; repeated: {', '.join(duplicates)}.")
+    return students
 
-        Path(json_path).write_text(json.dumps({s: r.to_json() for s, r in graded.items()}, indent=2, ensure_ascii=False),
-                                   encoding="utf-8")
-        print(f"Wrote {json_path}")
-    return max((run.exit_code() for run in graded.values()), default=0)
+
+def students_of(roots: list[str], roster: str | None) -> list[Student]:
+    students = read_roster(Path(roster)) if roster else []
+    paths = [Path(root).resolve() for root in roots]
+    students += [Student(key, path) for key, path in zip(unique_keys(paths), paths)]
+    names = [s.key for s in students]
+    if duplicates := sorted({n for n in names if names.count(n) > 1}):
+        raise UsageError(f"Two students share a name: {', '.join(duplicates)}; use distinct names in the roster.")
+    return students
+
+
+# --- one student's verdict ---------------------------------------------------------------
+
+def prepare(student: Student, graded: list[Chapter]) -> None:
+    """The student's chapters/ copied to a temporary tree, and scanned."""
+    student.tree = Path(tempfile.mkdtemp(prefix="track-class-"))
+    shutil.copytree(student.chapters_dir, student.tree / "chapters",
+                    ignore=shutil.ignore_patterns("__pycache__", "instance", "*.pyc", ".*"))
+    student.flags = integrity.scan(student.tree / "chapters", graded)
+
+
+def job(student: Student, graded: list[Chapter], timeout_s: float) -> engine.Job:
+    deadline = engine.SLACK_S + timeout_s * sum(len(c.exercises) for c in graded)
+    return engine.Job(graded, str(student.tree / "chapters"), extra=[f"--grader-timeout={timeout_s:g}", "-p", "track.guard"],
+                      deadline_s=deadline)
+
+
+def chapter_reasons(result: ChapterResult, timeout_s: float) -> list[str]:
+    """Why part of a chapter could not be graded: it does not load, or a test ran out of time."""
+    number = result.chapter.number
+    if result.error is not None:
+        where = (result.error.where or "").split(f"{result.package}/", 1)[-1]
+        if "does not parse" in result.error.message:
+            return [f"chapter {number}: SyntaxError {where}"]
+        first = result.error.message.split("\n")[0]
+        return [f"chapter {number}: {first if len(first) <= 120 else first[:119] + '…'}"]
+    hung = sorted({t.exercise for t in result.tests if t.status == "error"})
+    return [f"chapter {number}: timed out after {timeout_s:g} s ({', '.join(hung)})"] if hung else []
+
+
+def zero_flagged(run: RunResult, flags: dict) -> RunResult:
+    """A chapter whose code reaches for the graders earns nothing, whatever its tests said."""
+    chapters_out = []
+    for result in run.chapters:
+        if result.package in flags:
+            message = "integrity: " + "; ".join(str(f) for f in flags[result.package])
+            result = replace(result, exercises=[replace(e, status="fail", message=message) for e in result.exercises])
+        chapters_out.append(result)
+    return RunResult(chapters_out, run.message)
+
+
+def row_of(student: Student, run: RunResult, reasons: list[str], graded: list[Chapter], seconds: float) -> dict:
+    run = zero_flagged(run, student.flags or {})
+    if student.tree is not None:  # messages name the temporary copy: say chapters/... instead
+        reasons = [reason.replace(f"{student.tree}/", "") for reason in reasons]
+    found = {result.package: result for result in run.chapters}
+    status = "error" if reasons else run.status if run.chapters else "error"
+    exercises = {}
+    for chapter in graded:
+        scored = {e.id: e.score for e in found[chapter.package].exercises} if chapter.package in found else {}
+        exercises.update({exercise_column(chapter, e.id): scored.get(e.id, 0) for e in chapter.exercises})
+    return {
+        "student": student.key, "path": str(student.path), "score": run.score,
+        "max_score": sum(c.points for c in graded), "status": status, "reason": reasons,
+        "integrity": [str(flag) for flags in (student.flags or {}).values() for flag in flags],
+        "graded": bool(run.chapters), "seconds": round(seconds, 2),
+        "chapters": {c.package: found[c.package].score if c.package in found else 0 for c in graded},
+        "exercises": exercises,
+    }
+
+
+def whole_run_reason(run: RunResult) -> str:
+    return (run.message or "graded nothing").split("\n")[0].rstrip(":")
+
+
+# --- the class ---------------------------------------------------------------------------
+
+@dataclass
+class Options:
+    roots: list[str]
+    roster: str | None = None
+    csv_path: str | None = None
+    json_path: str | None = None
+    report_dir: str | None = None
+    jobs: int = os.cpu_count() or 1
+    timeout_s: float = engine.GRADER_TIMEOUT_S
+    fail_under: int | None = None
+
+
+class Grader:
+    """Grades the students, `jobs` at a time; reports each row as it is done."""
+
+    def __init__(self, options: Options, students: list[Student], graded: list[Chapter]):
+        self.options, self.students, self.graded = options, students, graded
+        self.rows: dict[str, dict] = {}
+        self.sink = CsvSink(Path(options.csv_path), graded, {s.key for s in students}) if options.csv_path else None
+
+    def done(self, student: Student, row: dict) -> None:
+        self.rows[student.key] = row
+        if self.sink is not None:
+            self.sink.write(row)
+        score = f"{row['score']}/{row['max_score']}"
+        detail = f"  {'; '.join(row['reason'])}" if row["reason"] else ""
+        print(f"[{len(self.rows)}/{len(self.students)}] {student.key}  {score}  {row['seconds']:.1f} s{detail}", flush=True)
+
+    def run(self) -> None:
+        ready = []
+        for student in self.students:
+            student.started = time.monotonic()
+            if not student.chapters_dir.is_dir():
+                self.done(student, row_of(student, RunResult(), [NO_CHAPTERS], self.graded, 0.0))
+                continue
+            prepare(student, self.graded)
+            ready.append(student)
+        try:
+            self.grade(ready)
+        finally:
+            for student in ready:
+                shutil.rmtree(student.tree, ignore_errors=True)
+            if self.sink is not None:
+                self.sink.close()
+
+    def grade(self, ready: list[Student]) -> None:
+        timeout = self.options.timeout_s
+        retry = []
+        jobs = [job(student, self.graded, timeout) for student in ready]
+        for index, run in engine.grade_each(jobs, self.options.jobs):
+            student = ready[index]
+            if run.message is not None:  # it died or overran: find the chapter, one at a time
+                retry.append(student)
+                continue
+            reasons = [r for c in run.chapters for r in chapter_reasons(c, timeout)]
+            self.done(student, row_of(student, run, reasons, self.graded, time.monotonic() - student.started))
+        self.grade_by_chapter(retry)
+
+    def grade_by_chapter(self, students: list[Student]) -> None:
+        timeout = self.options.timeout_s
+        parts = [(student, chapter) for student in students for chapter in self.graded]
+        jobs = [job(student, [chapter], timeout) for student, chapter in parts]
+        found: dict[str, list[tuple[Chapter, RunResult]]] = {s.key: [] for s in students}
+        for index, run in engine.grade_each(jobs, self.options.jobs):
+            student, chapter = parts[index]
+            found[student.key].append((chapter, run))
+            if len(found[student.key]) == len(self.graded):
+                self.done(student, self.combined(student, found[student.key]))
+
+    def combined(self, student: Student, runs: list[tuple[Chapter, RunResult]]) -> dict:
+        results, reasons = [], []
+        for chapter, run in sorted(runs, key=lambda pair: pair[0].number):
+            results += run.chapters
+            reasons += [r for c in run.chapters for r in chapter_reasons(c, self.options.timeout_s)]
+            if run.message is not None:
+                reasons.append(f"chapter {chapter.number}: {whole_run_reason(run)}")
+        return row_of(student, RunResult(results), reasons, self.graded, time.monotonic() - student.started)
+
+
+def exit_code(rows: list[dict], fail_under: int | None) -> int:
+    """2 a student could not be graded at all; else 0 when every student passes (or reaches
+    `fail_under` points); else 1."""
+    if any(not row["graded"] for row in rows):
+        return 2
+    if fail_under is not None:
+        return 0 if all(row["score"] >= fail_under for row in rows) else 1
+    return 0 if all(row["status"] == "pass" for row in rows) else 1
+
+
+def write_reports(options: Options, rows: dict[str, dict], hints: list[dict], graded: list[Chapter]) -> None:
+    """The class JSON and the summaries, each merged into what an earlier grading wrote."""
+    if options.csv_path:
+        print(f"Wrote {options.csv_path}")
+    if options.json_path:
+        data = ClassData.read(Path(options.json_path))
+        data.merge(rows, hints)
+        data.write(Path(options.json_path))
+        print(f"Wrote {options.json_path}")
+    if options.report_dir:
+        data = ClassData.read(Path(options.report_dir) / "class.json")
+        data.merge(rows, hints)
+        for path in write_summaries(Path(options.report_dir), data, graded):
+            print(f"Wrote {path}")
+
+
+def grade_students(options: Options) -> int:
+    if options.jobs < 1:
+        raise UsageError(f"--jobs {options.jobs}: grade at least one student at a time.")
+    graded = list(chapters())
+    students = students_of(options.roots, options.roster)
+    engine.warm(graded)  # forks then find the graders imported
+    grader = Grader(options, students, graded)
+    started = time.monotonic()
+    grader.run()
+    print(f"Graded {len(students)} students in {time.monotonic() - started:.1f} s.")
+    similar = integrity.similarity({s.key: s.chapters_dir for s in students if s.chapters_dir.is_dir()}, graded)
+    for hint in similar:
+        print(f"  similar: {hint}")
+    write_reports(options, grader.rows, [asdict(hint) for hint in similar], graded)
+    return exit_code(list(grader.rows.values()), options.fail_under)

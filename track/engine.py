@@ -18,7 +18,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -204,21 +204,25 @@ def reap(running: dict[int, Child]) -> dict[int, RunResult]:
     return done
 
 
-def grade_all(jobs: Iterable[Job], parallel: int = 1, fork: bool = CAN_FORK) -> list[RunResult]:
-    """Run `jobs`, at most `parallel` at a time; their results in the same order."""
+def grade_each(jobs: Iterable[Job], parallel: int = 1, fork: bool = CAN_FORK) -> Iterator[tuple[int, RunResult]]:
+    """Run `jobs`, at most `parallel` at a time; (position, result) of each as it finishes."""
     pending = list(enumerate(jobs))
-    results: dict[int, RunResult] = {}
     running: dict[int, Child] = {}
     try:
         while pending or running:
             while pending and len(running) < parallel:
                 index, job = pending.pop(0)
                 running[index] = start(job, fork)
-            results.update(reap(running))
+            yield from reap(running).items()
     finally:  # Ctrl-C in watch, or an error here: take every child down
         for child in running.values():
             child.kill()
             child.scratch.cleanup()
+
+
+def grade_all(jobs: Iterable[Job], parallel: int = 1, fork: bool = CAN_FORK) -> list[RunResult]:
+    """Run `jobs`, at most `parallel` at a time; their results in the same order."""
+    results = dict(grade_each(jobs, parallel, fork))
     return [results[index] for index in sorted(results)]
 
 

@@ -1,0 +1,58 @@
+"""The classroom figure: a synthetic class graded with `track grade --root ...`.
+
+Students are made from the reference solution, the stubs and leave-one-out variants
+(track/stubs.py writes them), a third each; every student's files carry a comment with
+their name, so no two students are the same content and no cache can answer for one.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.measures import row
+from track.course import ROOT, chapters
+from track.stubs import write_stubs
+
+CLASS_SIZE = 30
+QUICK_CLASS_SIZE = 2
+CLASS_GOAL_S = 60
+STUDENT_GOAL_S = 2
+
+
+def make_student(folder: Path, index: int) -> Path:
+    """Student `index`: solved, untouched stubs, or one exercise left undone per chapter."""
+    for chapter in chapters():
+        kind = index % 3
+        undone = chapter.exercises[index % len(chapter.exercises)].id
+        stubbed = () if kind == 0 else None if kind == 1 else {undone}
+        package = folder / "chapters" / chapter.package
+        for path in write_stubs(chapter, package, stubbed):
+            if path.suffix == ".py":
+                path.write_text(f"# {folder.name}'s work\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def grade_class(folders: list[Path], jobs: int) -> float:
+    roots = [arg for folder in folders for arg in ("--root", str(folder))]
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "track", "grade", *roots, "--jobs", str(jobs)], cwd=ROOT,
+                   capture_output=True, timeout=1800, check=False)
+    return time.perf_counter() - start
+
+
+def class_grading(quick: bool) -> list[dict]:
+    size = QUICK_CLASS_SIZE if quick else CLASS_SIZE
+    with tempfile.TemporaryDirectory(prefix="track-class-bench-") as scratch:
+        folders = [make_student(Path(scratch) / f"student-{index:02d}", index) for index in range(size)]
+        one = grade_class(folders[:1], jobs=1)
+        everyone = grade_class(folders, jobs=2)
+    return [
+        row("classroom", "one solved student, all 12 chapters (grade --root)", one, "s", one / STUDENT_GOAL_S,
+            f"goal <= {STUDENT_GOAL_S} s; one run, start-up included"),
+        row("classroom", f"a class of {size} (grade --root x{size} --jobs 2)", everyone, "s",
+            everyone / (CLASS_GOAL_S * size / CLASS_SIZE),
+            f"goal <= {CLASS_GOAL_S} s for {CLASS_SIZE}; solution/stub/leave-one-out, distinct files, no cache"),
+    ]

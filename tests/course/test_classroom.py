@@ -1,0 +1,174 @@
+"""A teacher grades a small class with `python -m track grade --root ...`, as a subprocess.
+
+The class (chapters 1-3, copies made as a student's clone would be): a solved student, a
+syntax error, an endless loop in a view, a folder without chapters/, the two cheats of
+issue 11, and two folders both named `repo`. One grading of the class serves most tests.
+"""
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.course.test_cli import TIMEOUT_S
+from track.copies import copy_course
+from track.course import chapter
+from track.stubs import write_stubs
+
+CHAPTERS = [chapter(n) for n in (1, 2, 3)]
+CH01, CH02, CH03 = CHAPTERS
+MAX = sum(c.points for c in CHAPTERS)
+HANG_TIMEOUT_S = 1  # the hang test's limit per grader test; verdict tests keep the generous default
+DEFAULT_TIMEOUT_S = 10
+SOLUTIONS_CHEAT = "from solutions.ch01_hello_world.app import create_app  # noqa\n"
+TRACK_CHEAT = ("import track.results\n"
+               "track.results.ExerciseResult.score = property(lambda self: self.points)\n")
+
+
+def clone(path: Path, solved=(1, 2, 3)) -> Path:
+    """A student's clone: the stubs, with chapters `solved` solved and a line of their own."""
+    copy_course(path, keep=(1, 2, 3), pristine=True)
+    for chap in CHAPTERS:
+        folder = path / "chapters" / chap.package
+        if chap.number in solved:
+            write_stubs(chap, folder, stubbed=())
+        app = folder / "app.py"
+        app.write_text(f"# {path.name}'s copy\n" + app.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path} no longer contains {old!r}: update the test's edit"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def grade(course: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "track", "grade", *args], cwd=course, capture_output=True,
+                          text=True, timeout=TIMEOUT_S * 3)
+
+
+def rows_of(path: Path) -> dict[str, dict]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {row["student"]: row for row in csv.DictReader(handle)}
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory):
+    """The class, graded once: (course, students' folder, the finished process)."""
+    base = tmp_path_factory.mktemp("class")
+    course = copy_course(base / "teacher", keep=(1, 2, 3), pristine=True)
+    clone(base / "alice")
+    edit(clone(base / "syntax") / "chapters" / CH02.package / "app.py", "def create_app(", "def create_app((")
+    edit(clone(base / "loop") / "chapters" / CH03.package / "app.py", "    def text():\n",
+         "    def text():\n        while True:\n            pass\n")
+    (base / "empty").mkdir()
+    (clone(base / "copier", solved=(2, 3)) / "chapters" / CH01.package / "app.py").write_text(SOLUTIONS_CHEAT)
+    patched = clone(base / "patcher", solved=(2, 3)) / "chapters" / CH01.package / "app.py"
+    patched.write_text(TRACK_CHEAT + patched.read_text(encoding="utf-8"), encoding="utf-8")
+    clone(base / "class1" / "repo", solved=(1,))
+    clone(base / "class2" / "repo", solved=(1,))
+    roots = ["alice", "syntax", "loop", "empty", "copier", "patcher", "class1/repo", "class2/repo"]
+    done = grade(course, *(arg for root in roots for arg in ("--root", str(base / root))), "--csv", str(base / "class.csv"),
+                 "--report", str(base / "report"), "--json", str(base / "class.json"), "--jobs", "2")
+    return course, base, done
+
+
+def test_every_student_has_a_row_with_the_reason_of_each_error(klass):
+    _, base, done = klass
+    assert done.returncode == 2, "a folder without chapters/ could not be graded\n" + done.stdout + done.stderr
+    rows = rows_of(base / "class.csv")
+    assert set(rows) == {"alice", "syntax", "loop", "empty", "copier", "patcher", "class1/repo", "class2/repo"}
+    assert rows["alice"]["score"] == str(MAX) and rows["alice"]["status"] == "pass" and rows["alice"]["reason"] == ""
+    assert rows["empty"]["status"] == "error" and rows["empty"]["reason"] == "no chapters/ folder"
+    broken = (base / "syntax" / "chapters" / CH02.package / "app.py").read_text(encoding="utf-8")
+    line = broken[:broken.index("def create_app((")].count("\n") + 1
+    assert rows["syntax"]["reason"] == f"chapter 2: SyntaxError app.py:{line}", rows["syntax"]
+    assert rows["syntax"][CH02.package] == "0" and rows["syntax"][CH01.package] == str(CH01.points)
+    assert rows["loop"]["reason"].startswith(f"chapter 3: timed out after {DEFAULT_TIMEOUT_S} s (text"), rows["loop"]
+    assert rows["loop"][CH01.package] == str(CH01.points) and rows["loop"][f"{CH03.package}:text"] == "0"
+    assert rows["class1/repo"]["score"] == rows["class2/repo"]["score"] == str(CH01.points)
+    for line in (f"] alice  {MAX}/{MAX}  ", "] empty  0/", "[8/8] "):
+        assert line in done.stdout, f"expected a progress line with {line!r}:\n{done.stdout}"
+
+
+def test_a_hang_costs_the_time_limit_given_with_timeout(klass):
+    course, base, _ = klass
+    done = grade(course, "--root", str(base / "loop"), "--timeout", str(HANG_TIMEOUT_S), "--csv", str(base / "hang.csv"))
+    row = rows_of(base / "hang.csv")["loop"]
+    assert f"chapter 3: timed out after {HANG_TIMEOUT_S} s (text" in row["reason"], done.stdout + done.stderr
+    assert row["status"] == "error" and done.returncode == 1, "graded, with an error, and not every exercise passes"
+
+
+def test_csv_has_a_column_per_chapter_and_per_exercise(klass):
+    _, base, _ = klass
+    with (base / "class.csv").open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header[:7] == ["student", "path", "score", "max_score", "status", "reason", "integrity"]
+    assert [c.package for c in CHAPTERS] == header[7:10]
+    assert header[10:] == [f"{c.package}:{e.id}" for c in CHAPTERS for e in c.exercises]
+
+
+def test_both_cheats_get_nothing_for_the_chapter_and_are_flagged(klass):
+    _, base, _ = klass
+    rows = rows_of(base / "class.csv")
+    for student, line in (("copier", 1), ("patcher", 1)):
+        assert rows[student][CH01.package] == "0", rows[student]
+        assert rows[student][CH02.package] == str(CH02.points), "only the flagged chapter loses its points"
+        assert f"{CH01.package}/app.py:{line} imports" in rows[student]["integrity"], rows[student]
+    assert "writes track" in rows["patcher"]["integrity"], rows["patcher"]
+    assert rows["alice"]["integrity"] == ""
+
+
+def test_reports_are_written_small_and_self_contained(klass):
+    _, base, done = klass
+    summary = (base / "report" / "class-report.md").read_text(encoding="utf-8")
+    page = (base / "report" / "class-report.html").read_text(encoding="utf-8")
+    for text in (summary, page):
+        assert "hardest first" in text and "chapter 2: SyntaxError" in text and "imports from solutions" in text
+        assert "class1/repo and class2/repo" in text, "identical ch01 files are a similarity hint"
+    for outside in ("<script", "<link", "src=", "href=", "@import"):
+        assert outside not in page, f"the page should need nothing from outside, but has {outside!r}"
+    data = json.loads((base / "class.json").read_text(encoding="utf-8"))
+    assert set(data["students"]) == set(rows_of(base / "class.csv"))
+    assert (base / "class.json").stat().st_size < 100_000, "no per-test output in the class file"
+    assert "class1/repo and class2/repo" in done.stdout
+
+
+def test_regrading_one_student_merges_into_the_reports(klass, tmp_path):
+    course, base, _ = klass
+    csv_copy, report = tmp_path / "class.csv", tmp_path / "report"
+    csv_copy.write_bytes((base / "class.csv").read_bytes())
+    report.mkdir()
+    (report / "class.json").write_bytes((base / "report" / "class.json").read_bytes())
+    write_stubs(CH02, base / "syntax" / "chapters" / CH02.package, stubbed=())  # the student fixed it
+    done = grade(course, "--root", str(base / "syntax"), "--csv", str(csv_copy), "--report", str(report),
+                 "--fail-under", str(MAX))
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = rows_of(csv_copy)
+    assert len(rows) == 8 and rows["syntax"]["score"] == str(MAX) and rows["syntax"]["reason"] == ""
+    assert rows["alice"] == rows_of(base / "class.csv")["alice"]
+    merged = json.loads((report / "class.json").read_text(encoding="utf-8"))
+    assert len(merged["students"]) == 8 and merged["students"]["syntax"]["score"] == MAX
+
+
+def test_exit_codes_follow_the_points(klass):
+    course, base, _ = klass
+    failing = grade(course, "--root", str(base / "class1" / "repo"))
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    enough = grade(course, "--root", str(base / "class1" / "repo"), "--fail-under", str(CH01.points))
+    assert enough.returncode == 0, enough.stdout + enough.stderr
+
+
+@pytest.mark.parametrize("args, refused", [
+    (["--root", ".", "--junitxml", "j.xml"], "--junitxml"),
+    (["--root", ".", "--format", "classroom", "--json", "c.json"], "--format classroom"),
+    (["--csv", "class.csv"], "--csv"),
+    (["--fail-under", "10"], "--fail-under"),
+])
+def test_options_that_do_nothing_in_a_mode_are_refused(klass, args, refused):
+    course, _, _ = klass
+    done = grade(course, *args)
+    assert done.returncode == 2 and done.stderr.startswith(refused) and done.stdout == "", done.stderr

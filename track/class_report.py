@@ -1,0 +1,157 @@
+"""What a teacher reads after grading a class: the CSV, the class JSON, Markdown and HTML.
+
+A row is one student: points per chapter and per exercise, a status, the reasons a part
+could not be graded, the integrity flags. Re-grading some students replaces their rows and
+keeps everyone else's (the CSV, the JSON and the summaries are merged, never rebuilt from
+this run alone). The class JSON holds rows only, no per-test output or test code: a class
+of 30 stays a few hundred KB at most (a student's full results.json comes from `grade`
+in their clone).
+"""
+from __future__ import annotations
+
+import csv
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from track.course import Chapter
+
+BASE_COLUMNS = ("student", "path", "score", "max_score", "status", "reason", "integrity")
+REPORT_NAMES = ("class-report.md", "class-report.html", "class.json")
+
+
+def exercise_column(chapter: Chapter, exercise_id: str) -> str:
+    return f"{chapter.package}:{exercise_id}"
+
+
+def columns(chapters: list[Chapter]) -> list[str]:
+    """The CSV's header: the student, then one column per chapter, then one per exercise."""
+    return [*BASE_COLUMNS, *(c.package for c in chapters),
+            *(exercise_column(c, e.id) for c in chapters for e in c.exercises)]
+
+
+def flat(row: dict) -> dict:
+    """A row as the CSV writes it: chapters and exercises as columns, lists joined."""
+    return {**{k: row[k] for k in BASE_COLUMNS if k not in ("reason", "integrity")},
+            "reason": "; ".join(row["reason"]), "integrity": "; ".join(row["integrity"]),
+            **row["chapters"], **row["exercises"]}
+
+
+class CsvSink:
+    """The class CSV, written as students finish: kept rows first, then each new one, flushed."""
+
+    def __init__(self, path: Path, chapters: list[Chapter], regraded: set[str]):
+        kept = []
+        if path.exists():
+            with path.open(newline="", encoding="utf-8") as old:
+                kept = [r for r in csv.DictReader(old) if r.get("student") not in regraded]
+        self.handle: TextIO = path.open("w", newline="", encoding="utf-8")
+        self.writer = csv.DictWriter(self.handle, columns(chapters), extrasaction="ignore", restval="")
+        self.writer.writeheader()
+        self.writer.writerows(kept)
+        self.handle.flush()
+
+    def write(self, row: dict) -> None:
+        self.writer.writerow(flat(row))
+        self.handle.flush()
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+@dataclass
+class ClassData:
+    """Every student's row and the similarity hints: what the JSON holds and the summaries show."""
+
+    rows: dict[str, dict] = field(default_factory=dict)
+    similarity: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, path: Path | None) -> ClassData:
+        if path is None or not path.exists():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data.get("students", {}), data.get("similarity", []))
+
+    def merge(self, rows: dict[str, dict], similarity: list[dict]) -> None:
+        """This run's rows replace those students' old rows; hints about them are recomputed."""
+        self.rows.update(rows)
+        self.similarity = [h for h in self.similarity if not set(h["students"]) & set(rows)] + similarity
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"version": 1, "students": dict(sorted(self.rows.items())), "similarity": self.similarity}
+        path.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def pass_rates(data: ClassData, chapters: list[Chapter]) -> list[tuple[str, str, float]]:
+    """(exercise column, title, share of students who pass it), hardest first."""
+    rates = []
+    for chapter in chapters:
+        for exercise in chapter.exercises:
+            column = exercise_column(chapter, exercise.id)
+            passed = sum(1 for row in data.rows.values() if row["exercises"].get(column) == exercise.points)
+            rates.append((column, exercise.title, passed / len(data.rows) if data.rows else 0.0))
+    return sorted(rates, key=lambda rate: (rate[2], rate[0]))
+
+
+def sections(data: ClassData, chapters: list[Chapter]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The summary's tables: (title, header, rows); the Markdown and the HTML render these."""
+    students = [[key, f"{row['score']}/{row['max_score']}", row["status"], "; ".join(row["reason"]) or "-"]
+                for key, row in sorted(data.rows.items())]
+    rates = [[column, title, f"{share:.0%}"] for column, title, share in pass_rates(data, chapters)]
+    flags = [[key, flag] for key, row in sorted(data.rows.items()) for flag in row["integrity"]]
+    similar = [[" and ".join(h["students"]), h["file"], f"{h['ratio']:.0%}"] for h in data.similarity]
+    return [
+        ("Students", ["student", "points", "status", "errors"], students),
+        ("Exercises, hardest first", ["exercise", "title", "pass rate"], rates),
+        ("Integrity flags (the flagged chapter earns nothing)", ["student", "file:line"], flags),
+        ("Similarity hints (not a verdict: compare the files)", ["students", "file", "alike"], similar),
+    ]
+
+
+def markdown_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(data: ClassData, chapters: list[Chapter]) -> str:
+    lines = ["# Class report", "", f"{len(data.rows)} students."]
+    for title, header, rows in sections(data, chapters):
+        lines += ["", f"## {title}", ""]
+        if not rows:
+            lines.append("None.")
+            continue
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(markdown_cell(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+STYLE = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin:1em 0}"
+         "td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left;vertical-align:top}th{background:#eee}")
+
+
+def html_page(data: ClassData, chapters: list[Chapter]) -> str:
+    """One self-contained page: inline style, no scripts, no external assets."""
+    parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>Class report</title><style>{STYLE}</style>",
+             f"<h1>Class report</h1><p>{len(data.rows)} students.</p>"]
+    for title, header, rows in sections(data, chapters):
+        parts.append(f"<h2>{html.escape(title)}</h2>")
+        if not rows:
+            parts.append("<p>None.</p>")
+            continue
+        head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+        parts.append(f"<table><tr>{head}</tr>{body}</table>")
+    return "".join(parts) + "</html>\n"
+
+
+def write_summaries(folder: Path, data: ClassData, chapters: list[Chapter]) -> list[Path]:
+    """class-report.md, class-report.html and class.json (which the next re-grade merges into)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [folder / name for name in REPORT_NAMES]
+    written[0].write_text(markdown(data, chapters), encoding="utf-8")
+    written[1].write_text(html_page(data, chapters), encoding="utf-8")
+    data.write(written[2])
+    return written
