@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from track.i18n import _
+
 BODY_PREVIEW = 300
-TYPE_NAMES = {str: "a string", int: "an integer", float: "a number with a fraction", bool: "a boolean",
-              list: "a list", dict: "an object", type(None): "null"}
 
 
 def request_line(response) -> str:
@@ -29,34 +29,37 @@ def request_line(response) -> str:
 def preview(response) -> str:
     text = response.get_data(as_text=True)
     text = text if len(text) <= BODY_PREVIEW else text[:BODY_PREVIEW] + "..."
-    return f"{response.status_code} {response.content_type or '(no Content-Type)'}: {text!r}"
+    return f"{response.status_code} {response.content_type or _('(no Content-Type)')}: {text!r}"
 
 
 def expect_status(response, expected: int) -> None:
-    assert response.status_code == expected, (
-        f"{request_line(response)} answered {response.status_code}, expected {expected}.\n"
-        f"  What came back: {preview(response)}"
-    )
+    assert response.status_code == expected, _(
+        "{request} answered {got}, expected {expected}.\n  What came back: {preview}"
+    ).format(request=request_line(response), got=response.status_code, expected=expected, preview=preview(response))
 
 
 def expect_text(response, expected: str, status: int = 200) -> None:
     expect_status(response, status)
     body = response.get_data(as_text=True)
-    assert body == expected, f"{request_line(response)} answered {body!r}, expected exactly {expected!r}."
+    assert body == expected, _("{request} answered {got}, expected exactly {expected}.").format(
+        request=request_line(response), got=repr(body), expected=repr(expected))
 
 
 def expect_json(response, status: int = 200) -> Any:
     """The response's JSON after checking status and Content-Type."""
     expect_status(response, status)
-    assert response.is_json, (
-        f"{request_line(response)} should answer JSON (Content-Type: application/json), "
-        f"got {preview(response)}. Return a dict/list or use jsonify()."
-    )
+    assert response.is_json, _(
+        "{request} should answer JSON (Content-Type: application/json), "
+        "got {preview}. Return a dict/list or use jsonify()."
+    ).format(request=request_line(response), preview=preview(response))
     return response.get_json()
 
 
 def kind(value: Any) -> str:
-    return TYPE_NAMES.get(type(value), type(value).__name__)
+    # Looked up on each call, not at import, so the names follow the language the learner asked for.
+    names = {str: _("a string"), int: _("an integer"), float: _("a number with a fraction"), bool: _("a boolean"),
+             list: _("a list"), dict: _("an object"), type(None): _("null")}
+    return names.get(type(value), type(value).__name__)
 
 
 def same_kind(got: Any, expected: Any) -> bool:
@@ -70,29 +73,42 @@ def same_kind(got: Any, expected: Any) -> bool:
 
 def difference(got: Any, expected: Any, where: str = "") -> str | None:
     """The first way `got` differs from `expected`, in words; None when they are equal."""
-    at = f" at {where}" if where else ""
+    at = _(" at {where}").format(where=where) if where else ""
     if not same_kind(got, expected):
-        return f"{got!r}{at} is {kind(got)}, expected {kind(expected)} ({expected!r})"
+        return _("{got}{at} is {kind}, expected {expected_kind} ({expected})").format(
+            got=repr(got), at=at, kind=kind(got), expected_kind=kind(expected), expected=repr(expected))
     if isinstance(expected, dict):
-        missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
-        if missing or extra:
-            return f"the object{at} " + "; ".join(
-                part for part in (f"lacks {missing}" if missing else "", f"has unexpected {extra}" if extra else "") if part)
-        return next(filter(None, (difference(got[key], expected[key], f"{where}[{key!r}]") for key in expected)), None)
+        return object_difference(got, expected, where, at)
     if isinstance(expected, list):
         if len(got) != len(expected):
-            return f"the list{at} has {len(got)} items, expected {len(expected)}: {expected!r}"
+            return _("the list{at} has {count} items, expected {expected_count}: {expected}").format(
+                at=at, count=len(got), expected_count=len(expected), expected=repr(expected))
         first = next(filter(None, (difference(g, e, f"{where}[{i}]") for i, (g, e) in enumerate(zip(got, expected)))), None)
         if first and sorted(map(repr, got)) == sorted(map(repr, expected)):
-            return f"the list{at} has the right items in the wrong order: expected {expected!r}"
+            return _("the list{at} has the right items in the wrong order: expected {expected}").format(
+                at=at, expected=repr(expected))
         return first
-    return None if got == expected else f"{got!r}{at} should be {expected!r}"
+    return None if got == expected else _("{got}{at} should be {expected}").format(
+        got=repr(got), at=at, expected=repr(expected))
+
+
+def object_difference(got: dict, expected: dict, where: str, at: str) -> str | None:
+    """How a JSON object differs: its keys first, then the first value that differs."""
+    missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
+    if missing and extra:
+        return _("the object{at} lacks {missing}; has unexpected {extra}").format(at=at, missing=missing, extra=extra)
+    if missing:
+        return _("the object{at} lacks {missing}").format(at=at, missing=missing)
+    if extra:
+        return _("the object{at} has unexpected {extra}").format(at=at, extra=extra)
+    return next(filter(None, (difference(got[key], expected[key], f"{where}[{key!r}]") for key in expected)), None)
 
 
 def expect_json_equal(response, expected: Any, status: int = 200) -> None:
     data = expect_json(response, status)
     problem = difference(data, expected)
-    assert problem is None, f"{request_line(response)} answered JSON {data!r}, expected {expected!r}: {problem}."
+    assert problem is None, _("{request} answered JSON {got}, expected {expected}: {problem}.").format(
+        request=request_line(response), got=repr(data), expected=repr(expected), problem=problem)
 
 
 @contextmanager
@@ -106,18 +122,18 @@ def expect_raises(exception: type[BaseException], rule: str) -> Iterator[pytest.
 def expect_error(response, status: int) -> dict:
     """A 4xx/5xx with the course's error body {"error": str, "message": str}."""
     data = expect_json(response, status)
-    assert isinstance(data, dict) and isinstance(data.get("error"), str) and isinstance(data.get("message"), str), (
-        f"{request_line(response)} answered {status} as it should, but the body should be "
-        f'{{"error": "<short name>", "message": "<human text>"}}; got {data!r}.'
-    )
+    assert isinstance(data, dict) and isinstance(data.get("error"), str) and isinstance(data.get("message"), str), _(
+        "{request} answered {status} as it should, but the body should be "
+        '{{"error": "<short name>", "message": "<human text>"}}; got {got}.'
+    ).format(request=request_line(response), status=status, got=repr(data))
     return data
 
 
 def expect_header(response, name: str, expected: str | None = None) -> str:
     value = response.headers.get(name)
-    assert value is not None, (
-        f"{request_line(response)} should send the header {name!r}; headers were {dict(response.headers)!r}."
-    )
+    assert value is not None, _("{request} should send the header {name}; headers were {headers}.").format(
+        request=request_line(response), name=repr(name), headers=repr(dict(response.headers)))
     if expected is not None:
-        assert value == expected, f"{request_line(response)} sent {name}: {value!r}, expected {expected!r}."
+        assert value == expected, _("{request} sent {name}: {got}, expected {expected}.").format(
+            request=request_line(response), name=name, got=repr(value), expected=repr(expected))
     return value

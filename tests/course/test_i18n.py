@@ -1,0 +1,81 @@
+"""Chinese parity: every text a learner reads has a Chinese entry, kept in gettext catalogs.
+
+`python -m track messages` merges the catalogs with the code (see track/messages.py).
+"""
+import ast
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from track import i18n
+from track.course import ROOT, chapters
+from track.messages import SHARED_SOURCES, load, merged, sources
+
+DOMAINS = sources()
+PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_catalog_matches_the_code(domain):
+    on_disk = {message.id for message in load(domain) if message.id}
+    in_code = {message.id for message in merged(domain, DOMAINS[domain]) if message.id}
+    new, gone = sorted(in_code - on_disk), sorted(on_disk - in_code)
+    assert not new and not gone, (
+        f"the {domain} catalog is out of step with the code: {len(new)} new text(s) {new[:2]}, "
+        f"{len(gone)} gone {gone[:2]}; run `python -m track messages` and translate the new ones")
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_text_has_chinese(domain):
+    missing = [message.id for message in load(domain) if message.id and not message.string]
+    assert not missing, (f"{len(missing)} text(s) in {domain}.po have no Chinese, e.g. {missing[0]!r}; "
+                         "fill their msgstr")
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_translations_keep_the_placeholders(domain):
+    wrong = [(message.id, message.string) for message in load(domain) if message.string
+             and sorted(PLACEHOLDER.findall(message.id)) != sorted(PLACEHOLDER.findall(message.string))]
+    assert not wrong, f"{domain}.po: a translation must keep every {{placeholder}} of its text: {wrong[0]}"
+
+
+def python_sources():
+    yield from (path for pattern in SHARED_SOURCES for path in ROOT.glob(pattern))
+    yield from (ROOT / "tests").glob("test_ch*.py")
+
+
+@pytest.mark.parametrize("path", sorted(python_sources()), ids=lambda p: str(p.relative_to(ROOT)))
+def test_texts_are_looked_up_before_they_are_filled_in(path):
+    """`_(f"...")` or `_(a + b)` would look up a text no catalog can hold: format after the lookup.
+    A manifest's text (`_(exercise.title)`) is fine: track/messages.py extracts those from the manifests."""
+    calls = [node for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"]
+    wrong = [node.lineno for node in calls
+             if len(node.args) != 1 or isinstance(node.args[0], (ast.JoinedStr, ast.BinOp, ast.Call))]
+    assert not wrong, f"{path.relative_to(ROOT)}:{wrong[0]}: pass _() one literal string, then .format(...) it"
+
+
+def test_the_learner_reads_chinese_when_asked(monkeypatch):
+    chapter = chapters()[0]
+    hint = chapter.exercises[0].hints[0].text
+    monkeypatch.setenv("TRACK_LANG", "zh")
+    i18n.translations.cache_clear()
+    try:
+        translated = i18n._(hint)
+    finally:
+        i18n.translations.cache_clear()
+    assert translated != hint and re.search(r"[\u4e00-\u9fff]", translated), (
+        f"with TRACK_LANG=zh the first hint of chapter 1 reads {translated!r}: expected its Chinese entry")
+
+
+def test_the_cli_speaks_chinese_with_a_zh_locale():
+    env = {**os.environ, "LANG": "zh_CN.UTF-8"}
+    env.pop("TRACK_LANG", None)
+    env.pop("LC_ALL", None)
+    env.pop("LC_MESSAGES", None)
+    listing = subprocess.run([sys.executable, "-m", "track", "list"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert "章" in listing.stdout, f"`python -m track list` under LANG=zh_CN.UTF-8 printed:\n{listing.stdout}{listing.stderr}"

@@ -1,0 +1,150 @@
+"""Property-based probes: whatever a client sends, the answer is never a 500.
+
+Each chapter's grader draws requests from these strategies and checks every answer with
+`probe`. Hypothesis runs derandomized (the same examples on every run, on every machine),
+with no deadline and no health checks that time anything: a busy machine must never change
+a verdict. When a request gets a 5xx, Hypothesis shrinks it to the smallest one that still
+does, and the learner reads that request.
+
+Hypothesis is imported here, not in the graders, so a grader that uses no probe pays nothing.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import strategies as st
+
+from tests.expect import expect_error, request_line
+from track.i18n import _
+
+EXAMPLES = 25  # enough to meet each drawn class a few times; every probe costs every `check`
+
+
+class Digits(str):
+    """A number literal too long for int(): written into JSON text as it is, never converted."""
+
+
+# The hostile values the course's contracts name, drawn more often than chance would.
+HUGE_NUMBERS = st.sampled_from([Digits("9" * 4301), Digits("-" + "9" * 5000), Digits("1" + "0" * 400 + ".5"),
+                                Digits(str(2**63)), Digits(str(-(2**63) - 1)), Digits("1e999")])
+ODD_TEXT = st.sampled_from(["\ud800", "\udfff", "a\x00b", "\u202e", "🙂" * 300, "名字", "\r\nX-Injected: 1",
+                            "../../etc/passwd", "%00", "A" * 5000, " ", ""])
+TEXT = st.one_of(ODD_TEXT, HUGE_NUMBERS.map(str), st.text(max_size=40))
+NUMBERS = st.one_of(st.integers(), st.floats(allow_nan=True, allow_infinity=True), HUGE_NUMBERS)
+SCALARS = st.one_of(st.none(), st.booleans(), NUMBERS, TEXT)
+JSON_VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                            st.dictionaries(TEXT, inner, max_size=4)),
+                           max_leaves=12)
+DEEP_NESTING = st.sampled_from(["[" * 5000 + "]" * 5000, '{"a":' * 3000 + "1" + "}" * 3000])
+BROKEN_JSON = st.sampled_from(['{"a": 1', "", "\ufeff{}", '{"a": NaN}', '{"a": Infinity}',
+                               "null", "[]", '"text"', '{"a": "\\ud800"}'])
+
+
+def json_text(value: Any) -> str:
+    """JSON text for any drawn value, as a careless client writes it: NaN, Infinity, 5,000-digit
+    numbers and lone surrogates (escaped) included."""
+    if isinstance(value, Digits):
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(key)}: {json_text(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(json_text(item) for item in value) + "]"
+    return json.dumps(value)
+
+
+def shaped_objects(fields: dict[str, st.SearchStrategy] | None = None) -> st.SearchStrategy[dict]:
+    """Objects with some of the contract's `fields`, each drawn from its strategy or any hostile value."""
+    return st.fixed_dictionaries({}, optional={name: st.one_of(strategy, JSON_VALUES)
+                                               for name, strategy in (fields or {}).items()})
+
+
+def json_bodies(fields: dict[str, st.SearchStrategy] | None = None) -> st.SearchStrategy[str]:
+    """JSON request bodies: hostile values, objects shaped like the contract, and broken or deep text."""
+    return st.one_of(JSON_VALUES.map(json_text), shaped_objects(fields).map(json_text), DEEP_NESTING, BROKEN_JSON)
+
+
+def json_values(fields: dict[str, st.SearchStrategy] | None = None) -> st.SearchStrategy[Any]:
+    """Decoded JSON payloads, for what arrives already parsed (a Socket.IO event's argument):
+    hostile values and objects shaped like the contract."""
+    return st.one_of(JSON_VALUES, shaped_objects(fields))
+
+
+def percent_encoded(text: str) -> str:
+    """`text` as a client puts it in a URL; a lone surrogate goes out as the bytes a careless encoder writes."""
+    return quote(text.encode("utf-8", "surrogatepass"), safe="")
+
+
+def query_string(**params: str) -> str:
+    """A query string for the test client, which refuses to encode lone surrogates itself."""
+    return "&".join(f"{name}={percent_encoded(value)}" for name, value in params.items())
+
+
+def path_segments() -> st.SearchStrategy[str]:
+    """One URL path segment, percent-encoded as a client would send it."""
+    return TEXT.filter(lambda text: text.strip("/")).map(percent_encoded)
+
+
+def as_received_header(text: str) -> str:
+    """`text` as a header value reaches a WSGI app: its UTF-8 bytes read as Latin-1, and no
+    CR or LF (they would end the header line, so no client can send them inside a value)."""
+    raw = text.encode("utf-8", "surrogatepass").decode("latin-1")
+    return raw.replace("\r", "").replace("\n", "")
+
+
+def as_multipart_text(text: str) -> str:
+    """`text` as a multipart field or file name reaches the app: Werkzeug decodes the part's UTF-8
+    with errors replaced, so a lone surrogate a careless client wrote arrives as U+FFFD (the
+    test client refuses to encode one itself)."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def multipart_text() -> st.SearchStrategy[str]:
+    """One multipart form value or file name, as the app receives it."""
+    return TEXT.map(as_multipart_text)
+
+
+def header_values() -> st.SearchStrategy[str]:
+    """One request header's value, as the app receives it."""
+    return TEXT.map(as_received_header)
+
+
+def probe(send: Callable[[Any], Any], strategy: st.SearchStrategy, examples: int = EXAMPLES,
+          json_errors: bool = False, check: Callable[[Any, Any], None] | None = None) -> None:
+    """Send `examples` drawn inputs with `send(value) -> response`; fail on the first 5xx and,
+    with `json_errors`, on the first 4xx whose body is not the course's {"error", "message"}.
+    An answer that is not an HTTP response (Socket.IO's events) is judged by `check(value, answer)` instead."""
+
+    @settings(max_examples=examples, derandomize=True, database=None, deadline=None, print_blob=False, verbosity=Verbosity.quiet,
+              suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.generate, Phase.shrink))
+    @given(strategy)
+    def never_a_server_error(value):
+        try:
+            response = send(value)
+        except NotImplementedError:
+            raise  # an unwritten stub: the course explains that one itself
+        except Exception as crash:  # TESTING propagates a view's exception instead of a 500
+            raise AssertionError(_(
+                "the input {value} crashed the view with {error}: {detail}; bad input must get a 4xx "
+                "with the JSON error body. Turn that case into a 400."
+            ).format(value=shorten(value), error=type(crash).__name__, detail=shorten(str(crash)))) from crash
+        if check is not None:
+            check(value, response)
+            return
+        assert response.status_code < 500, _(
+            "{request} answered {status} for the input {value}: "
+            "bad input must get a 4xx with the JSON error body, never a crash. "
+            "Find the line that raised in the server's traceback above, and turn that case into a 400."
+        ).format(request=request_line(response), status=response.status_code, value=shorten(value))
+        if json_errors and response.status_code >= 400:
+            expect_error(response, response.status_code)
+
+    never_a_server_error()
+
+
+def shorten(value: Any, limit: int = 160) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit // 2]} ... {text[-limit // 2:]} ({len(text)} characters)"
