@@ -3,13 +3,28 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import url_for
+from flask import abort, url_for
+from hypothesis import strategies as st
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status, expect_text
+from tests import fuzz
+from tests.conftest import require
+from tests.expect import expect_error, expect_header, expect_json_equal, expect_status, expect_text, request_line
+from track.i18n import _
 
 SECRET = "hunter2"  # in the exception /boom raises; it must never reach the client
+LOCAL_TARGETS = ["/admin?tab=2", "/profile/bob", "/users/1#top"]
+UNSAFE_TARGETS = {
+    "scheme-relative": "//evil.example", "https": "https://evil.example", "http-path": "http://evil.example/admin",
+    "slash-backslash": "/\\evil.example", "backslashes": "\\\\evil.example", "javascript": "javascript:alert(1)",
+    "tab": "/\t/evil.example", "newline": "/\n/evil.example", "no-slash": "evil.example",
+    "triple-slash": "///evil.example", "https-one-slash": "https:/evil.example", "empty": "",
+    "leading-spaces": "  //evil.example",
+}
+# Methods each of these routes refuses with 405 before any exercise's view runs.
+REFUSED_METHODS = st.sampled_from(["POST", "PUT", "DELETE", "PATCH"])
+REFUSING_PATHS = st.sampled_from(["/new", "/old", "/", "/users/1", "/boom"])
 
 
 def built_url(app, endpoint, **values):
@@ -48,7 +63,12 @@ class TestUrlFor:
     def test_profile_escapes_the_name(self, client, name):
         response = client.get("/go/" + name, follow_redirects=True)
         expect_text(response, f"profile of {escape(name)}")
-        assert "<" not in response.get_data(as_text=True), "A tag from the URL came back unescaped."
+        assert "<" not in response.get_data(as_text=True), _(
+            "{request} sent back a tag from the URL unescaped: show the name with escape(name)."
+        ).format(request=request_line(response))
+
+    def test_no_name_gets_a_500(self, client):
+        fuzz.probe(lambda name: client.get("/go/" + name, follow_redirects=True), fuzz.path_segments())
 
 
 @pytest.mark.exercise("login_redirect")
@@ -58,7 +78,8 @@ class TestLoginRedirect:
         expect_status(response, 302)
         location = urlsplit(expect_header(response, "Location"))
         assert location.path == "/login" and parse_qs(location.query) == {"next": ["/admin"]}, (
-            f"GET /admin without a login should redirect to /login?next=/admin, got {response.headers['Location']!r}."
+            _("GET /admin without a login should redirect to /login?next=/admin, got {location}.").format(
+                location=repr(response.headers["Location"]))
         )
         expect_text(client.get("/admin", follow_redirects=True), "Please login first")
 
@@ -83,18 +104,11 @@ class TestLoginRedirect:
         login(client, "<b>eve</b>")
         expect_text(client.get("/admin"), "Welcome to admin page, &lt;b&gt;eve&lt;/b&gt;")
 
-    @pytest.mark.parametrize("target", ["/admin?tab=2", "/profile/bob", "/users/1#top"])
+    @pytest.mark.parametrize("target", LOCAL_TARGETS)
     def test_local_paths_are_followed(self, client, target):
         expect_header(login(client, next_in_form=target), "Location", target)
 
-    @pytest.mark.parametrize(
-        "target",
-        ["//evil.example", "https://evil.example", "http://evil.example/admin", "/\\evil.example",
-         "\\\\evil.example", "javascript:alert(1)", "/\t/evil.example", "/\n/evil.example", "evil.example",
-         "///evil.example", "https:/evil.example", "", "  //evil.example"],
-        ids=["scheme-relative", "https", "http-path", "slash-backslash", "backslashes", "javascript", "tab",
-             "newline", "no-slash", "triple-slash", "https-one-slash", "empty", "leading-spaces"],
-    )
+    @pytest.mark.parametrize("target", list(UNSAFE_TARGETS.values()), ids=list(UNSAFE_TARGETS))
     def test_unsafe_next_goes_home(self, app, client, target):
         response = login(client, next_in_form=target)
         expect_status(response, 302)
@@ -105,6 +119,25 @@ class TestLoginRedirect:
     def test_missing_or_blank_username_is_400(self, client, form):
         expect_error(client.post("/login", data=form), 400)
         expect_status(client.get("/admin"), 302)  # and nobody is logged in
+
+    def test_is_local_path_answers_a_bool(self, chapter_module):
+        is_local_path = require(chapter_module, "is_local_path")
+        for target in [*LOCAL_TARGETS, *UNSAFE_TARGETS.values(), None]:
+            answer = is_local_path(target)
+            assert answer is (target in LOCAL_TARGETS), _(
+                "is_local_path({target}) returned {answer}, expected {expected}: it answers a bool, "
+                "True only for a path on this site."
+            ).format(target=repr(target), answer=repr(answer), expected=target in LOCAL_TARGETS)
+
+    def test_no_login_form_gets_a_500(self, client):
+        def send(form):
+            response = client.post("/login", data=fuzz.query_string(**form),
+                                   content_type="application/x-www-form-urlencoded")
+            shown = client.get("/admin")  # the stored username comes back on the admin page
+            return shown if response.status_code < 400 and shown.status_code >= 500 else response
+
+        fields = st.fixed_dictionaries({}, optional={"username": fuzz.TEXT, "next": fuzz.TEXT})
+        fuzz.probe(send, fields, json_errors=True)
 
 
 @pytest.mark.exercise("abort")
@@ -117,6 +150,10 @@ class TestAbort:
     def test_unknown_ids_are_404(self, client, path):
         expect_status(client.get(path), 404)
 
+    def test_no_id_gets_a_500(self, client):
+        ids = st.one_of(st.integers().map(str), fuzz.HUGE_NUMBERS.map(str), fuzz.path_segments())
+        fuzz.probe(lambda user_id: client.get("/users/" + user_id), ids)
+
 
 @pytest.mark.exercise("error_handlers")
 class TestErrorHandlers:
@@ -125,24 +162,41 @@ class TestErrorHandlers:
         # TESTING re-raises a view's exception into the test: turn that off to see the 500.
         return {"TESTING": True, "PROPAGATE_EXCEPTIONS": False}
 
+    @pytest.fixture
+    def app(self, app):
+        app.add_url_rule("/grader-abort/<int:code>", "grader_abort", lambda code: abort(code))
+        return app
+
     @pytest.mark.parametrize("path", ["/no-such-page", "/users/abc", "/<script>alert(1)</script>", "/old/deeper"])
     def test_404_is_json(self, client, path):
         response = client.get(path)
         expect_error(response, 404)
-        assert "<script>" not in response.get_data(as_text=True), "The 404 echoed a tag from the URL."
+        assert "<script>" not in response.get_data(as_text=True), _(
+            "The 404 for {request} echoed a tag from the URL: answer a message that does not repeat the URL."
+        ).format(request=request_line(response))
 
     @pytest.mark.parametrize(("method", "path"), [("POST", "/new"), ("DELETE", "/old"), ("PUT", "/login")])
     def test_405_is_json_and_keeps_allow(self, client, method, path):
         response = client.open(path, method=method)
         expect_error(response, 405)
-        assert "GET" in expect_header(response, "Allow"), "The 405 should still say which methods are allowed."
+        assert "GET" in expect_header(response, "Allow"), _(
+            "The 405 should still say which methods are allowed: start from error.get_response(), which keeps Allow.")
+
+    @pytest.mark.parametrize("status", [400, 403, 409, 418, 501, 503])
+    def test_every_http_error_keeps_its_status(self, client, status):
+        expect_error(client.get(f"/grader-abort/{status}"), status)
+
+    def test_no_url_or_method_gets_a_500(self, client):
+        unknown_urls = st.tuples(st.just("GET"), fuzz.path_segments().map("/no-such-page/{}".format))
+        requests = st.one_of(unknown_urls, st.tuples(REFUSED_METHODS, REFUSING_PATHS))
+        fuzz.probe(lambda request: client.open(request[1], method=request[0]), requests, json_errors=True)
 
     def test_500_is_json_without_the_exception_text(self, client):
         response = client.get("/boom")
         expect_error(response, 500)
         body = response.get_data(as_text=True)
         assert SECRET not in body and "Traceback" not in body and "RuntimeError" not in body, (
-            f"The 500 must not show what went wrong inside; it sent {body!r}."
+            _("The 500 must not show what went wrong inside; it sent {body}.").format(body=repr(body))
         )
 
 
@@ -150,8 +204,9 @@ class TestErrorHandlers:
 class TestCustomException:
     def test_insufficient_funds_is_a_402_http_exception(self, chapter_module):
         cls = getattr(chapter_module, "InsufficientFunds", None)
-        assert isinstance(cls, type) and issubclass(cls, HTTPException), "InsufficientFunds should subclass HTTPException."
-        assert cls.code == 402, f"InsufficientFunds.code should be 402, got {cls.code!r}."
+        assert isinstance(cls, type) and issubclass(cls, HTTPException), _(
+            "InsufficientFunds should subclass HTTPException.")
+        assert cls.code == 402, _("InsufficientFunds.code should be 402, got {code}.").format(code=repr(cls.code))
 
     def test_withdrawals_lower_the_balance(self, client):
         expect_json_equal(client.post("/withdraw", data={"amount": "30"}), {"balance": 70})
@@ -178,6 +233,25 @@ class TestCustomException:
     def test_bad_amounts_are_400_and_change_nothing(self, client, amount):
         expect_error(client.post("/withdraw", data={} if amount is None else {"amount": amount}), 400)
         expect_json_equal(client.post("/withdraw", data={"amount": "100"}), {"balance": 0})
+
+    def test_raised_without_a_message_it_still_explains(self, app, chapter_module, client):
+        insufficient_funds = require(chapter_module, "InsufficientFunds")
+
+        def raise_it():
+            raise insufficient_funds()
+
+        app.add_url_rule("/grader-insufficient", "grader_insufficient", raise_it)
+        data = expect_error(client.get("/grader-insufficient"), 402)
+        assert data["message"].strip(), _(
+            "InsufficientFunds() raised without a text answered the message {message}: give the class "
+            "a `description` for that case."
+        ).format(message=repr(data["message"]))
+
+    def test_no_amount_gets_a_500(self, client):
+        amounts = st.one_of(fuzz.TEXT, fuzz.NUMBERS.map(str))
+        fuzz.probe(lambda amount: client.post("/withdraw", data=fuzz.query_string(amount=amount),
+                                              content_type="application/x-www-form-urlencoded"),
+                   amounts, json_errors=True)
 
     def test_each_app_has_its_own_balance(self, chapter_module, app, client):
         expect_json_equal(client.post("/withdraw", data={"amount": "60"}), {"balance": 40})

@@ -15,9 +15,12 @@ import uuid
 
 import pytest
 from flask import abort, g, has_app_context, request
+from hypothesis import strategies as st
 
+from tests import fuzz
 from tests.conftest import require
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status
+from track.i18n import _
 
 TOKENS = {"tok-alice": "alice", "tok-bob": "bob"}
 ALLOWED = "https://app.example"
@@ -27,6 +30,8 @@ DECIMAL = re.compile(r"\d+(\.\d+)?")
 GRADER_ROUTE = "/grader-protected"
 GRADER_REFUSED = "/grader-refused"
 GRADER_USER = "X-Grader-User"
+CLOCKS = ("perf_counter", "monotonic", "time")  # and their _ns twins
+MISSING = fuzz.path_segments().map("/no-such-page/{}".format)  # URLs no exercise's view serves
 
 
 def bearer(token: str) -> dict:
@@ -38,6 +43,20 @@ ALICE = bearer("tok-alice")
 
 class GraderError(Exception):
     """Raised by a route the grader adds: its name must reach the teardown log."""
+
+
+class StoppedClock:
+    """Every clock of the time module, standing still until the grader's view moves it on:
+    a measured duration is then exact, whatever the machine's load."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.seconds = 1000.0
+        for name in CLOCKS:
+            monkeypatch.setattr(time, name, lambda: self.seconds)
+            monkeypatch.setattr(time, f"{name}_ns", lambda: round(self.seconds * 1e9))
+
+    def advance(self, milliseconds: float) -> None:
+        self.seconds += milliseconds / 1000
 
 
 @pytest.fixture
@@ -73,13 +92,8 @@ def app(app):
     def grader_abort(code):
         abort(code)
 
-    def grader_slow():
-        time.sleep(0.03)  # the behaviour under test is a duration: the header must show it
-        return "slow"
-
     app.add_url_rule("/grader-raise", "grader_raise", grader_raise)
     app.add_url_rule("/grader-abort/<int:code>", "grader_abort", grader_abort)
-    app.add_url_rule("/grader-slow", "grader_slow", grader_slow)
     return app
 
 
@@ -93,15 +107,19 @@ class TestTiming:
         response = client.get(path, headers=headers)
         expect_status(response, status)
         took = expect_header(response, "X-Response-Time")
-        assert DECIMAL.fullmatch(took), f"X-Response-Time should be milliseconds as a plain decimal like 1.234, got {took!r}."
+        assert DECIMAL.fullmatch(took), _(
+            "X-Response-Time should be milliseconds as a plain decimal like 1.234, got {took}.").format(took=repr(took))
         expect_header(response, "X-Request-Id")
 
-    def test_time_covers_the_view(self, client):
+    def test_time_covers_the_view(self, app, client, monkeypatch):
+        clock = StoppedClock(monkeypatch)
+        app.add_url_rule("/grader-slow", "grader_slow", lambda: clock.advance(30) or "slow")
         took = expect_header(client.get("/grader-slow", headers=ALICE), "X-Response-Time")
-        assert DECIMAL.fullmatch(took) and float(took) >= 30, (
-            f"The grader's view took at least 30 ms, but X-Response-Time said {took!r}: measure in "
-            "milliseconds from a before_request start kept on g."
-        )
+        assert DECIMAL.fullmatch(took) and abs(float(took) - 30) < 0.005, _(
+            "The grader's view took 30 ms by time.perf_counter() (the grader stopped the clock and moved it on "
+            "30 ms inside the view), but X-Response-Time said {took}: measure in milliseconds from a "
+            "before_request start kept on g."
+        ).format(took=repr(took))
 
     @pytest.mark.parametrize("incoming", ["abc-123", "0f8e2c9d4b7a4e1f9c3d2b1a0e9f8d7c"])
     def test_echoes_the_incoming_request_id(self, client, incoming):
@@ -112,9 +130,14 @@ class TestTiming:
         second = expect_header(client.get("/health"), "X-Request-Id")
         for value in (first, second):
             assert re.fullmatch(r"[0-9a-f]{32}", value) and uuid.UUID(value).version == 4, (
-                f"Without an incoming X-Request-Id the app should make uuid.uuid4().hex, got {value!r}."
+                _("Without an incoming X-Request-Id the app should make uuid.uuid4().hex, got {value}.").format(
+                    value=repr(value))
             )
-        assert first != second, f"Two requests got the same X-Request-Id {first!r}: make a new one per request."
+        assert first != second, _(
+            "Two requests got the same X-Request-Id {value}: make a new one per request.").format(value=repr(first))
+
+    def test_no_request_id_gets_a_500(self, client):
+        fuzz.probe(lambda request_id: client.get("/health", headers={"X-Request-Id": request_id}), fuzz.header_values())
 
 
 @pytest.mark.exercise("interceptor")
@@ -134,7 +157,8 @@ class TestInterceptor:
         response = client.get(GRADER_ROUTE, headers=headers)
         expect_error(response, 401)
         scheme = expect_header(response, "WWW-Authenticate")
-        assert scheme.startswith("Bearer"), f"({case}) WWW-Authenticate should name the Bearer scheme, got {scheme!r}."
+        assert scheme.startswith("Bearer"), _("({case}) WWW-Authenticate should name the Bearer scheme, got {scheme}.").format(
+            case=case, scheme=repr(scheme))
 
     def test_default_dev_tokens_are_replaced_by_config(self, chapter_module, client):
         defaults = require(chapter_module, "create_app")({"TESTING": True}).config.get("API_TOKENS") or {}
@@ -163,6 +187,10 @@ class TestInterceptor:
     def test_unknown_urls_stay_404(self, client, path):
         expect_status(client.get(path), 404)
 
+    def test_no_authorization_gets_a_500(self, client):
+        values = st.one_of(fuzz.header_values(), fuzz.header_values().map("Bearer {}".format))
+        fuzz.probe(lambda value: client.get(GRADER_ROUTE, headers={"Authorization": value}), values, json_errors=True)
+
 
 @pytest.mark.exercise("g_user")
 class TestGUser:
@@ -173,8 +201,9 @@ class TestGUser:
     def test_me_answers_the_user_on_g(self, client, token, user):
         data = expect_json(client.get("/me", headers={**bearer(token), GRADER_USER: user}))
         assert data == {"username": user}, (
-            f"The grader's own before_request hook put {user!r} on g.user before the view ran; GET /me "
-            f"answered {data!r}, expected {{'username': {user!r}}}: answer the user kept on g."
+            _("The grader's own before_request hook put {user} on g.user before the view ran; GET /me "
+              "answered {got}, expected {expected}: answer the user kept on g.").format(
+                user=repr(user), got=repr(data), expected=repr({"username": user}))
         )
 
 
@@ -182,13 +211,14 @@ class TestGUser:
 class TestTeardown:
     def log(self, app) -> list:
         log = app.extensions.get("teardown_log")
-        assert isinstance(log, list), f'app.extensions["teardown_log"] should be a list, got {log!r}.'
+        assert isinstance(log, list), _('app.extensions["teardown_log"] should be a list, got {log}.').format(log=repr(log))
         return log
 
     def test_logs_a_normal_request(self, app, client):
         expect_status(client.get("/health"), 200)
         assert self.log(app)[-1:] == [{"path": "/health", "error": None}], (
-            f'After GET /health the last teardown entry should be {{"path": "/health", "error": None}}; log: {self.log(app)!r}'
+            _('After GET /health the last teardown entry should be {{"path": "/health", "error": None}}; log: {log}').format(
+                log=repr(self.log(app)))
         )
 
     @pytest.mark.parametrize("path", ["/grader-raise", "/boom"])
@@ -197,26 +227,42 @@ class TestTeardown:
         expect_status(response, 500)
         entries = self.log(app)
         assert entries and entries[-1].get("path") == path and isinstance(entries[-1].get("error"), str), (
-            f"After GET {path} raised, the last teardown entry should name the exception's class; log: {entries!r}"
+            _("After GET {path} raised, the last teardown entry should name the exception's class; log: {log}").format(
+                path=path, log=repr(entries))
         )
         if path == "/grader-raise":
             assert entries[-1]["error"] == GraderError.__name__, (
-                f"The grader's view raised {GraderError.__name__}; the teardown entry says {entries[-1]['error']!r}. "
-                "exc is None once an error handler answered: read the exception from g."
+                _("The grader's view raised {raised}; the teardown entry says {logged}. "
+                  "exc is None once an error handler answered: read the exception from g.").format(
+                    raised=GraderError.__name__, logged=repr(entries[-1]["error"]))
             )
 
     def test_http_errors_are_not_exceptions_in_the_log(self, app, client):
         expect_status(client.get("/no-such-page", headers=ALICE), 404)
         assert self.log(app)[-1:] == [{"path": "/no-such-page", "error": None}], (
-            f"A 404 is an answer, not a crash: expected error None; log: {self.log(app)!r}"
+            _("A 404 is an answer, not a crash: expected error None; log: {log}").format(log=repr(self.log(app)))
         )
 
     def test_one_entry_per_request(self, app, client):
         for path in ("/health", "/login", "/register"):
             client.get(path)
         assert [entry.get("path") for entry in self.log(app)] == ["/health", "/login", "/register"], (
-            f"Three requests should leave three entries in order; log: {self.log(app)!r}"
+            _("Three requests should leave three entries in order; log: {log}").format(log=repr(self.log(app)))
         )
+
+    def test_keeps_only_the_newest_entries(self, chapter_module, app, client):
+        limit = require(chapter_module, "TEARDOWN_LOG_LIMIT")
+        last = ["/login", "/register", "/no-such-page"]
+        for path in ["/health"] * limit + last:
+            client.get(path)
+        paths = [entry.get("path") for entry in self.log(app)]
+        assert len(paths) == limit and paths[-len(last):] == last, _(
+            "After {count} requests the log holds {size} entries ending with {tail}; expected the newest "
+            "{limit} (TEARDOWN_LOG_LIMIT), ending with {last}: drop the oldest entries past the limit."
+        ).format(count=limit + len(last), size=len(paths), tail=paths[-len(last):], limit=limit, last=last)
+
+    def test_no_path_gets_a_500(self, client):
+        fuzz.probe(lambda path: client.get(path, headers=ALICE), MISSING)
 
 
 @pytest.mark.exercise("cors")
@@ -225,15 +271,21 @@ class TestCors:
     def test_allowed_origin_is_echoed(self, client, path, headers):
         response = client.get(path, headers={"Origin": ALLOWED, **headers})
         expect_header(response, "Access-Control-Allow-Origin", ALLOWED)
-        assert "origin" in response.vary, f"A response that depends on Origin needs Vary: Origin; Vary was {response.headers.get('Vary')!r}."
+        assert "origin" in response.vary, _("A response that depends on Origin needs Vary: Origin; Vary was {vary}.").format(
+            vary=repr(response.headers.get("Vary")))
+        exposed = {name.strip().lower() for name in expect_header(response, "Access-Control-Expose-Headers").split(",")}
+        assert {"x-request-id", "x-response-time"} <= exposed, _(
+            "Access-Control-Expose-Headers should list X-Request-Id and X-Response-Time, so the page's "
+            "JavaScript may read them; it lists {exposed}."
+        ).format(exposed=sorted(exposed))
 
     @pytest.mark.parametrize("origin", [FOREIGN, "null", ALLOWED + ".evil.example", ALLOWED.upper(), "http://app.example"])
     def test_foreign_origin_gets_no_allow_header(self, client, origin):
         response = client.get("/health", headers={"Origin": origin})
         expect_status(response, 200)
         assert "Access-Control-Allow-Origin" not in response.headers, (
-            f"Origin {origin!r} is not in CORS_ORIGINS, yet the response allows "
-            f"{response.headers['Access-Control-Allow-Origin']!r}."
+            _("Origin {origin} is not in CORS_ORIGINS, yet the response allows {allowed}.").format(
+                origin=repr(origin), allowed=repr(response.headers["Access-Control-Allow-Origin"]))
         )
 
     @pytest.mark.parametrize("origin", [ALLOWED, FOREIGN])
@@ -247,17 +299,28 @@ class TestCors:
         expect_header(response, "Access-Control-Allow-Methods")
         allowed_headers = expect_header(response, "Access-Control-Allow-Headers")
         assert "authorization" in allowed_headers.lower(), (
-            f"The preflight must allow the Authorization header the real request carries; got {allowed_headers!r}."
+            _("The preflight must allow the Authorization header the real request carries; got {allowed}.").format(
+                allowed=repr(allowed_headers))
         )
+        max_age = expect_header(response, "Access-Control-Max-Age")
+        assert max_age.isdigit() and int(max_age) > 0, _(
+            "Access-Control-Max-Age should be a whole number of seconds greater than 0 (how long the browser "
+            "may reuse this preflight answer), got {max_age}."
+        ).format(max_age=repr(max_age))
         if origin == ALLOWED:
             expect_header(response, "Access-Control-Allow-Origin", ALLOWED)
         else:
-            assert "Access-Control-Allow-Origin" not in response.headers, f"Preflight from {origin} must not be allowed."
+            assert "Access-Control-Allow-Origin" not in response.headers, _(
+                "A preflight from {origin}, which is not in CORS_ORIGINS, must not be allowed.").format(origin=origin)
 
     def test_never_a_wildcard(self, client):
         for headers in ({"Origin": ALLOWED}, {"Origin": FOREIGN}, {}):
             value = client.get("/health", headers=headers).headers.get("Access-Control-Allow-Origin")
-            assert value != "*", "Access-Control-Allow-Origin: * allows every site; echo one allowed origin instead."
+            assert value != "*", _("Access-Control-Allow-Origin: * allows every site; echo one allowed origin instead.")
+
+    def test_no_origin_gets_a_500(self, client):
+        requests = st.tuples(st.sampled_from(["GET", "OPTIONS"]), fuzz.header_values())
+        fuzz.probe(lambda request: client.open("/health", method=request[0], headers={"Origin": request[1]}), requests)
 
 
 @pytest.mark.exercise("error_handler")
@@ -266,13 +329,19 @@ class TestErrorHandler:
     def test_unexpected_exception_is_a_json_500_that_leaks_nothing(self, client, caplog, path):
         with caplog.at_level(logging.ERROR):
             response = client.get(path, headers=ALICE)
-        expect_error(response, 500)
+        data = expect_error(response, 500)
+        assert data["error"] == "internal server error", _(
+            'The 500\'s "error" should be "internal server error", the status\'s reason phrase in lower case '
+            'like "unauthorized" and "not found"; got {error}.'
+        ).format(error=repr(data["error"]))
         logged = [r for r in caplog.records if r.exc_info and r.levelno >= logging.ERROR]
-        assert logged, f"GET {path} raised: log it with app.logger.exception(...) so the traceback reaches the log."
+        assert logged, _("GET {path} raised: log it with app.logger.exception(...) so the traceback reaches the log.").format(
+            path=path)
         detail = str(logged[-1].exc_info[1])
         body = response.get_data(as_text=True)
         assert detail not in body and "Traceback" not in body, (
-            f"The 500 body leaks the exception text {detail!r} to the client: {body!r}"
+            _("The 500 body leaks the exception text {detail} to the client: {body}").format(
+                detail=repr(detail), body=repr(body))
         )
 
     @pytest.mark.parametrize(("path", "method", "status"), [
@@ -288,6 +357,11 @@ class TestErrorHandler:
         expect_error(response, 405)
         expect_header(response, "Allow")
 
+    def test_no_url_or_method_gets_a_500(self, client):
+        requests = st.one_of(st.tuples(st.just("GET"), MISSING),
+                             st.tuples(st.sampled_from(["POST", "PUT", "DELETE", "PATCH"]), st.just("/health")))
+        fuzz.probe(lambda request: client.open(request[1], method=request[0], headers=ALICE), requests, json_errors=True)
+
 
 @pytest.mark.exercise("contexts")
 class TestContexts:
@@ -299,31 +373,37 @@ class TestContexts:
         statuses = [client.get(path, headers=headers).status_code for path, headers in requests]
         count = app.extensions.get("request_count")
         assert count == len(requests), (
-            f'After {len(requests)} requests (answered {statuses}, the 401 by a later before_request hook) '
-            f'app.extensions["request_count"] is {count!r}.'
+            _('After {requests} requests (answered {statuses}, the 401 by a later before_request hook) '
+              'app.extensions["request_count"] is {count}.').format(requests=len(requests), statuses=statuses,
+                                                                    count=repr(count))
         )
 
     def test_count_requests_outside_pushes_its_own_context(self, chapter_module, app, client):
         count_requests_outside = require(chapter_module, "count_requests_outside")
         for _ in range(3):
             client.get("/health")
-        assert not has_app_context(), "The grader calls count_requests_outside with no context active."
+        assert not has_app_context(), _("The grader calls count_requests_outside with no context active.")
         counted = count_requests_outside(app)
-        assert counted == 3, f"count_requests_outside(app) answered {counted!r} after 3 requests."
-        assert not has_app_context(), "count_requests_outside left an application context pushed: use `with`."
+        assert counted == 3, _("count_requests_outside(app) answered {counted} after 3 requests.").format(
+            counted=repr(counted))
+        assert not has_app_context(), _("count_requests_outside left an application context pushed: use `with`.")
 
     def test_apps_do_not_share_counts(self, chapter_module, app, app_config):
         other = require(chapter_module, "create_app")(app_config)
         app.test_client().get("/health")
         counted = require(chapter_module, "count_requests_outside")(other)
-        assert counted == 0, f"A request to one app changed another app's count to {counted!r}."
+        assert counted == 0, _("A request to one app changed another app's count to {counted}.").format(
+            counted=repr(counted))
 
     def test_startup_runs_once_in_the_factory(self, app, client):
         for _ in range(5):
             client.get("/health")
         runs = app.extensions.get("init_runs")
-        assert runs == 1, f'app.extensions["init_runs"] should be 1 after start-up in create_app and 5 requests, got {runs!r}.'
+        assert runs == 1, _(
+            'app.extensions["init_runs"] should be 1 after start-up in create_app and 5 requests, got {runs}.'
+        ).format(runs=repr(runs))
 
     def test_app_name_answers_json(self, client):
         data = expect_json(client.get("/app-name", headers=ALICE))
-        assert isinstance(data, dict) and isinstance(data.get("name"), str), f"/app-name answered {data!r}."
+        assert isinstance(data, dict) and isinstance(data.get("name"), str), _(
+            '/app-name answered {got}, expected {{"name": <the app\'s name>}}.').format(got=repr(data))

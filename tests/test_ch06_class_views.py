@@ -5,9 +5,12 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask, url_for
 from flask.views import MethodView, View
+from hypothesis import strategies as st
 
+from tests import fuzz
 from tests.conftest import require
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status, expect_text
+from track.i18n import _
 
 API_KEY = "grader-key-123"
 BAD_NAME_BODIES = [
@@ -30,7 +33,8 @@ def app_config():
 
 def view_class_of(app, endpoint):
     view = app.view_functions.get(endpoint)
-    assert view is not None, f"No endpoint {endpoint!r}: register the class with as_view({endpoint!r})."
+    assert view is not None, _("No endpoint {endpoint}: register the class with as_view({endpoint}).").format(
+        endpoint=repr(endpoint))
     return getattr(view, "view_class", None)
 
 
@@ -46,10 +50,11 @@ class TestView:
     def test_is_a_view_class_under_endpoint_hello(self, app):
         cls = view_class_of(app, "hello")
         assert cls is not None and issubclass(cls, View), (
-            f"The endpoint 'hello' should be built by SomeView.as_view('hello'), found {cls!r}."
+            _("The endpoint 'hello' should be built by SomeView.as_view('hello'), found {found}.").format(found=repr(cls))
         )
         with app.test_request_context():
-            assert url_for("hello") == "/hello"
+            built = url_for("hello")
+        assert built == "/hello", _("url_for('hello') built {built}, expected '/hello'.").format(built=repr(built))
 
     @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
     def test_other_methods_405(self, client, method):
@@ -69,16 +74,18 @@ class TestMethodView:
         response = create(client, "ada")
         data = expect_json(response, 201)
         assert isinstance(data, dict) and isinstance(data.get("id"), int) and data.get("name") == "ada", (
-            f'POST /users {{"name": "ada"}} should answer {{"id": <int>, "name": "ada"}}, got {data!r}.'
+            _('POST /users {{"name": "ada"}} should answer {{"id": <int>, "name": "ada"}}, got {got}.').format(got=repr(data))
         )
         location = urlsplit(expect_header(response, "Location")).path
-        assert location == f"/users/{data['id']}", f"Location should be /users/{data['id']}, got {location!r}."
+        assert location == f"/users/{data['id']}", _("Location should be /users/{id}, got {location}.").format(
+            id=data["id"], location=repr(location))
         expect_json_equal(client.get(location), data)
 
     def test_list_holds_what_was_created(self, client):
         created = [expect_json(create(client, name), 201) for name in ("ada", "grace", "linus")]
         expect_json_equal(client.get("/users"), created)
-        assert len({user["id"] for user in created}) == 3, f"Each user needs its own id: {created!r}"
+        assert len({user["id"] for user in created}) == 3, _("Each user needs its own id: {created}").format(
+            created=repr(created))
 
     def test_put_updates(self, client):
         user = expect_json(create(client, "ada"), 201)
@@ -90,7 +97,7 @@ class TestMethodView:
         user = expect_json(create(client, "ada"), 201)
         response = client.delete(f"/users/{user['id']}")
         expect_status(response, 204)
-        assert response.data == b"", f"204 means no body; got {response.data!r}."
+        assert response.data == b"", _("204 means no body; got {body}.").format(body=repr(response.data))
         expect_error(client.get(f"/users/{user['id']}"), 404)
         expect_error(client.delete(f"/users/{user['id']}"), 404)
 
@@ -116,8 +123,9 @@ class TestMethodView:
         path = "/users" if method == "POST" else f"/users/{user['id']}"
         response = client.open(path, method=method, data="[" * 5000, content_type="application/json")
         assert response.status_code != 500, (
-            f"{method} {path} with JSON nested 5,000 lists deep crashed: a body nested that deep must be a 400, not a "
-            "crash. get_json() raises RecursionError on it, which silent=True does not catch: catch it too."
+            _("{method} {path} with JSON nested 5,000 lists deep crashed: a body nested that deep must be a 400, not a "
+              "crash. get_json() raises RecursionError on it, which silent=True does not catch: catch it too.").format(
+                method=method, path=path)
         )
         expect_error(response, 400)
         expect_json_equal(client.get("/users"), [user])
@@ -129,16 +137,31 @@ class TestMethodView:
         path = "/users" if method == "POST" else f"/users/{user['id']}"
         response = client.open(path, method=method, data='{"name": "a\\ud800"}', content_type="application/json")
         assert response.status_code != 500, (
-            f'{method} {path} with the name "a\\ud800" crashed: a lone surrogate is valid JSON but not text, and '
-            "a response holding it cannot be encoded to UTF-8. A name with a lone surrogate must be a 400, not a crash."
+            _('{method} {path} with the name "a\\ud800" crashed: a lone surrogate is valid JSON but not text, and '
+              "a response holding it cannot be encoded to UTF-8. A name with a lone surrogate must be a 400, not a "
+              "crash.").format(method=method, path=path)
         )
         expect_error(response, 400)
         expect_json_equal(client.get("/users"), [user])
 
+    def test_no_body_gets_a_500(self, client):
+        user = expect_json(create(client, "ada"), 201)
+        requests = st.tuples(st.sampled_from([("POST", "/users"), ("PUT", f"/users/{user['id']}")]),
+                             fuzz.json_bodies({"name": fuzz.TEXT}))
+        fuzz.probe(lambda request: client.open(request[0][1], method=request[0][0], data=request[1],
+                                               content_type="application/json"), requests, json_errors=True)
+
+    def test_no_id_gets_a_500(self, client):
+        ids = st.one_of(st.integers().map(str), fuzz.HUGE_NUMBERS.map(str), fuzz.path_segments())
+        requests = st.tuples(st.sampled_from(["GET", "PUT", "DELETE"]), ids)
+        fuzz.probe(lambda request: client.open(f"/users/{request[1]}", method=request[0], json={"name": "x"}),
+                   requests, json_errors=True)
+
     def test_names_are_stripped(self, client):
         expect_json(create(client, "  ada  "), 201)
         names = [user.get("name") for user in expect_json(client.get("/users"))]
-        assert names == ["ada"], f"Surrounding blanks should be stripped from the name; stored {names!r}."
+        assert names == ["ada"], _("Surrounding blanks should be stripped from the name; stored {names}.").format(
+            names=repr(names))
 
     @pytest.mark.parametrize(("path", "method", "status"), [
         ("/users", "PUT", 405), ("/users", "DELETE", 405), ("/users/1", "POST", 405), ("/users/abc", "GET", 404),
@@ -150,7 +173,8 @@ class TestMethodView:
     def test_two_endpoints_one_method_view_class(self, app):
         collection, item = view_class_of(app, "users"), view_class_of(app, "user")
         assert collection is not None and collection is item and issubclass(collection, MethodView), (
-            f"Endpoints 'users' and 'user' should both come from one MethodView class; found {collection!r} and {item!r}."
+            _("Endpoints 'users' and 'user' should both come from one MethodView class; found {first} and {second}.").format(
+                first=repr(collection), second=repr(item))
         )
 
     def test_each_app_has_its_own_store(self, chapter_module, app_config, client):
@@ -169,13 +193,14 @@ class TestMethodsAttr:
         response = client.open("/readonly", method=method)
         expect_error(response, 405)
         assert allowed(response) == {"GET", "HEAD", "OPTIONS"}, (
-            f"Allow should list GET, HEAD, OPTIONS, got {sorted(allowed(response))}."
+            _("Allow should list GET, HEAD, OPTIONS, got {allowed}.").format(allowed=sorted(allowed(response)))
         )
 
     def test_methods_come_from_the_class(self, app):
         cls = view_class_of(app, "readonly")
         methods = {m.upper() for m in (getattr(cls, "methods", None) or ())}
-        assert methods == {"GET"}, f"The view class should say methods = ['GET']; it says {sorted(methods)}."
+        assert methods == {"GET"}, _("The view class should say methods = ['GET']; it says {methods}.").format(
+            methods=sorted(methods))
 
 
 @pytest.mark.exercise("decorators_attr")
@@ -195,8 +220,12 @@ class TestDecoratorsAttr:
         response = client.open("/private", method=method, headers=headers)
         if method == "HEAD":
             expect_status(response, 401)
-        else:
-            expect_error(response, 401)
+            return
+        error = expect_error(response, 401)["error"]
+        assert error == "unauthorized", _(
+            'The 401\'s "error" should be "unauthorized", the status\'s reason phrase in lower case like the '
+            'app\'s other errors ("not found", "bad request"); got {error}.'
+        ).format(error=repr(error))
 
     @pytest.mark.parametrize(("method", "status"), [("GET", 200), ("POST", 201), ("HEAD", 200)])
     def test_the_key_opens_every_method(self, client, method, status):
@@ -206,9 +235,14 @@ class TestDecoratorsAttr:
         client = require(chapter_module, "create_app")({"TESTING": True, "API_KEY": ""}).test_client()
         expect_error(client.get("/private", headers={"X-API-Key": ""}), 401)
 
+    def test_no_key_gets_a_500(self, client):
+        requests = st.tuples(st.sampled_from(["GET", "POST"]), fuzz.header_values())
+        fuzz.probe(lambda request: client.open("/private", method=request[0], headers={"X-API-Key": request[1]}),
+                   requests, json_errors=True)
+
     def test_guard_comes_from_the_class_decorators(self, app):
         decorators = getattr(view_class_of(app, "private"), "decorators", None) or []
-        assert decorators, "The view class should list its guard in `decorators`."
+        assert decorators, _("The view class should list its guard in `decorators`.")
 
 
 @pytest.mark.exercise("as_view_args")
@@ -219,7 +253,8 @@ class TestAsViewArgs:
 
     def test_one_class_two_endpoints(self, app):
         en, zh = view_class_of(app, "greeting_en"), view_class_of(app, "greeting_zh")
-        assert en is not None and en is zh, f"greeting_en and greeting_zh should be one class; found {en!r} and {zh!r}."
+        assert en is not None and en is zh, _("greeting_en and greeting_zh should be one class; found {en} and {zh}.").format(
+            en=repr(en), zh=repr(zh))
 
     def test_the_class_answers_what_as_view_passed(self, app):
         cls = view_class_of(app, "greeting_en")
@@ -244,17 +279,21 @@ class TestWraps:
         try:
             app.add_url_rule("/2", view_func=log_calls(second))
         except AssertionError as error:
-            pytest.fail(f"Registering a second view decorated with log_calls failed: {error}. "
-                        "Both wrappers are named the same; functools.wraps keeps each view's name.", pytrace=False)
-        assert set(app.view_functions) >= {"first", "second"}, f"Endpoints: {sorted(app.view_functions)}"
-        assert log_calls(first).__doc__ == "first's docstring", "log_calls should keep the docstring too (wraps)."
+            pytest.fail(_("Registering a second view decorated with log_calls failed: {error}. "
+                          "Both wrappers are named the same; functools.wraps keeps each view's name.").format(error=error),
+                        pytrace=False)
+        assert set(app.view_functions) >= {"first", "second"}, _(
+            "The two views should be the endpoints 'first' and 'second'; the endpoints are {endpoints}.").format(
+            endpoints=sorted(app.view_functions))
+        assert log_calls(first).__doc__ == "first's docstring", _("log_calls should keep the docstring too (wraps).")
 
     @pytest.mark.parametrize("name", ["a", "b"])
     def test_views_keep_their_names(self, app, client, name):
         view = app.view_functions.get(name)
         assert view is not None and view.__name__ == name and hasattr(view, "__wrapped__"), (
-            f"The endpoint {name!r} should hold log_calls({name}) with __name__ {name!r} "
-            f"and __wrapped__; found {getattr(view, '__name__', view)!r}."
+            _("The endpoint {endpoint} should hold log_calls({name}) with __name__ {endpoint} "
+              "and __wrapped__; found {found}.").format(endpoint=repr(name), name=name,
+                                                         found=repr(getattr(view, "__name__", view)))
         )
         expect_text(client.get(f"/{name}"), f"view {name}")
 
@@ -269,5 +308,5 @@ class TestWraps:
         with caplog.at_level(logging.INFO):
             expect_text(app.test_client().get("/x"), "done")
         assert any("logged_view" in record.getMessage() for record in caplog.records), (
-            "log_calls should log the call (with the view's name) through current_app.logger."
+            _("log_calls should log the call (with the view's name) through current_app.logger.")
         )
