@@ -96,7 +96,7 @@ bench: setup ## performance figures as a table (QUICK=1 for a smoke run)
 	$(VENV_PYTHON) -m benchmarks $(if $(QUICK),--quick)
 
 mutation: setup ## maintainers: how many mutants of the solutions the graders kill (CHAPTER=N for one)
-	$(VENV_PYTHON) -m benchmarks.mutation $(CHAPTER)
+	TRACK_VIA_MAKE=1 $(VENV_PYTHON) -m benchmarks.mutation $(CHAPTER)
 
 stubs: setup ## maintainers: regenerate chapters/ stubs from solutions/
 	@$(TRACK) stubs
