@@ -9,11 +9,16 @@ check belongs to Engine.IO's HTTP handshake, so it is graded with Flask's test c
 """
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
+from hypothesis import strategies as st
+from socketio import packet
 
+from tests import fuzz
 from tests.expect import expect_error, expect_status
+from track.i18n import _
 from track.plugin import build_app
 
 TOKEN = "grader-chat-token"
@@ -33,6 +38,19 @@ BAD_ROOM_IDS = ["no-room", "empty", "blank", "65-chars", "number", "null", "list
 BAD_TEXTS = [{}, {"text": ""}, {"text": "   "}, {"text": "x" * 501}, {"text": 5}, {"text": None}, {"text": ["hi"]},
              {"text": {"t": "hi"}}, {"text": "\ud800"}]
 BAD_TEXT_IDS = ["no-text", "empty", "blank", "501-chars", "number", "null", "list", "object", "lone-surrogate"]
+
+
+def nested(depth: int, wrap) -> object:
+    value = "x"
+    for _ in range(depth):
+        value = wrap(value)
+    return value
+
+
+# As deep as a client's JSON encoder goes; deeper text never reaches a handler: python-socketio's
+# decoder refuses it and Engine.IO logs that and drops the packet, out of the chapter's reach.
+DEEP_PAYLOADS = st.sampled_from([nested(500, lambda value: [value]), nested(500, lambda value: {"a": value})])
+HOSTILE_TEXT = st.one_of(fuzz.TEXT, DEEP_PAYLOADS)
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +84,8 @@ def connect(app, name: str):
     """A connected client with nothing pending, or a failure that says the door stayed shut."""
     client = try_connect(app, {"token": TOKEN, "name": name})
     assert client.is_connected(), (
-        f'Connecting with auth={{"token": <the right token>, "name": {name!r}}} was refused; it should get in.'
+        _('Connecting with auth={{"token": <the right token>, "name": {name}}} was refused; it should get in.').format(
+            name=repr(name))
     )
     client.get_received()
     return client
@@ -85,24 +104,66 @@ def expect_error_event(client, doing: str) -> dict:
     received = client.get_received()
     errors = [item for item in received if item["name"] == "error"]
     assert errors, (
-        f"{doing}: the caller should receive an `error` event {{\"error\": ..., \"message\": ...}}; "
-        f"it received {[item['name'] for item in received] or 'nothing'}. Raise ChatError for bad input."
+        _('{doing}: the caller should receive an `error` event {{"error": ..., "message": ...}}; '
+          "it received {received}. Raise ChatError for bad input.").format(
+            doing=doing, received=[item["name"] for item in received] or _("nothing"))
     )
-    body = errors[0]["args"][0] if errors[0]["args"] else None
+    return expect_refusal_body(errors[0]["args"][0] if errors[0]["args"] else None, doing, _("the `error` event"))
+
+
+def expect_refusal_body(body, doing: str, carrier: str) -> dict:
+    """An error body {"error", "message"} that refuses the input, not one that reports a crash."""
     assert isinstance(body, dict) and isinstance(body.get("error"), str) and isinstance(body.get("message"), str), (
-        f'{doing}: the `error` event should carry {{"error": "<short name>", "message": "<human text>"}}; got {body!r}.'
+        _('{doing}: {carrier} should carry {{"error": "<short name>", "message": "<human text>"}}; got {got}.').format(
+            doing=doing, carrier=carrier, got=repr(body))
     )
-    assert body["error"] != "internal_error", (
-        f"{doing}: the handler crashed (the server logged the exception) instead of refusing the input. "
-        "Check the payload first (field, clean_room, clean_text, clean_count raise ChatError)."
-    )
+    assert body["error"] != "internal_error", _(
+        "{doing}: the handler crashed (the server logged the exception) instead of refusing the input. "
+        "Check the payload first (field, clean_name, clean_room, clean_text, clean_count raise ChatError)."
+    ).format(doing=doing)
     return body
+
+
+def expect_handled(client, doing: str) -> None:
+    """`doing` was answered, never by a crash: the caller is still connected and any `error` is a refusal."""
+    assert client.is_connected(), _("{doing}: the server disconnected the caller; bad input gets an `error` event.").format(
+        doing=doing)
+    for item in client.get_received():
+        if item["name"] == "error":
+            expect_refusal_body(item["args"][0] if item["args"] else None, doing, _("the `error` event"))
+
+
+def probe_event(client, event: str, payloads_drawn) -> None:
+    """Whatever payload `event` carries, the caller gets an answer or an `error` event, never a crash."""
+    client.get_received()
+    fuzz.probe(lambda payload: client.emit(event, payload) or client,
+               payloads_drawn, check=lambda payload, answer: expect_handled(
+                   client, _("{event} {payload}").format(event=event, payload=fuzz.shorten(payload))))
+
+
+def refusals_of(app) -> list:
+    """The data of every connection `app` refuses from now on, as a Socket.IO client receives it.
+
+    The test client drops a refusal's data; the server builds each packet with `packet_class`
+    (its serializer's extension point), so a subclass of it sees the refusals go out.
+    """
+    server, refused = socketio_of(app).server, []
+
+    class RecordedPacket(server.packet_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.packet_type == packet.CONNECT_ERROR:
+                refused.append(self.data)
+
+    server.packet_class = RecordedPacket
+    return refused
 
 
 def expect_silence(doing: str, **clients) -> None:
     for who, client in clients.items():
         heard = client.get_received()
-        assert not heard, f"{doing}: {who} should receive nothing, but received {heard!r}."
+        assert not heard, _("{doing}: {who} should receive nothing, but received {heard}.").format(
+            doing=doing, who=who, heard=repr(heard))
 
 
 def in_room(app, room: str, *names: str) -> list:
@@ -124,22 +185,25 @@ def handshake(client, origin: str | None):
 class TestConnect:
     def test_token_and_name_get_in_with_a_welcome(self, app):
         client = try_connect(app, {"token": TOKEN, "name": "ada"})
-        assert client.is_connected(), "The right token and the name 'ada' were refused; they should get in."
+        assert client.is_connected(), _("The right token and the name 'ada' were refused; they should get in.")
         received = client.get_received()
         assert [(item["name"], item["args"]) for item in received] == [("welcome", [{"name": "ada"}])], (
-            f'On connecting, the client should receive exactly one event, welcome {{"name": "ada"}}; got {received!r}.'
+            _('On connecting, the client should receive exactly one event, welcome {{"name": "ada"}}; got {got}.').format(
+                got=repr(received))
         )
 
     @pytest.mark.parametrize("name", ["a", "x" * 32, "小明", "Ada Lovelace", "server-room fan"])
     def test_names_of_1_to_32_characters_are_welcome(self, app, name):
         client = try_connect(app, {"token": TOKEN, "name": name})
-        assert client.is_connected(), f"The name {name!r} ({len(name)} characters) was refused; 1 to 32 are allowed."
-        assert payloads(client, "welcome") == [{"name": name}], f'{name!r} should be welcomed with {{"name": {name!r}}}.'
+        assert client.is_connected(), _("The name {name} ({length} characters) was refused; 1 to 32 are allowed.").format(
+            name=repr(name), length=len(name))
+        assert payloads(client, "welcome") == [{"name": name}], _('{name} should be welcomed with {{"name": {name}}}.').format(
+            name=repr(name))
 
     def test_welcome_goes_to_the_newcomer_only(self, app):
         first = connect(app, "ada")
         try_connect(app, {"token": TOKEN, "name": "bob"})
-        expect_silence("bob connected", ada=first)
+        expect_silence(_("bob connected"), ada=first)
 
     @pytest.mark.parametrize(
         "auth",
@@ -153,38 +217,73 @@ class TestConnect:
     )
     def test_without_the_token_no_way_in(self, app, auth):
         client = try_connect(app, auth)
-        assert not client.is_connected(), (
-            f"Connecting with auth={auth!r} got in; only auth={{\"token\": CHAT_TOKEN, \"name\": ...}} may. "
+        assert not client.is_connected(), _(
+            'Connecting with auth={auth} got in; only auth={{"token": CHAT_TOKEN, "name": ...}} may. '
             "Refuse by raising from on_connect."
-        )
+        ).format(auth=repr(auth))
 
     @pytest.mark.parametrize("auth", [{"token": TOKEN}, *({"token": TOKEN, "name": n} for n in BAD_NAMES)],
                              ids=["no-name", "null", "empty", "blank", "33-chars", "number", "list", "object",
                                   "line-break", "nul-byte", "lone-surrogate", "server", "Server-spaced"])
     def test_bad_names_are_refused(self, app, auth):
         client = try_connect(app, auth)
-        assert not client.is_connected(), (
-            f"Connecting with the right token and the name {auth.get('name')!r} got in; a name is 1..32 printable "
+        assert not client.is_connected(), _(
+            "Connecting with the right token and the name {name} got in; a name is 1..32 printable "
             'characters and never "server" (the HTTP bridge speaks as "server").'
-        )
+        ).format(name=repr(auth.get("name")))
+
+    @pytest.mark.parametrize(("auth", "error"), [
+        ({"name": "ada"}, "unauthorized"), ({"token": "wrong", "name": "ada"}, "unauthorized"),
+        ({"token": TOKEN, "name": "   "}, "bad_name"), ({"token": TOKEN, "name": "server"}, "bad_name"),
+    ], ids=["no-token", "wrong-token", "blank-name", "reserved-name"])
+    def test_a_refusal_says_why(self, app, auth, error):
+        refused = refusals_of(app)
+        doing = _("Connecting with auth={auth}").format(auth=repr(auth))
+        assert not try_connect(app, auth).is_connected(), _("{doing} got in; it must be refused.").format(doing=doing)
+        data = refused[-1].get("data") if refused and isinstance(refused[-1], dict) else None
+        body = expect_refusal_body(data, doing, _("the refusal's data"))
+        assert body["error"] == error, _(
+            "{doing} was refused with the error {got}, expected {expected}: the client reads why in its "
+            'connect_error handler. Raise ChatError("unauthorized", ...) for the token; clean_name raises bad_name.'
+        ).format(doing=doing, got=repr(body["error"]), expected=repr(error))
+
+    def test_no_auth_crashes_the_connection(self, app):
+        refused = refusals_of(app)
+
+        def check(auth, client):
+            if not client.is_connected():
+                data = refused[-1].get("data") if refused and isinstance(refused[-1], dict) else None
+                expect_refusal_body(data, _("Connecting with auth={auth}").format(auth=fuzz.shorten(auth)),
+                                    _("the refusal's data"))
+
+        drawn = fuzz.json_values({"token": st.just(TOKEN), "name": HOSTILE_TEXT})
+        fuzz.probe(lambda auth: try_connect(app, auth), drawn, check=check)
+
+    @pytest.mark.parametrize("mode", ["gevent", "threading"])
+    def test_the_async_mode_is_read_from_the_config(self, make_app, mode):
+        socketio = socketio_of(make_app(SOCKETIO_ASYNC_MODE=mode))
+        assert socketio.async_mode == mode, _(
+            "With SOCKETIO_ASYNC_MODE = {mode} the SocketIO object runs in {got} mode: pass "
+            'async_mode=app.config["SOCKETIO_ASYNC_MODE"] to socketio.init_app (the development server needs threading).'
+        ).format(mode=repr(mode), got=repr(socketio.async_mode))
 
     def test_the_token_is_read_from_the_config(self, make_app):
         app = make_app(CHAT_TOKEN="another-token")
         assert try_connect(app, {"token": "another-token", "name": "ada"}).is_connected(), (
-            "With CHAT_TOKEN = 'another-token' that token was refused: compare with current_app.config['CHAT_TOKEN']."
+            _("With CHAT_TOKEN = 'another-token' that token was refused: compare with current_app.config['CHAT_TOKEN'].")
         )
         assert not try_connect(app, {"token": DEV_TOKEN, "name": "ada"}).is_connected(), (
-            "With CHAT_TOKEN = 'another-token', the development token still got in: is it written in the code?"
+            _("With CHAT_TOKEN = 'another-token', the development token still got in: is it written in the code?")
         )
 
     def test_the_token_can_come_from_the_environment(self, chapter_module, monkeypatch):
         monkeypatch.setenv("FLASK_CHAT_TOKEN", "token-from-the-environment")
         app = chapter_module.create_app({"TESTING": True, "SOCKETIO_ASYNC_MODE": "gevent"})
         assert try_connect(app, {"token": "token-from-the-environment", "name": "ada"}).is_connected(), (
-            "FLASK_CHAT_TOKEN was set in the environment, yet that token was refused."
+            _("FLASK_CHAT_TOKEN was set in the environment, yet that token was refused.")
         )
         assert not try_connect(app, {"token": DEV_TOKEN, "name": "ada"}).is_connected(), (
-            "FLASK_CHAT_TOKEN was set in the environment, yet the development token still got in."
+            _("FLASK_CHAT_TOKEN was set in the environment, yet the development token still got in.")
         )
 
     @pytest.mark.parametrize("origin", [*DEFAULT_ORIGINS, None])
@@ -192,25 +291,25 @@ class TestConnect:
         response = handshake(client, origin)
         expect_status(response, 200)
         if origin:
-            assert response.headers.get("Access-Control-Allow-Origin") == origin, (
-                f"The handshake from Origin {origin} should be allowed (Access-Control-Allow-Origin: {origin}); "
-                f"headers were {dict(response.headers)!r}. Pass cors_allowed_origins to socketio.init_app."
-            )
+            assert response.headers.get("Access-Control-Allow-Origin") == origin, _(
+                "The handshake from Origin {origin} should be allowed (Access-Control-Allow-Origin: {origin}); "
+                "headers were {headers}. Pass cors_allowed_origins to socketio.init_app."
+            ).format(origin=origin, headers=repr(dict(response.headers)))
 
     @pytest.mark.parametrize("origin", ["http://evil.example", "http://127.0.0.1:5001", "https://localhost:5000", "null"])
     def test_other_origins_are_refused(self, client, origin):
         response = handshake(client, origin)
-        assert response.status_code == 400, (
-            f"A page at {origin} opened a Socket.IO connection (the handshake answered {response.status_code}); "
+        assert response.status_code == 400, _(
+            "A page at {origin} opened a Socket.IO connection (the handshake answered {status}); "
             "only SOCKETIO_CORS_ORIGINS may: Engine.IO answers 400 to other origins."
-        )
+        ).format(origin=origin, status=response.status_code)
 
     def test_configured_origins_replace_the_defaults(self, make_app):
         client = make_app(SOCKETIO_CORS_ORIGINS=["https://chat.example"]).test_client()
         expect_status(handshake(client, "https://chat.example"), 200)
         assert handshake(client, "http://localhost:5000").status_code == 400, (
-            'With SOCKETIO_CORS_ORIGINS = ["https://chat.example"], http://localhost:5000 still got in: '
-            "read the origins from the config."
+            _('With SOCKETIO_CORS_ORIGINS = ["https://chat.example"], http://localhost:5000 still got in: '
+              "read the origins from the config.")
         )
 
     def test_origins_can_come_from_the_environment(self, chapter_module, monkeypatch):
@@ -219,7 +318,7 @@ class TestConnect:
         client = app.test_client()
         expect_status(handshake(client, "https://env.example"), 200)
         assert handshake(client, "http://127.0.0.1:5000").status_code == 400, (
-            "FLASK_SOCKETIO_CORS_ORIGINS replaces the default origins, but a default one still got in."
+            _("FLASK_SOCKETIO_CORS_ORIGINS replaces the default origins, but a default one still got in.")
         )
 
 
@@ -233,9 +332,23 @@ class TestEcho:
     def test_the_ack_returns_the_value(self, app, value):
         client = connect(app, "ada")
         ack = client.emit("echo", value, callback=True)
-        hint = " A handler returning None sends an ack with no arguments: return (value,)." if value is None else ""
-        assert ack == value and type(ack) is type(value), f"echo {value!r} was acknowledged with {ack!r}.{hint}"
-        expect_silence(f"echo {value!r} (the answer is the acknowledgement, nothing else)", caller=client)
+        hint = _(" A handler returning None sends an ack with no arguments: return (value,).") if value is None else ""
+        assert ack == value and type(ack) is type(value), _("echo {value} was acknowledged with {ack}.").format(
+            value=repr(value), ack=repr(ack)) + hint
+        expect_silence(_("echo {value} (the answer is the acknowledgement, nothing else)").format(value=repr(value)),
+                       caller=client)
+
+    def test_any_value_comes_back(self, app):
+        client = connect(app, "ada")
+
+        def check(value, ack):
+            # As JSON text: NaN is not equal to itself, and the JSON is what the client receives.
+            assert json.dumps(ack) == json.dumps(value), _("echo {value} was acknowledged with {ack}.").format(
+                value=fuzz.shorten(value), ack=fuzz.shorten(ack))
+            expect_handled(client, _("echo {value}").format(value=fuzz.shorten(value)))
+
+        fuzz.probe(lambda value: client.emit("echo", value, callback=True), st.one_of(fuzz.json_values(), DEEP_PAYLOADS),
+                   check=check)
 
     def test_deep_and_long_values_come_back_whole(self, app):
         client = connect(app, "ada")
@@ -244,7 +357,7 @@ class TestEcho:
             nested.append([])
             nested = nested[0]
         for value in (deep, "x" * 100_000):
-            assert client.emit("echo", value, callback=True) == value, "A deep list or a long string came back changed."
+            assert client.emit("echo", value, callback=True) == value, _("A deep list or a long string came back changed.")
 
 
 @pytest.mark.exercise("rooms")
@@ -253,38 +366,40 @@ class TestRooms:
         ada, bob = connect(app, "ada"), connect(app, "bob")
         ada.emit("join", {"room": "lobby"})
         assert payloads(ada, "status") == [{"room": "lobby", "message": "ada joined"}], (
-            'ada joined "lobby": she should receive status {"room": "lobby", "message": "ada joined"}.'
+            _('ada joined "lobby": she should receive status {{"room": "lobby", "message": "ada joined"}}.')
         )
         bob.emit("join", {"room": "lobby"})
         assert payloads(ada, "status") == [{"room": "lobby", "message": "bob joined"}], (
-            'bob joined "lobby": ada, already there, should receive status "bob joined".'
+            _('bob joined "lobby": ada, already there, should receive status "bob joined".')
         )
         assert payloads(bob, "status") == [{"room": "lobby", "message": "bob joined"}], (
-            'bob joined "lobby": he should receive his own status "bob joined", and no other.'
+            _('bob joined "lobby": he should receive his own status "bob joined", and no other.')
         )
 
     def test_only_the_room_hears_it(self, app):
         (carol,) = in_room(app, "kitchen", "carol")
         dave = connect(app, "dave")
         connect(app, "bob").emit("join", {"room": "lobby"})
-        expect_silence('bob joined "lobby"', carol_in_the_kitchen=carol, dave_in_no_room=dave)
+        expect_silence(_('bob joined "lobby"'), carol_in_the_kitchen=carol, dave_in_no_room=dave)
 
     @pytest.mark.parametrize("room", ["x" * 64, "小明的房间", "room with spaces"])
     def test_room_names_up_to_64_characters(self, app, room):
         client = connect(app, "ada")
         client.emit("join", {"room": room})
-        assert payloads(client, "status") == [{"room": room, "message": "ada joined"}], f"Joining {room!r} failed."
+        assert payloads(client, "status") == [{"room": room, "message": "ada joined"}], _("Joining {room} failed.").format(
+            room=repr(room))
 
     def test_leave_is_announced_and_ends_delivery(self, app):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         bob.emit("leave", {"room": "lobby"})
         assert payloads(ada, "status") == [{"room": "lobby", "message": "bob left"}], (
-            'bob left "lobby": ada should receive status {"room": "lobby", "message": "bob left"}.'
+            _('bob left "lobby": ada should receive status {{"room": "lobby", "message": "bob left"}}.')
         )
         bob.get_received()
         connect(app, "carol").emit("join", {"room": "lobby"})
-        expect_silence('bob left "lobby", then carol joined it', bob=bob)
-        assert payloads(ada, "status") == [{"room": "lobby", "message": "carol joined"}]
+        expect_silence(_('bob left "lobby", then carol joined it'), bob=bob)
+        assert payloads(ada, "status") == [{"room": "lobby", "message": "carol joined"}], _(
+            'carol joined "lobby": ada, still there, should receive status "carol joined".')
 
     @pytest.mark.parametrize("event", ["join", "leave"])
     @pytest.mark.parametrize("payload", BAD_ROOMS, ids=BAD_ROOM_IDS)
@@ -292,33 +407,40 @@ class TestRooms:
         (watcher,) = in_room(app, "lobby", "watcher")
         client = connect(app, "ada")
         client.emit(event, payload)
-        expect_error_event(client, f"{event} {payload!r}")
-        expect_silence(f"{event} {payload!r}", watcher_in_the_lobby=watcher)
+        doing = _("{event} {payload}").format(event=event, payload=repr(payload))
+        expect_error_event(client, doing)
+        expect_silence(doing, watcher_in_the_lobby=watcher)
 
     @pytest.mark.parametrize("event", ["join", "leave"])
     def test_no_payload_gets_an_error(self, app, event):
         client = connect(app, "ada")
         client.emit(event)
-        expect_error_event(client, f"{event} without a payload")
+        expect_error_event(client, _("{event} without a payload").format(event=event))
+
+    @pytest.mark.parametrize("event", ["join", "leave"])
+    def test_no_payload_crashes_the_handler(self, app, event):
+        (client,) = in_room(app, "lobby", "ada")
+        probe_event(client, event, fuzz.json_values({"room": st.one_of(st.just("lobby"), HOSTILE_TEXT)}))
 
     def test_only_a_member_can_leave(self, app):
         (ada,) = in_room(app, "lobby", "ada")
         bob = connect(app, "bob")
         bob.emit("leave", {"room": "lobby"})
-        expect_error_event(bob, 'bob, not a member, left "lobby"')
-        expect_silence('bob, who never joined, left "lobby"', ada=ada)
+        expect_error_event(bob, _('bob, not a member, left "lobby"'))
+        expect_silence(_('bob, who never joined, left "lobby"'), ada=ada)
 
     def test_a_room_named_like_a_sid_is_not_that_clients_line(self, app):
         ada, bob = connect(app, "ada"), connect(app, "bob")
         ada_sid = socketio_of(app).server.manager.sid_from_eio_sid(ada.eio_sid, "/")
-        why = ("Socket.IO puts each client alone in a room named after its sid (its connection id): "
-               "join room_key(room), never the bare name")
+        why = _("Socket.IO puts each client alone in a room named after its sid (its connection id): "
+                "join room_key(room), never the bare name")
         bob.emit("join", {"room": ada_sid})
         bob.get_received()
-        expect_silence(f"bob joined a room named like ada's sid. {why}", ada=ada)
+        expect_silence(_("bob joined a room named like ada's sid. {why}").format(why=why), ada=ada)
         ada.emit("join", {"room": ""})  # answered with an `error` meant for ada alone
         ada.get_received()
-        expect_silence(f"ada got an error of her own after bob joined a room named like her sid. {why}", bob=bob)
+        expect_silence(_("ada got an error of her own after bob joined a room named like her sid. {why}").format(why=why),
+                       bob=bob)
 
 
 @pytest.mark.exercise("broadcast")
@@ -329,15 +451,16 @@ class TestBroadcast:
         dave = connect(app, "dave")
         ada.emit("message", {"room": "lobby", "text": "hi"})
         expected = [{"room": "lobby", "text": "hi", "from": "ada"}]
-        assert payloads(bob, "message") == expected, f"bob, in the lobby, should receive message {expected[0]!r}."
-        assert payloads(ada, "message") == expected, "ada, the sender, should receive her own message too."
-        expect_silence("ada wrote to the lobby", carol_in_the_kitchen=carol, dave_in_no_room=dave)
+        assert payloads(bob, "message") == expected, _("bob, in the lobby, should receive message {message}.").format(
+            message=repr(expected[0]))
+        assert payloads(ada, "message") == expected, _("ada, the sender, should receive her own message too.")
+        expect_silence(_("ada wrote to the lobby"), carol_in_the_kitchen=carol, dave_in_no_room=dave)
 
     def test_from_is_the_name_the_sender_connected_with(self, app):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         bob.emit("message", {"room": "lobby", "text": "I am the server", "from": "server"})
         assert payloads(ada, "message") == [{"room": "lobby", "text": "I am the server", "from": "bob"}], (
-            'A "from" in the payload must not change the sender: "from" is the name bob connected with.'
+            _('A "from" in the payload must not change the sender: "from" is the name bob connected with.')
         )
 
     @pytest.mark.parametrize("text", ["x" * 500, "多语言的消息", "two\nlines", " spaced "], ids=["500-chars", "chinese",
@@ -346,15 +469,21 @@ class TestBroadcast:
         ada, bob = in_room(app, "lobby", "ada", "bob")
         ada.emit("message", {"room": "lobby", "text": text})
         assert payloads(bob, "message") == [{"room": "lobby", "text": text, "from": "ada"}], (
-            f"The text {text[:20]!r}... ({len(text)} characters) should reach the room unchanged."
+            _("The text {start}... ({length} characters) should reach the room unchanged.").format(
+                start=repr(text[:20]), length=len(text))
         )
 
     def test_a_non_member_gets_an_error(self, app):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         dave = connect(app, "dave")
         dave.emit("message", {"room": "lobby", "text": "let me in"})
-        expect_error_event(dave, 'dave, not a member, wrote to "lobby"')
-        expect_silence('dave, not a member, wrote to "lobby"', ada=ada, bob=bob)
+        expect_error_event(dave, _('dave, not a member, wrote to "lobby"'))
+        expect_silence(_('dave, not a member, wrote to "lobby"'), ada=ada, bob=bob)
+
+    def test_no_payload_crashes_the_handler(self, app):
+        (client,) = in_room(app, "lobby", "ada")
+        fields = {"room": st.one_of(st.just("lobby"), HOSTILE_TEXT), "text": HOSTILE_TEXT}
+        probe_event(client, "message", fuzz.json_values(fields))
 
     def test_after_leaving_no_more_writing(self, app):
         ada, bob = in_room(app, "lobby", "ada", "bob")
@@ -362,15 +491,15 @@ class TestBroadcast:
         ada.get_received()
         bob.get_received()
         bob.emit("message", {"room": "lobby", "text": "still here?"})
-        expect_error_event(bob, 'bob wrote to "lobby" after leaving it')
-        expect_silence('bob wrote to "lobby" after leaving it', ada=ada)
+        expect_error_event(bob, _('bob wrote to "lobby" after leaving it'))
+        expect_silence(_('bob wrote to "lobby" after leaving it'), ada=ada)
 
     @pytest.mark.parametrize("payload", BAD_TEXTS, ids=BAD_TEXT_IDS)
     def test_bad_texts_get_an_error(self, app, payload):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         ada.emit("message", {"room": "lobby", **payload})
-        expect_error_event(ada, f"message {payload!r}")
-        expect_silence(f"ada sent message {payload!r}", bob=bob)
+        expect_error_event(ada, _("message {payload}").format(payload=repr(payload)))
+        expect_silence(_("ada sent message {payload}").format(payload=repr(payload)), bob=bob)
 
     @pytest.mark.parametrize("payload", [*BAD_ROOMS, None], ids=[*BAD_ROOM_IDS, "null-payload"])
     def test_bad_rooms_get_an_error(self, app, payload):
@@ -378,8 +507,8 @@ class TestBroadcast:
         ada = connect(app, "ada")
         message = {**payload, "text": "hi"} if isinstance(payload, dict) else payload
         ada.emit("message", message)
-        expect_error_event(ada, f"message {message!r}")
-        expect_silence(f"ada sent message {message!r}", bob=bob)
+        expect_error_event(ada, _("message {payload}").format(payload=repr(message)))
+        expect_silence(_("ada sent message {payload}").format(payload=repr(message)), bob=bob)
 
 
 def wait_for_ticks(app, client, count: int) -> tuple[list, list[int]]:
@@ -389,13 +518,15 @@ def wait_for_ticks(app, client, count: int) -> tuple[list, list[int]]:
     deadline = time.monotonic() + TICK_HANG_GUARD_S
     while len(ticks) < count:
         if time.monotonic() > deadline:
-            pytest.fail(f"Only {len(ticks)} of {count} ticks arrived before the grader gave up waiting "
-                        f"({TICK_HANG_GUARD_S} s): does the task start, and does it emit `tick` to the caller's sid?",
+            pytest.fail(_("Only {arrived} of {count} ticks arrived before the grader gave up waiting "
+                          "({limit} s): does the task start, and does it emit `tick` to the caller's sid?").format(
+                arrived=len(ticks), count=count, limit=TICK_HANG_GUARD_S),
                         pytrace=False)
         socketio.sleep(POLL_S)  # lets gevent run the background task
         for item in client.get_received():
             if item["name"] == "error":
-                pytest.fail(f"The ticker answered with an `error` event: {item['args']!r}.", pytrace=False)
+                pytest.fail(_("The ticker answered with an `error` event: {args}.").format(args=repr(item["args"])),
+                            pytrace=False)
             if item["name"] == "tick":
                 ticks.append(item["args"][0] if item["args"] else None)
         seen.append(len(ticks))
@@ -410,34 +541,39 @@ class TestBackground:
         client.emit("ticker", {"count": count})
         ticks, _ = wait_for_ticks(app, client, count)
         assert ticks == [{"n": n} for n in range(1, count + 1)], (
-            f'ticker {{"count": {count}}} should send tick {{"n": 1}} up to {{"n": {count}}}; got {ticks!r}.'
+            _('ticker {{"count": {count}}} should send tick {{"n": 1}} up to {{"n": {count}}}; got {ticks}.').format(
+                count=count, ticks=repr(ticks))
         )
         socketio_of(app).sleep(TICK_S * 3)
-        assert payloads(client, "tick") == [], f"After {count} ticks the task should stop; more came."
+        assert payloads(client, "tick") == [], _("After {count} ticks the task should stop; more came.").format(count=count)
 
     def test_the_handler_returns_before_the_first_tick(self, app):
         client = connect(app, "ada")
         client.emit("ticker", {"count": 3})
         early = payloads(client, "tick")
-        assert early == [], (
-            f"Ticks arrived before the ticker handler returned ({early!r}): the handler must start a background "
+        assert early == [], _(
+            "Ticks arrived before the ticker handler returned ({early}): the handler must start a background "
             "task (self.socketio.start_background_task) and return, not tick itself."
-        )
+        ).format(early=repr(early))
 
     def test_ticks_come_one_at_a_time(self, app):
         client = connect(app, "ada")
         client.emit("ticker", {"count": 4})
         _, seen = wait_for_ticks(app, client, 4)
         assert any(0 < arrived < 4 for arrived in seen), (
-            "All 4 ticks arrived at once: between two ticks the task never let anyone else run. Wait with "
-            "self.socketio.sleep(interval); time.sleep blocks every client of a gevent server."
+            _("All 4 ticks arrived at once: between two ticks the task never let anyone else run. Wait with "
+              "self.socketio.sleep(interval); time.sleep blocks every client of a gevent server.")
         )
+
+    def test_no_payload_crashes_the_handler(self, app):
+        client = connect(app, "ada")
+        probe_event(client, "ticker", fuzz.json_values({"count": st.one_of(st.integers(-2, 22), fuzz.NUMBERS)}))
 
     def test_ticks_go_to_the_caller_only(self, app):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         ada.emit("ticker", {"count": 2})
         wait_for_ticks(app, ada, 2)
-        expect_silence("ada's ticker ran", bob=bob)
+        expect_silence(_("ada's ticker ran"), bob=bob)
 
     @pytest.mark.parametrize(
         "payload",
@@ -452,7 +588,7 @@ class TestBackground:
             client.emit("ticker")
         else:
             client.emit("ticker", payload)
-        expect_error_event(client, f"ticker {payload!r}")
+        expect_error_event(client, _("{event} {payload}").format(event="ticker", payload=repr(payload)))
 
 
 @pytest.mark.exercise("http_bridge")
@@ -468,20 +604,25 @@ class TestHttpBridge:
         expected = [{"room": "lobby", "text": "hello from HTTP", "from": "server"}]
         for who, member in (("ada", ada), ("bob", bob)):
             got = payloads(member, "message")
-            assert got == expected, f"{who}, in the lobby, should receive message {expected[0]!r}; got {got!r}."
+            assert got == expected, _("{who}, in the lobby, should receive message {message}; got {got}.").format(
+                who=who, message=repr(expected[0]), got=repr(got))
         expect_silence("POST /rooms/lobby/announce", carol_in_the_kitchen=carol)
 
     def test_any_room_name_a_url_can_carry(self, app, client):
         (ada,) = in_room(app, "小明的房间", "ada")
         expect_status(self.announce(client, room="小明的房间", body={"text": "你好"}), 202)
-        assert payloads(ada, "message") == [{"room": "小明的房间", "text": "你好", "from": "server"}]
+        assert payloads(ada, "message") == [{"room": "小明的房间", "text": "你好", "from": "server"}], _(
+            'ada, in the room "小明的房间", should receive the announcement {{"room": "小明的房间", "text": "你好", '
+            '"from": "server"}}: a room name is any text a URL can carry.')
 
     @pytest.mark.parametrize("key", [None, "", "wrong", TOKEN.upper(), TOKEN + "x", "tokén"],
                              ids=["no-key", "empty", "wrong", "upper-case", "longer", "non-ascii"])
     def test_without_the_key_401(self, app, client, key):
         (ada,) = in_room(app, "lobby", "ada")
-        expect_error(self.announce(client, key=key), 401)
-        expect_silence("an announcement without the right X-API-Key", ada=ada)
+        body = expect_error(self.announce(client, key=key), 401)
+        assert body["error"] == "unauthorized", _('A 401 is the error "unauthorized"; the body was {body}.').format(
+            body=repr(body))
+        expect_silence(_("an announcement without the right X-API-Key"), ada=ada)
 
     def test_the_key_is_checked_before_the_body(self, client):
         expect_error(self.announce(client, key="wrong", body={"text": ""}), 401)
@@ -501,7 +642,13 @@ class TestHttpBridge:
         (ada,) = in_room(app, "lobby", "ada")
         response = client.post("/rooms/lobby/announce", data=data, headers={"X-API-Key": TOKEN, "Content-Type": content_type})
         expect_error(response, 400)
-        expect_silence("an announcement with a bad body", ada=ada)
+        expect_silence(_("an announcement with a bad body"), ada=ada)
+
+    def test_no_request_gets_a_500(self, client):
+        requests = st.tuples(fuzz.path_segments(), fuzz.json_bodies({"text": fuzz.TEXT}),
+                             st.one_of(st.just(TOKEN), fuzz.header_values()))
+        fuzz.probe(lambda request: client.post(f"/rooms/{request[0]}/announce", data=request[1], headers={
+            "X-API-Key": request[2], "Content-Type": "application/json"}), requests, json_errors=True)
 
     @pytest.mark.parametrize("room", ["x" * 65, "%20%20", "a%0Ab", "%00"], ids=["65-chars", "blank", "line-break", "nul"])
     def test_bad_rooms_400(self, client, room):

@@ -21,9 +21,10 @@ class ChatNamespace(Namespace):
         """Exercise `connect`: let a client in only with auth {"token": CHAT_TOKEN, "name": ...}.
 
         The token must equal `CHAT_TOKEN` (`same_secret`), the name pass `clean_name` (1..32
-        printable characters, not "server"). Otherwise refuse: raise ChatError (or Flask-
-        SocketIO's ConnectionRefusedError). Once in: remember the name in `self.names` under
-        `request.sid` and emit `welcome` {"name": name} to this client only.
+        printable characters, not "server"). Otherwise refuse: raise ChatError("unauthorized",
+        ...) for the token (clean_name raises "bad_name"); the client reads that body in its
+        `connect_error`. Once in: remember the name in `self.names` under `request.sid` and
+        emit `welcome` {"name": name} to this client only.
         """
         # TODO(connect): refuse a missing or wrong token and a bad name, then send `welcome`.
         # Until then anyone who sends a name gets in, unchecked:

@@ -1,7 +1,7 @@
 """One nested pytest session for all the learner's tests of chapter 11, and what it found.
 
-The session runs every learner module (and the probes of `fixtures`) on the correct app and
-on each broken variant of its exercise: one session instead of one per variant, because
+The session runs the learner module of every graded exercise (and the probes of `fixtures`)
+on the correct app and on each broken variant of its exercise: one session instead of one per variant, because
 pytest's start-up costs more than the tests. It runs in a forked child where the platform
 has `os.fork` and this process has no other thread (forking a threaded process can deadlock
 the child), else in a fresh interpreter. Either way a crash or an endless loop in the
@@ -17,12 +17,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.ch11_variants.variants import LEARNER_MODULES, PROBE
+from tests.ch11_variants.variants import EXERCISES, LEARNER_MODULES, PROBE
 from track.course import ROOT, STATE
 
 NESTED_INI = Path(__file__).with_name("nested.ini")
@@ -72,8 +73,10 @@ class Report:
         return [record for record in self.done if record["module"] == module and record["app"] == app]
 
 
-def pytest_args(tests_dir: Path, scratch: Path) -> list[str]:
-    modules = [tests_dir / name for name in LEARNER_MODULES.values() if (tests_dir / name).is_file()]
+def pytest_args(tests_dir: Path, scratch: Path, exercises: Collection[str]) -> list[str]:
+    modules = [tests_dir / name for exercise, name in LEARNER_MODULES.items()
+               if exercise in exercises and (tests_dir / name).is_file()]
+    probes = [str(PROBE)] if "fixtures" in exercises else []
     return [
         "-c", str(NESTED_INI), f"--rootdir={tests_dir}", "--noconftest",
         "--disable-plugin-autoload", "-p", "pytest_timeout", "-p", "tests.ch11_variants.harness",
@@ -81,19 +84,19 @@ def pytest_args(tests_dir: Path, scratch: Path) -> list[str]:
         f"--basetemp={scratch / 'tmp'}", "--continue-on-collection-errors",
         # Only the report counts: no tracebacks, no output capture, no log capture to pay for.
         "-q", "--tb=no", "--capture=no", "-p", "no:logging",
-        str(PROBE), *map(str, modules),  # the probes first: every other exercise needs the fixtures
+        *probes, *map(str, modules),  # the probes first: every other exercise needs the fixtures
     ]
 
 
-def run(tests_dir: Path) -> Report:
-    """Run the learner's tests in `tests_dir` and read back what happened."""
+def run(tests_dir: Path, exercises: Collection[str] = EXERCISES) -> Report:
+    """Run the learner's tests of `exercises` in `tests_dir` and read back what happened."""
     memory = MEMORY if MEMORY.is_dir() and os.access(MEMORY, os.W_OK) else None
     with tempfile.TemporaryDirectory(prefix="ch11-session-", dir=memory) as folder:
-        return run_in(tests_dir, Path(folder))
+        return run_in(tests_dir, Path(folder), exercises)
 
 
-def run_in(tests_dir: Path, scratch: Path) -> Report:
-    args, log = pytest_args(tests_dir, scratch), scratch / "pytest.log"
+def run_in(tests_dir: Path, scratch: Path, exercises: Collection[str]) -> Report:
+    args, log = pytest_args(tests_dir, scratch, exercises), scratch / "pytest.log"
     # pytest caches a rewritten test module in a pyc that does not record whether the
     # assert-pass hook was on: the cache of the learner's own `pytest` run would count no
     # asserts. The session keeps its compiled files apart, in the course's state folder.

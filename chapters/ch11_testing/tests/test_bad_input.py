@@ -2,10 +2,15 @@
 
 Each bad body must get a 400 with the JSON error body {"error": ..., "message": ...}, and
 nothing may be stored. The grader runs this module on the correct app (every case must pass
-and run an `assert`) and on three broken apps; at least one case must fail on each:
+and run an `assert`) and on fifteen broken apps; at least one case must fail on each:
 - a body that is not JSON makes the app crash with a 500 instead of answering 400;
-- a blank title (only spaces) is accepted;
-- a title longer than 200 characters is accepted.
+- broken JSON sent as application/json crashes; JSON nested 5,000 deep crashes;
+- a blank title (only spaces) is accepted; an empty title "" is accepted;
+- a title that is not a string (42) crashes; a lone surrogate ("\\ud800") crashes;
+- a title longer than 200 characters is accepted; one of 201 characters is (off by one);
+- a too-long title is answered 400 but stored anyway;
+- a bad body gets 422, or Werkzeug's HTML page, instead of a 400 with the JSON error body;
+- a good title is stored with the spaces around it, or stripped on one side only.
 """
 import pytest
 

@@ -1,11 +1,13 @@
 """Exercise `crud`: create, list, complete and delete to-dos through the test client.
 
 The grader runs these tests on the correct app (each must pass and run an `assert`) and on
-four broken apps; at least one test must fail on each:
-- POST /todos answers 200 instead of 201;
+eleven broken apps; at least one test must fail on each:
+- POST /todos answers 200 instead of 201, or a `Location` that is not the new item's URL;
 - POST /todos forgets to commit: the new to-do is gone on the next request;
-- DELETE /todos/<id> answers 405: the route does not list DELETE in its methods;
-- POST /todos/<id>/done answers, but never sets `done`.
+- DELETE /todos/<id> answers 405 (DELETE is not in the route's methods), or 200 instead of 204;
+- POST /todos/<id>/done answers, but never sets `done`; answers 201; answers the item as it was
+  before; answers `done: true` but forgets to commit;
+- POST /todos/<id>/done on an unknown id answers 400; a 404 comes back as an HTML page.
 """
 
 

@@ -2,10 +2,13 @@
 
 `/login?next=PATH` sets the cookie `seen=1` with HttpOnly and redirects (302) to PATH when it
 is a path on this site, else to /todos. The grader runs this module on the correct app (every
-test must pass and run an `assert`) and on three broken apps; at least one test must fail on each:
-- an open redirect: `next=https://evil.example` sends the browser to the other site;
-- /login sets no `seen` cookie;
-- the `seen` cookie is set without HttpOnly, so scripts in the page can read it.
+test must pass and run an `assert`) and on eleven broken apps; at least one test must fail on each:
+- an open redirect: `next=https://evil.example` sends the browser to the other site; one that
+  lets `//evil.example` through; one that lets `/\\evil.example` through; one that refuses
+  `javascript:` but lets any http(s) URL through; one that refuses other hosts but not `javascript:`;
+- a local `next` is ignored; it is followed with 301; an unsafe one is answered with 301;
+- /login sets no `seen` cookie; sets it without HttpOnly, so scripts in the page can read it;
+  sets it with path=/login, so the other pages never receive it.
 """
 from http.cookies import SimpleCookie
 

@@ -2,10 +2,11 @@
 
 `runner.invoke(args=["init-db"])` runs the command as `flask init-db` would, against the test's
 app, and returns a result with `.output` and `.exit_code`. The grader runs this module on the
-correct app (every test must pass and run an `assert`) and on two broken apps; at least one
+correct app (every test must pass and run an `assert`) and on four broken apps; at least one
 test must fail on each:
 - init-db leaves the database without its `todo` table;
-- init-db prints nothing.
+- init-db keeps the old to-dos (it only creates the table when it is missing);
+- init-db prints nothing; init-db exits with status 1.
 """
 import sqlite3
 from contextlib import closing
