@@ -1,8 +1,11 @@
 """Grader for chapter 1: Hello, World (see chapters/ch01_hello_world/README.md)."""
 import pytest
 from flask import url_for
+from hypothesis import strategies as st
 
+from tests import fuzz
 from tests.expect import expect_json, expect_json_equal, expect_status, expect_text
+from track.i18n import _
 
 ALL_METHODS_OF_METHOD_ROUTE = {"GET", "HEAD", "OPTIONS", "POST"}
 
@@ -15,12 +18,13 @@ class TestHello:
     def test_root_is_html_text(self, client):
         response = client.get("/")
         expect_status(response, 200)
-        assert response.mimetype == "text/html", f"GET / should be text/html (a returned str), got {response.mimetype}."
+        assert response.mimetype == "text/html", _("GET / should be text/html (a returned str), got {mimetype}.").format(
+            mimetype=response.mimetype)
 
     def test_head_has_no_body(self, client):
         response = client.head("/")
         expect_status(response, 200)
-        assert response.data == b"", "HEAD / must answer the headers of GET / without a body."
+        assert response.data == b"", _("HEAD / must answer the headers of GET / without a body.")
 
 
 @pytest.mark.exercise("greet")
@@ -37,10 +41,14 @@ class TestGreet:
     def test_escapes_html(self, client, name, escaped):
         response = client.get(f"/user/{name}")
         expect_text(response, f"Hello, {escaped}!")
-        assert "<" not in response.get_data(as_text=True), "A tag from the URL came back unescaped: that is an XSS hole."
+        assert "<" not in response.get_data(as_text=True), _(
+            "A tag from the URL came back unescaped: that is an XSS hole.")
 
     def test_segment_never_contains_a_slash(self, client):
         expect_status(client.get("/user/a/b"), 404)
+
+    def test_no_name_gets_a_500(self, client):
+        fuzz.probe(lambda name: client.get("/user/" + name), fuzz.path_segments())
 
 
 @pytest.mark.exercise("post")
@@ -52,6 +60,10 @@ class TestPost:
     @pytest.mark.parametrize("segment", ["abc", "1.5", "-3", "7x", "%20"])
     def test_non_integers_are_404(self, client, segment):
         expect_status(client.get(f"/post/{segment}"), 404)
+
+    def test_no_id_gets_a_500(self, client):
+        ids = st.one_of(st.integers().map(str), fuzz.HUGE_NUMBERS.map(str), fuzz.path_segments())
+        fuzz.probe(lambda post_id: client.get("/post/" + post_id), ids)
 
 
 @pytest.mark.exercise("methods")
@@ -65,10 +77,15 @@ class TestMethods:
         response = client.open("/method", method=method)
         expect_status(response, 405)
         allowed = {m.strip() for m in response.headers.get("Allow", "").split(",") if m.strip()}
-        assert allowed == ALL_METHODS_OF_METHOD_ROUTE, (
-            f"{method} /method answered 405 as it should, but Allow lists {sorted(allowed)}; "
-            f"expected {sorted(ALL_METHODS_OF_METHOD_ROUTE)}."
-        )
+        assert allowed == ALL_METHODS_OF_METHOD_ROUTE, _(
+            "{method} /method answered 405 as it should, but Allow lists {allowed}; expected {expected}."
+        ).format(method=method, allowed=sorted(allowed), expected=sorted(ALL_METHODS_OF_METHOD_ROUTE))
+
+    def test_no_method_gets_a_500(self, client):
+        # Any RFC 9110 token is a method a client may send, known to Flask or not.
+        methods = st.one_of(st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]),
+                            st.from_regex(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,20}", fullmatch=True))
+        fuzz.probe(lambda method: client.open("/method", method=method, data=b"x"), methods)
 
 
 @pytest.mark.exercise("add_url_rule")
@@ -80,17 +97,18 @@ class TestAddUrlRule:
     def test_both_rules_share_endpoint_t1(self, app):
         endpoints = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
         found = {path: endpoints.get(path) for path in ("/test", "/test2")}
-        assert found == {"/test": "t1", "/test2": "t1"}, (
-            f"Expected /test and /test2 under the endpoint 't1', found {found} (None: no such rule)."
-        )
+        assert found == {"/test": "t1", "/test2": "t1"}, _(
+            "Expected /test and /test2 under the endpoint 't1', found {found} (None: no such rule)."
+        ).format(found=found)
 
     def test_url_for_builds_one_of_them(self, app):
         with app.test_request_context():
             try:
                 built = url_for("t1")
             except Exception as error:  # BuildError: the endpoint does not exist yet
-                pytest.fail(f"url_for('t1') failed: {error}", pytrace=False)
-        assert built in ("/test", "/test2"), f"url_for('t1') built {built!r}, expected /test or /test2."
+                pytest.fail(_("url_for('t1') failed: {error}").format(error=error), pytrace=False)
+        assert built in ("/test", "/test2"), _(
+            "url_for('t1') built {built}, expected /test or /test2.").format(built=repr(built))
 
 
 @pytest.mark.exercise("url_map")
@@ -104,16 +122,17 @@ class TestUrlMap:
 
     def test_lists_every_rule_but_static(self, app, client):
         data = expect_json(client.get("/routes"))
-        assert isinstance(data, list), f"GET /routes should answer a JSON list, got {type(data).__name__}."
-        assert data == self.expected(app), (
-            f"GET /routes answered {data!r};\nexpected (sorted by rule, methods sorted, no 'static'): {self.expected(app)!r}"
-        )
+        assert isinstance(data, list), _(
+            "GET /routes should answer a JSON list, got {kind}.").format(kind=type(data).__name__)
+        assert data == self.expected(app), _(
+            "GET /routes answered {got};\nexpected (sorted by rule, methods sorted, no 'static'): {expected}"
+        ).format(got=repr(data), expected=repr(self.expected(app)))
 
     def test_reads_the_live_url_map(self, app, client):
         app.add_url_rule("/added-by-the-grader", "grader_rule", lambda: "x", methods=["DELETE"])
         data = expect_json(client.get("/routes"))
         added = [item for item in data if item.get("rule") == "/added-by-the-grader"]
-        assert added == [{"rule": "/added-by-the-grader", "endpoint": "grader_rule", "methods": ["DELETE", "OPTIONS"]}], (
+        assert added == [{"rule": "/added-by-the-grader", "endpoint": "grader_rule", "methods": ["DELETE", "OPTIONS"]}], _(
             "The grader added a rule before the request; /routes should list it (read app.url_map, "
-            f"do not write the list by hand). Found: {added!r}"
-        )
+            "do not write the list by hand). Found: {found}"
+        ).format(found=repr(added))

@@ -2,12 +2,20 @@
 import io
 
 import pytest
+from hypothesis import strategies as st
 from werkzeug.utils import secure_filename
 
+from tests import fuzz
 from tests.expect import expect_error, expect_json, expect_json_equal
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24  # enough to stand for an image: nothing opens it
 UPLOAD_FIELDS = {"id": "7", "name": "holiday"}
+PAGES = st.one_of(st.integers().map(str), fuzz.HUGE_NUMBERS.map(str), fuzz.TEXT)
+
+
+def form_body(pairs: list[tuple[str, str]]) -> str:
+    """A form-encoded body with repeated keys kept, as a browser sends a multi-select."""
+    return "&".join(fuzz.query_string(**{name: value}) for name, value in pairs)
 
 
 def upload(client, filename="photo.png", content=PNG_BYTES, mimetype="image/png", **fields):
@@ -27,16 +35,19 @@ class TestQuery:
          ("q=hello+world", {"q": "hello world", "page": 1}),
          ("page=12&q=%E5%B0%8F%E6%98%8E", {"q": "小明", "page": 12}),
          ("q=", {"q": "", "page": 1}),
-         ("page=007", {"q": "", "page": 7})],
+         ("page=007", {"q": "", "page": 7}),
+         ("page=1", {"q": "", "page": 1}),
+         ("page=" + "9" * 18, {"q": "", "page": 10**18 - 1})],
     )
     def test_reads_q_and_page(self, client, query, expected):
         expect_json_equal(client.get(f"/search?{query}"), expected)
 
     @pytest.mark.parametrize(
         "page",
-        ["", "abc", "0", "-3", "1.5", "+3", " 2", "1e3", "0x10", "%D9%A1%D9%A2", "99999999999999999999x"],
+        ["", "abc", "0", "-3", "1.5", "+3", " 2", "1e3", "0x10", "%D9%A1%D9%A2", "99999999999999999999x",
+         "1" + "0" * 18],
         ids=["empty", "letters", "zero", "negative", "decimal", "plus-sign", "space", "exponent", "hex",
-             "arabic-indic-digits", "trailing-junk"],
+             "arabic-indic-digits", "trailing-junk", "nineteen-digits"],
     )
     def test_a_bad_page_is_400_not_a_silent_default(self, client, page):
         error = expect_error(client.get(f"/search?q=x&page={page}"), 400)
@@ -50,6 +61,10 @@ class TestQuery:
             "4,300 digits, so check the length of page before converting it."
         )
         expect_error(response, 400)
+
+    def test_no_query_gets_a_500(self, client):
+        queries = st.fixed_dictionaries({}, optional={"q": fuzz.TEXT, "page": PAGES})
+        fuzz.probe(lambda query: client.get("/search?" + fuzz.query_string(**query)), queries, json_errors=True)
 
 
 @pytest.mark.exercise("form")
@@ -79,6 +94,12 @@ class TestForm:
 
     def test_get_is_405_json(self, client):
         expect_error(client.get("/form"), 405)
+
+    def test_no_form_gets_a_500(self, client):
+        pairs = st.lists(st.tuples(st.sampled_from(["name", "tags", "other"]), fuzz.TEXT), max_size=5)
+        fuzz.probe(lambda form: client.post("/form", data=form_body(form),
+                                            content_type="application/x-www-form-urlencoded"),
+                   pairs, json_errors=True)
 
 
 @pytest.mark.exercise("json")
@@ -127,6 +148,12 @@ class TestJson:
 
     def test_get_is_405_json(self, client):
         expect_error(client.get("/json"), 405)
+
+    def test_no_body_gets_a_500(self, client):
+        bodies = fuzz.json_bodies({"a": fuzz.NUMBERS, "名字": fuzz.TEXT})
+        fuzz.probe(lambda body: client.post("/json", data=body.encode("utf-8", "surrogatepass"),
+                                            content_type="application/json"),
+                   bodies, json_errors=True)
 
 
 @pytest.mark.exercise("upload")
@@ -178,6 +205,11 @@ class TestUpload:
     def test_a_json_body_is_400(self, client):
         expect_error(client.post("/demo", json=UPLOAD_FIELDS), 400)
 
+    def test_no_upload_gets_a_500(self, client):
+        fields = st.fixed_dictionaries({"filename": fuzz.multipart_text()},
+                                       optional={"id": fuzz.multipart_text(), "name": fuzz.multipart_text()})
+        fuzz.probe(lambda sent: upload(client, **sent), fields, json_errors=True)
+
 
 @pytest.mark.exercise("headers")
 class TestHeaders:
@@ -222,6 +254,11 @@ class TestHeaders:
     def test_post_is_405_json(self, client):
         expect_error(client.post("/whoami"), 405)
 
+    def test_no_header_gets_a_500(self, client):
+        names = st.sampled_from(["User-Agent", "Auth-Token", "X-Forwarded-For", "Cookie"])
+        headers = st.dictionaries(names, fuzz.header_values(), max_size=4)
+        fuzz.probe(lambda sent: client.get("/whoami", headers=sent), headers, json_errors=True)
+
 
 @pytest.mark.exercise("values")
 class TestValues:
@@ -240,3 +277,11 @@ class TestValues:
 
     def test_put_is_405_json(self, client):
         expect_error(client.put("/values?id=1"), 405)
+
+    def test_no_id_gets_a_500(self, client):
+        def send(sent):
+            query = fuzz.query_string(**{"id": sent["query"]} if "query" in sent else {})
+            return client.post("/values?" + query, data=fuzz.query_string(**{"id": sent["form"]} if "form" in sent else {}),
+                               content_type="application/x-www-form-urlencoded")
+        ids = st.fixed_dictionaries({}, optional={"query": fuzz.TEXT, "form": fuzz.TEXT})
+        fuzz.probe(send, ids, json_errors=True)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import fuzz
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status, expect_text
 
 # Enough of each format's signature to stand for an image; the app checks names, not pixels.
@@ -94,6 +95,11 @@ class TestStatus:
     def test_bad_bodies_are_400(self, client, body, content_type):
         expect_error(client.post("/items", data=body, headers={"Content-Type": content_type}), 400)
 
+    def test_no_body_gets_a_500(self, client):
+        fuzz.probe(lambda body: client.post("/items", data=body.encode("utf-8", "surrogatepass"),
+                                            content_type="application/json"),
+                   fuzz.json_bodies({"name": fuzz.TEXT}), json_errors=True)
+
 
 @pytest.mark.exercise("cookie")
 class TestCookie:
@@ -115,6 +121,17 @@ class TestCookie:
         cleared = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("answer=")]
         assert cleared, "GET /cookie/clear should send a Set-Cookie for `answer` that expires it."
         assert client.get_cookie("answer") is None, f"After /cookie/clear the client still holds the cookie ({cleared[0]!r})."
+
+    def test_clear_says_so_with_the_same_attributes(self, client):
+        response = client.get("/cookie/clear")
+        expect_text(response, "The cookie is gone.")
+        cleared = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("answer=")]
+        attributes = {part.strip().lower() for part in cleared[0].split(";")} if cleared else set()
+        for needed in ("httponly", "samesite=lax"):
+            assert needed in attributes, (
+                f"The Set-Cookie that expires `answer` should carry {needed!r} as the one that set it did; "
+                f"got {cleared!r}. Pass the same httponly/samesite to delete_cookie."
+            )
 
 
 @pytest.mark.exercise("send_file")
@@ -151,9 +168,9 @@ class TestSendFile:
     @pytest.mark.parametrize(
         ("filename", "status"),
         [(None, 400), ("", 400), ("evil.exe", 415), ("photo.png.exe", 415), ("photo", 415), ("photo.svg", 415),
-         ("shell.php", 415), ("photo.png ", 415), ("../../evil.sh", 415)],
+         ("shell.php", 415), ("photo.png ", 415), ("../../evil.sh", 415), ("png", 415)],
         ids=["no-file-part", "empty-filename", "exe", "double-extension", "no-extension", "svg", "php",
-             "trailing-space", "dot-dot-script"],
+             "trailing-space", "dot-dot-script", "extension-word-without-dot"],
     )
     def test_bad_uploads_are_refused(self, client, tmp_path, filename, status):
         expect_error(echo(client, filename), status)
@@ -186,8 +203,27 @@ class TestSendFile:
             response.request.environ["wsgi.input"].close()
         assert files_under(tmp_path) == [], "An oversized upload should save nothing."
 
+    @pytest.mark.parametrize(("filename", "saved_as"), [("照片.png", "upload.png"), ("../.GIF", "upload.gif")])
+    def test_a_name_with_no_usable_stem_is_saved_as_upload(self, client, upload_folder, filename, saved_as):
+        expect_status(echo(client, filename), 200)
+        saved = [p.name for p in files_under(upload_folder)]
+        assert saved == [saved_as], f"Nothing usable is left of {filename!r} once made safe: expected it saved as {saved_as}, found {saved}."
+
+    def test_a_second_upload_goes_into_the_existing_folder(self, client, upload_folder):
+        for filename in ("one.png", "two.png"):
+            expect_status(echo(client, filename), 200)
+        saved = [p.name for p in files_under(upload_folder)]
+        assert saved == ["one.png", "two.png"], (
+            f"Two uploads should both be saved in UPLOAD_FOLDER, found {saved}: the second must not fail "
+            "because the folder already exists (os.makedirs(..., exist_ok=True))."
+        )
+
     def test_get_is_405_json(self, client):
         expect_error(client.get("/echo-image"), 405)
+
+    def test_no_upload_gets_a_500(self, app, client):
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # an OSError from the file system answers 500
+        fuzz.probe(lambda filename: echo(client, filename), fuzz.multipart_text(), json_errors=True)
 
 
 @pytest.mark.exercise("download")
@@ -225,3 +261,11 @@ class TestDownload:
         response.close()
         expect_error(response, 404)
         assert b"secret" not in response.data, f"{path} leaked a file from outside UPLOAD_FOLDER."
+
+    def test_no_name_gets_a_500(self, client, stored):
+        def send(name):
+            response = client.get("/download/" + name)
+            response.get_data()
+            response.close()
+            return response
+        fuzz.probe(send, fuzz.path_segments(), json_errors=True)
