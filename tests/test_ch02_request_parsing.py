@@ -7,6 +7,7 @@ from werkzeug.utils import secure_filename
 
 from tests import fuzz
 from tests.expect import expect_error, expect_json, expect_json_equal
+from track.i18n import _
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24  # enough to stand for an image: nothing opens it
 UPLOAD_FIELDS = {"id": "7", "name": "holiday"}
@@ -51,12 +52,12 @@ class TestQuery:
     )
     def test_a_bad_page_is_400_not_a_silent_default(self, client, page):
         error = expect_error(client.get(f"/search?q=x&page={page}"), 400)
-        assert error["message"], "The 400 should say what is wrong with page."
+        assert error["message"], _("The 400 should say what is wrong with page.")
 
     def test_a_page_of_5000_digits_is_400_not_a_crash(self, app, client):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         response = client.get("/search?page=" + "9" * 5000)
-        assert response.status_code != 500, (
+        assert response.status_code != 500, _(
             "An integer with 5,000 digits must be a 400, not a crash: int() raises ValueError past "
             "4,300 digits, so check the length of page before converting it."
         )
@@ -139,11 +140,11 @@ class TestJson:
     )
     def test_numbers_json_cannot_carry_are_400(self, client, body):
         response = client.post("/json", data=body, content_type="application/json")
-        assert response.status_code != 200, (
-            f"POST /json with {body.decode()} answered 200 with {response.get_data(as_text=True)[:200]!r}: "
+        assert response.status_code != 200, _(
+            "POST /json with {body} answered 200 with {answer}: "
             "NaN and Infinity are not JSON (1e999 is read as inf), so echoing them sends invalid JSON. "
             "Refuse such a body with a 400, e.g. check json.dumps(data, allow_nan=False)."
-        )
+        ).format(body=body.decode(), answer=repr(response.get_data(as_text=True)[:200]))
         expect_error(response, 400)
 
     def test_get_is_405_json(self, client):
@@ -232,7 +233,8 @@ class TestHeaders:
     def test_ip_is_the_socket_address_without_a_proxy_header(self, client):
         response = client.get("/whoami", environ_base={"REMOTE_ADDR": "192.0.2.44"})
         ip = expect_json(response).get("ip")
-        assert ip == "192.0.2.44", f"Without X-Forwarded-For, ip should be the socket address 192.0.2.44, got {ip!r}."
+        assert ip == "192.0.2.44", _(
+            "Without X-Forwarded-For, ip should be the socket address 192.0.2.44, got {ip}.").format(ip=repr(ip))
 
     @pytest.mark.parametrize(
         ("forwarded_for", "expected"),
@@ -246,10 +248,10 @@ class TestHeaders:
         response = client.get("/whoami", headers={"X-Forwarded-For": forwarded_for},
                               environ_base={"REMOTE_ADDR": "10.0.0.2"})  # the proxy's own address
         ip = expect_json(response).get("ip")
-        assert ip == expected, (
-            f"Behind one proxy, X-Forwarded-For {forwarded_for!r} means the client is {expected!r}; got {ip!r}. "
+        assert ip == expected, _(
+            "Behind one proxy, X-Forwarded-For {forwarded_for} means the client is {expected}; got {ip}. "
             "Only the last hop was written by our proxy: the earlier ones came from the client."
-        )
+        ).format(forwarded_for=repr(forwarded_for), expected=repr(expected), ip=repr(ip))
 
     def test_post_is_405_json(self, client):
         expect_error(client.post("/whoami"), 405)

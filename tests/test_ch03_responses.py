@@ -7,6 +7,7 @@ import pytest
 
 from tests import fuzz
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status, expect_text
+from track.i18n import _
 
 # Enough of each format's signature to stand for an image; the app checks names, not pixels.
 IMAGE_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -56,11 +57,13 @@ class TestJson:
 
     def test_items_is_a_json_list_of_two_items(self, client):
         data = expect_json(client.get("/items"))
-        assert isinstance(data, list) and len(data) == 2, f"GET /items should answer a JSON list of 2 items, got {data!r}."
-        assert all(isinstance(item, dict) and set(item) == {"id", "name"} for item in data), (
-            f'Each item should be an object {{"id": int, "name": str}}; got {data!r}.'
-        )
-        assert data[0] == {"id": 1, "name": "flask"}, f"The first item should be the one /item answers; got {data[0]!r}."
+        assert isinstance(data, list) and len(data) == 2, _(
+            "GET /items should answer a JSON list of 2 items, got {data}.").format(data=repr(data))
+        assert all(isinstance(item, dict) and set(item) == {"id", "name"} for item in data), _(
+            'Each item should be an object {{"id": int, "name": str}}; got {data}.'
+        ).format(data=repr(data))
+        assert data[0] == {"id": 1, "name": "flask"}, _(
+            "The first item should be the one /item answers; got {item}.").format(item=repr(data[0]))
 
     def test_every_listed_item_is_served_at_its_url(self, client):
         for item in expect_json(client.get("/items")):
@@ -72,15 +75,16 @@ class TestStatus:
     def test_created_with_201_and_location(self, client):
         response = client.post("/items", json={"name": "jinja"})
         data = expect_json(response, 201)
-        assert isinstance(data.get("id"), int) and data.get("name") == "jinja", (
-            f'POST /items should answer {{"id": <new int id>, "name": "jinja"}}, got {data!r}.'
-        )
+        assert isinstance(data.get("id"), int) and data.get("name") == "jinja", _(
+            'POST /items should answer {{"id": <new int id>, "name": "jinja"}}, got {data}.'
+        ).format(data=repr(data))
         expect_header(response, "Location", f"/items/{data['id']}")
         expect_json_equal(client.get(response.headers["Location"]), data)
 
     def test_each_item_gets_a_new_id(self, client):
         ids = [expect_json(client.post("/items", json={"name": name}), 201)["id"] for name in ("a", "b", "c")]
-        assert len(set(ids)) == 3 and 1 not in ids, f"Three new items should get three new ids, got {ids}."
+        assert len(set(ids)) == 3 and 1 not in ids, _(
+            "Three new items should get three new ids, got {ids}.").format(ids=ids)
 
     @pytest.mark.parametrize(
         ("body", "content_type"),
@@ -107,20 +111,24 @@ class TestCookie:
         response = client.get("/cookie")
         expect_text(response, "This document carries a cookie!")
         set_cookies = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("answer=")]
-        assert len(set_cookies) == 1, f"GET /cookie should set one cookie `answer`; Set-Cookie headers: {response.headers.getlist('Set-Cookie')}"
+        assert len(set_cookies) == 1, _(
+            "GET /cookie should set one cookie `answer`; Set-Cookie headers: {headers}"
+        ).format(headers=response.headers.getlist("Set-Cookie"))
         attributes = {part.strip().lower() for part in set_cookies[0].split(";")}
         for needed in ("answer=42", "httponly", "samesite=lax"):
-            assert needed in attributes, f"The cookie should carry {needed!r}; Set-Cookie was {set_cookies[0]!r}."
+            assert needed in attributes, _("The cookie should carry {needed}; Set-Cookie was {header}.").format(
+                needed=repr(needed), header=repr(set_cookies[0]))
         cookie = client.get_cookie("answer")
-        assert cookie is not None and cookie.value == "42", "The client should now hold the cookie answer=42."
+        assert cookie is not None and cookie.value == "42", _("The client should now hold the cookie answer=42.")
 
     def test_clear_expires_it(self, client):
         client.get("/cookie")
         response = client.get("/cookie/clear")
         expect_status(response, 200)
         cleared = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("answer=")]
-        assert cleared, "GET /cookie/clear should send a Set-Cookie for `answer` that expires it."
-        assert client.get_cookie("answer") is None, f"After /cookie/clear the client still holds the cookie ({cleared[0]!r})."
+        assert cleared, _("GET /cookie/clear should send a Set-Cookie for `answer` that expires it.")
+        assert client.get_cookie("answer") is None, _(
+            "After /cookie/clear the client still holds the cookie ({header}).").format(header=repr(cleared[0]))
 
     def test_clear_says_so_with_the_same_attributes(self, client):
         response = client.get("/cookie/clear")
@@ -128,10 +136,10 @@ class TestCookie:
         cleared = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("answer=")]
         attributes = {part.strip().lower() for part in cleared[0].split(";")} if cleared else set()
         for needed in ("httponly", "samesite=lax"):
-            assert needed in attributes, (
-                f"The Set-Cookie that expires `answer` should carry {needed!r} as the one that set it did; "
-                f"got {cleared!r}. Pass the same httponly/samesite to delete_cookie."
-            )
+            assert needed in attributes, _(
+                "The Set-Cookie that expires `answer` should carry {needed} as the one that set it did; "
+                "got {cleared}. Pass the same httponly/samesite to delete_cookie."
+            ).format(needed=repr(needed), cleared=repr(cleared))
 
 
 @pytest.mark.exercise("send_file")
@@ -141,11 +149,13 @@ class TestSendFile:
         response = echo(client, filename)
         expect_status(response, 200)
         extension = filename.rpartition(".")[2].lower()
-        assert response.mimetype == MIMETYPES[extension], f"{filename} should come back as {MIMETYPES[extension]}, got {response.mimetype}."
-        assert response.data == IMAGE_BYTES, "The response body should be the uploaded bytes."
+        assert response.mimetype == MIMETYPES[extension], _("{filename} should come back as {expected}, got {got}.").format(
+            filename=filename, expected=MIMETYPES[extension], got=response.mimetype)
+        assert response.data == IMAGE_BYTES, _("The response body should be the uploaded bytes.")
         saved = files_under(upload_folder)
-        assert [p.name for p in saved] == [filename], f"The upload should be saved as {filename} in UPLOAD_FOLDER; found {saved}."
-        assert saved[0].read_bytes() == IMAGE_BYTES, "The saved file should hold the uploaded bytes."
+        assert [p.name for p in saved] == [filename], _(
+            "The upload should be saved as {filename} in UPLOAD_FOLDER; found {saved}.").format(filename=filename, saved=saved)
+        assert saved[0].read_bytes() == IMAGE_BYTES, _("The saved file should hold the uploaded bytes.")
 
     @pytest.mark.parametrize(
         "filename",
@@ -158,10 +168,12 @@ class TestSendFile:
         response = echo(client, filename)
         expect_status(response, 200)
         outside = [p for p in files_under(tmp_path) if upload_folder not in p.parents]
-        assert not outside, f"Uploading {filename!r} wrote outside UPLOAD_FOLDER: {outside}. Use secure_filename."
+        assert not outside, _("Uploading {filename} wrote outside UPLOAD_FOLDER: {outside}. Use secure_filename.").format(
+            filename=repr(filename), outside=outside)
         saved = files_under(upload_folder)
-        assert len(saved) == 1 and saved[0].parent == upload_folder, f"Expected one file directly in UPLOAD_FOLDER, found {saved}."
-        assert not os.path.exists("/tmp/evil.png") or Path("/tmp/evil.png").read_bytes() != IMAGE_BYTES, (
+        assert len(saved) == 1 and saved[0].parent == upload_folder, _(
+            "Expected one file directly in UPLOAD_FOLDER, found {saved}.").format(saved=saved)
+        assert not os.path.exists("/tmp/evil.png") or Path("/tmp/evil.png").read_bytes() != IMAGE_BYTES, _(
             "/tmp/evil.png holds the upload: the file name was used as a path."
         )
 
@@ -174,49 +186,54 @@ class TestSendFile:
     )
     def test_bad_uploads_are_refused(self, client, tmp_path, filename, status):
         expect_error(echo(client, filename), status)
-        assert files_under(tmp_path) == [], f"A refused upload should save nothing; found {files_under(tmp_path)}."
+        assert files_under(tmp_path) == [], _("A refused upload should save nothing; found {saved}.").format(
+            saved=files_under(tmp_path))
 
     def test_a_name_too_long_for_the_file_system_is_400(self, app, client, tmp_path):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         filename = "A" * 252 + ".png"  # 256 characters: past the 255-byte limit of most file systems
         response = echo(client, filename)
-        assert response.status_code != 500, (
-            f"Uploading a file named {len(filename)} characters long crashed: secure_filename does not shorten "
+        assert response.status_code != 500, _(
+            "Uploading a file named {length} characters long crashed: secure_filename does not shorten "
             "names, and open() refuses a name over 255 bytes. Refuse a safe name longer than 255 characters with a 400."
-        )
+        ).format(length=len(filename))
         expect_error(response, 400)
-        assert files_under(tmp_path) == [], f"A refused upload should save nothing; found {files_under(tmp_path)}."
+        assert files_under(tmp_path) == [], _("A refused upload should save nothing; found {saved}.").format(
+            saved=files_under(tmp_path))
 
     def test_a_name_of_255_characters_is_saved(self, client, upload_folder):
         filename = "A" * 251 + ".png"
         expect_status(echo(client, filename), 200)
         saved = [p.name for p in files_under(upload_folder)]
-        assert saved == [filename], f"A 255-character name fits the file system: expected it saved as is, found {saved}."
+        assert saved == [filename], _(
+            "A 255-character name fits the file system: expected it saved as is, found {saved}.").format(saved=saved)
 
     def test_oversized_upload_is_413(self, app, client, tmp_path):
-        assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024, "MAX_CONTENT_LENGTH should default to 2 MiB."
+        assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024, _("MAX_CONTENT_LENGTH should default to 2 MiB.")
         too_big = b"\x00" * (app.config["MAX_CONTENT_LENGTH"] + 1)
         response = client.post("/echo-image", data={"file": (io.BytesIO(too_big), "big.png")}, content_type="multipart/form-data")
         try:
             expect_error(response, 413)
         finally:  # the test client spooled the big body to a temp file and leaves it open
             response.request.environ["wsgi.input"].close()
-        assert files_under(tmp_path) == [], "An oversized upload should save nothing."
+        assert files_under(tmp_path) == [], _("An oversized upload should save nothing.")
 
     @pytest.mark.parametrize(("filename", "saved_as"), [("照片.png", "upload.png"), ("../.GIF", "upload.gif")])
     def test_a_name_with_no_usable_stem_is_saved_as_upload(self, client, upload_folder, filename, saved_as):
         expect_status(echo(client, filename), 200)
         saved = [p.name for p in files_under(upload_folder)]
-        assert saved == [saved_as], f"Nothing usable is left of {filename!r} once made safe: expected it saved as {saved_as}, found {saved}."
+        assert saved == [saved_as], _(
+            "Nothing usable is left of {filename} once made safe: expected it saved as {saved_as}, found {saved}."
+        ).format(filename=repr(filename), saved_as=saved_as, saved=saved)
 
     def test_a_second_upload_goes_into_the_existing_folder(self, client, upload_folder):
         for filename in ("one.png", "two.png"):
             expect_status(echo(client, filename), 200)
         saved = [p.name for p in files_under(upload_folder)]
-        assert saved == ["one.png", "two.png"], (
-            f"Two uploads should both be saved in UPLOAD_FOLDER, found {saved}: the second must not fail "
+        assert saved == ["one.png", "two.png"], _(
+            "Two uploads should both be saved in UPLOAD_FOLDER, found {saved}: the second must not fail "
             "because the folder already exists (os.makedirs(..., exist_ok=True))."
-        )
+        ).format(saved=saved)
 
     def test_get_is_405_json(self, client):
         expect_error(client.get("/echo-image"), 405)
@@ -242,11 +259,11 @@ class TestDownload:
         data = response.get_data()
         response.close()
         expect_status(response, 200)
-        assert data == stored.read_bytes(), "GET /download/<name> should send the file's bytes."
+        assert data == stored.read_bytes(), _("GET /download/<name> should send the file's bytes.")
         disposition = expect_header(response, "Content-Disposition")
-        assert disposition.startswith("attachment") and f"filename={stored.name}" in disposition, (
-            f"Expected Content-Disposition: attachment; filename={stored.name}, got {disposition!r}."
-        )
+        assert disposition.startswith("attachment") and f"filename={stored.name}" in disposition, _(
+            "Expected Content-Disposition: attachment; filename={name}, got {disposition}."
+        ).format(name=stored.name, disposition=repr(disposition))
 
     @pytest.mark.parametrize(
         "path",
@@ -260,7 +277,7 @@ class TestDownload:
         response.get_data()
         response.close()
         expect_error(response, 404)
-        assert b"secret" not in response.data, f"{path} leaked a file from outside UPLOAD_FOLDER."
+        assert b"secret" not in response.data, _("{path} leaked a file from outside UPLOAD_FOLDER.").format(path=path)
 
     def test_no_name_gets_a_500(self, client, stored):
         def send(name):
