@@ -20,6 +20,7 @@ and writes through an engine of its own, whose SQL compilation cache lasts the w
 """
 import logging
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -30,10 +31,13 @@ import bcrypt
 import jwt as pyjwt
 import pytest
 from flask_jwt_extended import create_access_token
-from sqlalchemy import create_engine, func, inspect, select
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, event, func, inspect, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from tests import fuzz
 from tests.conftest import import_target, require
 from tests.expect import expect_error, expect_json, expect_json_equal, expect_status, preview, request_line
 from track.plugin import build_app
@@ -86,6 +90,10 @@ class GraderDatabase:
 
     def __init__(self, url: str, models):
         self.engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            # SQLite enforces foreign keys (and their ON DELETE) only when each connection asks;
+            # PostgreSQL always does. The grader's deletes must meet the schema as PostgreSQL would.
+            event.listen(self.engine, "connect", lambda connection, _record: connection.execute("PRAGMA foreign_keys=ON"))
         self.models = models
         self.session = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -95,6 +103,13 @@ class GraderDatabase:
             session.add(user)
             session.flush()
             return user.id
+
+    def add_note(self, owner_id: int, text: str) -> int:
+        with self.session.begin() as session:
+            note = self.models.Note(owner_id=owner_id, text=text)
+            session.add(note)
+            session.flush()
+            return note.id
 
     def delete_user(self, user_id: int) -> None:
         with self.session.begin() as session:
@@ -187,6 +202,26 @@ def alice(app, database) -> tuple[int, str]:
     """A user of the database and her access token: (user id, token)."""
     user_id = database.add_user("alice")
     return user_id, token_for(app, user_id)
+
+
+def spy_on_bcrypt(monkeypatch, before=None) -> list[str]:
+    """Record every bcrypt hash or check, however the app reaches the library (Flask-Bcrypt calls
+    bcrypt.hashpw); the real function still runs. `before()` runs ahead of each call."""
+    calls = []
+    for name in ("hashpw", "checkpw"):
+        def spy(*args, real=getattr(bcrypt, name), name=name):
+            calls.append(name)
+            if before:
+                before()
+            return real(*args)
+        monkeypatch.setattr(bcrypt, name, spy)
+    return calls
+
+
+def app_log(records, app) -> list[str]:
+    """What the chapter's own code logged (app.logger or a logger of its package), as text."""
+    package = app.import_name.rpartition(".")[0] or app.import_name
+    return [r.getMessage() for r in records if r.name.startswith(package) and r.levelno >= logging.INFO]
 
 
 def register(client, username="alice", password=PASSWORD):
@@ -303,6 +338,33 @@ class TestModels:
         created = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
         assert abs(created - before) < timedelta(minutes=1), f"created_at should be the current UTC time, got {created}."
 
+    def test_created_at_keeps_its_time_zone(self, models):
+        column_type = require(models, "Note").__table__.c.created_at.type.compile(dialect=postgresql.dialect())
+        assert column_type == "TIMESTAMP WITH TIME ZONE", (
+            f"On PostgreSQL, Note.created_at would be {column_type}, expected TIMESTAMP WITH TIME ZONE: without its zone, "
+            "a database server set to another time zone shifts the time. Declare it DateTime(timezone=True)."
+        )
+
+    def test_deleting_a_user_deletes_their_notes(self, app, models, database):
+        user_id = database.add_user("carol")
+        database.add_note(user_id, "carol's")
+        try:
+            database.delete_user(user_id)
+        except IntegrityError:
+            pytest.fail("Deleting a user who has notes was refused by the database (FOREIGN KEY constraint failed): "
+                        "their notes should go with them. Declare ForeignKey(\"users.id\", ondelete=\"CASCADE\").", pytrace=False)
+        assert database.count(models.Note) == 0, (
+            "Deleting a user should delete their notes in the database: ForeignKey(\"users.id\", ondelete=\"CASCADE\")."
+        )
+
+    def test_notes_are_indexed_by_owner(self, app, models, database):
+        table = require(models, "Note").__table__.name
+        indexed = [index["column_names"] for index in inspect(database.engine).get_indexes(table)]
+        assert ["owner_id"] in indexed, (
+            f"GET /notes looks notes up by owner_id: the table {table} needs an index on it (mapped_column(..., index=True)), "
+            f"or each listing reads every note. Its indexes: {indexed or 'none'}."
+        )
+
     def test_database_url_from_the_environment(self, make_app, app_config, database_url, monkeypatch):
         monkeypatch.setenv("DATABASE_URL", database_url)
         app = make_app({k: v for k, v in app_config.items() if k != "SQLALCHEMY_DATABASE_URI"})
@@ -377,6 +439,53 @@ class TestRegister:
             with case(f"with a username of {name}"):
                 expect_error(register(client, username), 400)
 
+    def test_a_username_of_80_characters_is_fine(self, client):
+        username = "b" * 80
+        data = expect_json(register(client, username), 201)
+        assert data["username"] == username, f"The 80-character username should come back whole, got {data['username']!r}."
+
+    def test_a_taken_name_costs_no_bcrypt_work(self, client, monkeypatch):
+        expect_status(register(client), 201)
+        bcrypt_calls = spy_on_bcrypt(monkeypatch)
+        expect_error(register(client, "ALICE", "another password"), 409)
+        assert not bcrypt_calls, (
+            f"Refusing the taken name 'ALICE' ran bcrypt ({', '.join(bcrypt_calls)}): look the name up with find_user first "
+            "and answer 409 before hashing, so a taken name costs the server nothing."
+        )
+
+    def test_a_registration_that_loses_a_race_is_409_and_the_session_still_works(self, app, client, models, database, monkeypatch):
+        bcrypt_hash(PASSWORD)  # made before the spy, so the rival's row needs no bcrypt call
+
+        def rival_registers_alice():  # between the app's name check and its insert
+            if not database.count(models.User):
+                database.add_user("alice")
+
+        spy_on_bcrypt(monkeypatch, before=rival_registers_alice)
+        with app.app_context():  # one app context for both requests: they share one database session
+            with case("registering 'alice' while a rival request takes the name during hashing"):
+                expect_error(register(client), 409)
+            with case("registering 'bob' afterwards, on the same session"):
+                response = register(client, "bob")
+                assert response.status_code == 201, (
+                    f"{request_line(response)} answered {response.status_code}, expected 201: after the unique index refused "
+                    "'alice' (IntegrityError), roll the session back (db.session.rollback()) before answering 409, or the "
+                    f"session stays unusable.\n  What came back: {preview(response)}"
+                )
+        assert [u.username for u in database.rows(models.User)] == ["alice", "bob"], "Only the rival's alice and bob should be stored."
+
+    def test_a_registration_is_logged(self, app, client, caplog):
+        with caplog.at_level(logging.INFO):
+            data = expect_json(register(client), 201)
+        logged = app_log(caplog.records, app)
+        assert any(str(data["id"]) in line for line in logged), (
+            f"A registration should be logged (INFO) with the new user's id {data['id']}, never the password: "
+            f"current_app.logger.info(...). The app logged {logged or 'nothing'}."
+        )
+
+    def test_no_body_gets_a_500(self, client):
+        bodies = fuzz.json_bodies({"username": fuzz.TEXT, "password": fuzz.TEXT})
+        fuzz.probe(lambda body: raw_json(client, "/register", body), bodies, json_errors=True)
+
     def test_passwords_over_72_bytes_are_400(self, client, models, database):
         too_long = [("73 ASCII characters", "x" * 73), ("74 bytes in 37 characters", "é" * 37), ("75 bytes in 25 characters", "密" * 25)]
         for name, password in too_long:
@@ -442,6 +551,45 @@ class TestLogin:
                 assert response.status_code in (400, 401), f"A password over 72 bytes at login should answer 401 or 400, got {response.status_code}."
                 expect_error(response, response.status_code)
 
+    def test_passwords_of_72_bytes_log_in(self, client, database):
+        for number, (name, password) in enumerate([("72 ASCII characters", "x" * 72), ("72 bytes in 36 characters", "é" * 36)]):
+            with case(f"with a password of {name}"):
+                database.add_user(f"user{number}", password)
+                expect_status(login(client, f"user{number}", password), 200)
+
+    def test_an_unknown_user_costs_a_bcrypt_check(self, client, database, monkeypatch):
+        database.add_user("alice")
+        bcrypt_calls = spy_on_bcrypt(monkeypatch)
+        expect_error(login(client, "nobody", PASSWORD), 401)
+        assert bcrypt_calls, (
+            "Logging in as an unknown user ran no bcrypt check, so it answers faster than a wrong password and the "
+            "response time tells which usernames exist: check the password against a dummy hash anyway."
+        )
+
+    def test_password_matches_answers_true_or_false(self, request, chapter, app):
+        password_matches = require(import_target(request.config, chapter, "security"), "password_matches")
+        stored = bcrypt_hash(PASSWORD)
+        cases = [("the right password", stored, PASSWORD, True), ("a wrong password", stored, "wrong", False),
+                 ("an unknown user (no hash)", None, PASSWORD, False), ("a 73-byte password", stored, "x" * 73, False),
+                 ("a lone surrogate", stored, "pw\ud800", False), ("an unknown user's 73-byte password", None, "x" * 73, False)]
+        with app.app_context():
+            for name, password_hash, password, expected in cases:
+                answer = password_matches(password_hash, password)
+                assert answer is expected, f"password_matches() with {name} returned {answer!r}, expected {expected!r}."
+
+    def test_a_failed_login_is_logged(self, app, client, database, caplog):
+        database.add_user("alice")
+        with caplog.at_level(logging.INFO):
+            expect_error(login(client, "alice", "wrong"), 401)
+        assert app_log(caplog.records, app), (
+            "A failed login should be logged (INFO), without the password: current_app.logger.info(...)."
+        )
+
+    def test_no_body_gets_a_500(self, client, database):
+        database.add_user("alice")
+        bodies = fuzz.json_bodies({"username": st.one_of(st.just("alice"), fuzz.TEXT), "password": fuzz.TEXT})
+        fuzz.probe(lambda body: raw_json(client, "/login", body), bodies, examples=40, json_errors=True)
+
     def test_missing_fields_are_400(self, client):
         bodies = [{}, {"username": "alice"}, {"password": PASSWORD}, {"username": "", "password": PASSWORD}, {"username": "alice", "password": 1}]
         for body in bodies:
@@ -457,13 +605,14 @@ class TestLogin:
         app.config["PROPAGATE_EXCEPTIONS"] = False
         expect_handled(nested_json(client, "/login"), NESTED)
 
-    def test_lone_surrogates_are_refused_not_a_crash(self, app, client, database):
+    def test_lone_surrogates_and_nul_are_refused_not_a_crash(self, app, client, database):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         database.add_user("alice")
-        for field, body in [("username", f'{{"username": "alice\\ud800", "password": "{PASSWORD}"}}'),
-                            ("password", '{"username": "alice", "password": "pw\\ud800"}')]:
-            with case(f"with a {field} holding a lone surrogate"):
-                expect_handled(raw_json(client, "/login", body), f"a {field} holding {SURROGATE}", (400, 401))
+        for what, body in [(f"a username holding {SURROGATE}", f'{{"username": "alice\\ud800", "password": "{PASSWORD}"}}'),
+                           (f"a password holding {SURROGATE}", '{"username": "alice", "password": "pw\\ud800"}'),
+                           ("a username holding NUL (PostgreSQL text cannot hold it)", f'{{"username": "ali\\u0000ce", "password": "{PASSWORD}"}}')]:
+            with case(f"with {what}"):
+                expect_handled(raw_json(client, "/login", body), what, (400, 401))
 
     def test_no_password_or_hash_in_responses_or_logs(self, client, database, caplog):
         database.add_user("alice")
@@ -502,7 +651,34 @@ class TestMe:
     def test_bad_tokens_are_401_with_the_json_error(self, app, client, alice):
         for kind, headers in token_variants(app, *alice).items():
             with case(f"with a bad token ({kind})"):
-                expect_error(client.get("/me", headers=headers), 401)
+                response = client.get("/me", headers=headers)
+                expect_error(response, 401)
+                challenge = response.headers.get("WWW-Authenticate", "")
+                assert challenge.split(" ")[0] == "Bearer", (
+                    f"A 401 should carry `WWW-Authenticate: Bearer` (it tells the client which credentials to send); "
+                    f"got {challenge or 'no such header'!r}. Pass the header in each JWT loader's answer."
+                )
+
+    @pytest.mark.parametrize(("error_name", "kinds"), [
+        ("unauthorized", ["missing", "basic auth"]),
+        ("invalid_token", ["not a jwt", "three garbage parts", "forged with another key", "alg none", "tampered payload"]),
+        ("token_expired", ["expired"]),
+    ])
+    def test_each_kind_of_bad_token_has_its_error_name(self, app, client, alice, error_name, kinds):
+        variants = token_variants(app, *alice)
+        for kind in kinds:
+            with case(f"with a bad token ({kind})"):
+                body = expect_error(client.get("/me", headers=variants[kind]), 401)
+                assert body["error"] == error_name, (
+                    f"The error should be {error_name!r}, got {body['error']!r}: the client reads it to decide whether to log "
+                    "in again (unauthorized_loader: 'unauthorized', invalid_token_loader: 'invalid_token', "
+                    "expired_token_loader: 'token_expired')."
+                )
+
+    def test_no_authorization_header_gets_a_500(self, client, alice):
+        values = st.one_of(fuzz.header_values(), fuzz.header_values().map("Bearer {}".format),
+                           st.lists(fuzz.header_values(), min_size=3, max_size=3).map(lambda parts: "Bearer " + ".".join(parts)))
+        fuzz.probe(lambda value: client.get("/me", headers={"Authorization": value}), values, examples=40, json_errors=True)
 
     def test_token_of_a_deleted_account_is_401(self, client, database, alice):
         user_id, token = alice
@@ -546,6 +722,19 @@ class TestNotes:
             with case(f"with {kind}"):
                 expect_error(client.post("/notes", headers=bearer(alice[1]), **request_args), 400)
 
+    def test_a_text_of_exactly_1000_characters_is_fine(self, client, alice):
+        text = "x" * 1000
+        data = expect_json(client.post("/notes", json={"text": text}, headers=bearer(alice[1])), 201)
+        assert data["text"] == text, "The 1000-character text should be stored and returned whole: 1000 is the limit, not past it."
+
+    def test_no_body_gets_a_500(self, client, alice):
+        bodies = fuzz.json_bodies({"text": fuzz.TEXT})
+        fuzz.probe(lambda body: raw_json(client, "/notes", body, headers=bearer(alice[1])), bodies, json_errors=True)
+
+    def test_no_note_id_gets_a_500(self, client, alice):
+        ids = st.one_of(st.integers().map(str), fuzz.HUGE_NUMBERS.map(str), fuzz.path_segments())
+        fuzz.probe(lambda note_id: client.delete(f"/notes/{note_id}", headers=bearer(alice[1])), ids, json_errors=True)
+
     def test_deeply_nested_json_is_400_not_a_crash(self, app, client, alice):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         expect_handled(nested_json(client, "/notes", headers=bearer(alice[1])), NESTED)
@@ -556,12 +745,13 @@ class TestNotes:
         expect_handled(response, f"a text holding {SURROGATE}")
         assert database.count(models.Note) == 0, "A refused note must not be stored."
 
-    def test_an_id_past_64_bits_is_404_not_a_crash(self, app, client, alice):
+    def test_an_id_past_the_databases_integers_is_404_not_a_crash(self, app, client, alice):
         app.config["PROPAGATE_EXCEPTIONS"] = False
-        for note_id in [2**63, 9999999999999999999, int("9" * 30)]:
+        for note_id in [2**31, 2**63, 9999999999999999999, int("9" * 30)]:
             with case(f"deleting note {note_id}"):
                 response = client.delete(f"/notes/{note_id}", headers=bearer(alice[1]))
-                expect_handled(response, "an id past SQLite's 64-bit integers (the driver raises OverflowError)", (404, 400))
+                expect_handled(response, "an id past the database's integers (32-bit on PostgreSQL, 64-bit on SQLite: "
+                                         "the database or its driver raises)", (404, 400))
 
     def test_token_of_a_deleted_account_is_401(self, app, client, database, alice):
         bob = token_for(app, database.add_user("bob"))
@@ -648,6 +838,10 @@ class TestAdmin:
     def test_non_admin_is_403(self, client, alice):
         expect_error(client.get("/admin/users", headers=bearer(alice[1])), 403)
 
+    def test_no_authorization_header_gets_a_500(self, client, alice):
+        values = st.one_of(fuzz.header_values(), fuzz.header_values().map("Bearer {}".format))
+        fuzz.probe(lambda value: client.get("/admin/users", headers={"Authorization": value}), values)
+
     @pytest.mark.parametrize(("change", "status", "why"), [
         ("deleted", 401, "the token outlives the account it names: admin_only must load the account (current_user())"),
         ("demoted to 'user'", 403, "the role claim was true at login: admin_only must check the account's current role "
@@ -688,12 +882,32 @@ class TestAdmin:
         result = self.create_admin(runner, "boss", input=f"{secret}\n{secret}\n")
         assert result.exit_code == 0, f"create-admin boss (password typed at the prompt) failed: {result.output}"
         assert secret not in result.output, "The typed password must not be echoed or printed."
+        first_line = result.output.splitlines()[0] if result.output else ""
+        assert re.search(r"(?i)\bpassword\b", first_line), f"The prompt should ask for the password by name; it says {first_line!r}."
         users = database.rows(models.User)
         assert [(u.username, u.role) for u in users] == [("boss", "admin")], (
             f"create-admin boss should add boss as an admin; the users are {[(u.username, u.role) for u in users]}."
         )
         assert bcrypt.checkpw(secret.encode(), users[0].password_hash.encode()), (
             "boss's stored hash does not verify the password typed at the prompt."
+        )
+
+    def test_create_admin_asks_for_the_password_twice(self, models, database, runner):
+        result = self.create_admin(runner, "boss", input="Prompted-S3cret!\nmistyped\n")
+        assert database.count(models.User) == 0, (
+            "create-admin boss with two different passwords typed at the prompt created the user: ask twice "
+            f"(click.prompt(..., confirmation_prompt=True)) so a typo cannot lock the admin out.\n  It printed {result.output!r}"
+        )
+
+    def test_create_admin_says_what_it_did(self, database, runner):
+        database.add_user("alice")
+        outputs = {what: self.create_admin(runner, name, "--password", PASSWORD).output.strip()
+                   for what, name in [("created boss", "boss"), ("promoted alice", "alice"), ("ran again for alice", "alice")]}
+        for what, output in outputs.items():
+            name = what.rsplit(" ", 1)[1]
+            assert name in output, f"create-admin should say what it did ({what}), naming the user; it printed {output!r}."
+        assert len(set(outputs.values())) == 3, (
+            f"Creating, promoting and a run that changes nothing should each say so differently; they printed {outputs!r}."
         )
 
     def test_create_admin_is_idempotent(self, models, database, runner):
@@ -716,13 +930,24 @@ class TestAdmin:
         expect_status(client.get("/admin/users", headers=bearer(token_for(app, user_id, "admin"))), 200)
 
     def test_create_admin_refuses_bad_input(self, models, database, runner):
-        for name, args, typed in [("a blank username", ["  "], None), ("a 73-byte password", ["boss", "--password", "x" * 73], None),
-                                  ("an empty typed password", ["boss"], "\n\n")]:
+        typed_twice = f"{PASSWORD}\n{PASSWORD}\n"  # a good password at the prompt: the bad input alone is what refuses
+        for name, args, typed, parameter in [
+            ("a blank username", ["  "], typed_twice, "USERNAME"), ("an 81-character username", ["b" * 81], typed_twice, "USERNAME"),
+            ("a username with a newline", ["boss\nroot"], typed_twice, "USERNAME"),
+            ("a 73-byte password", ["boss", "--password", "x" * 73], None, "--password"),
+            ("a 73-byte typed password", ["boss"], f"{'x' * 73}\n{'x' * 73}\n", "--password"),
+        ]:
             with case(f"with {name}"):
                 result = self.create_admin(runner, *args, input=typed)
                 crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
-                assert result.exit_code != 0 and not crashed, (
-                    f"create-admin {args} should refuse with a usage error (click.BadParameter); "
-                    + (f"it crashed with {result.exception!r}." if crashed else f"it printed {result.output!r}")
+                error_line = next((line for line in result.output.splitlines() if line.startswith("Error:")), "")
+                assert result.exit_code == 2 and not crashed, (
+                    f"create-admin {args} should refuse with click's usage error (raise click.BadParameter: exit status 2); "
+                    + (f"it crashed with {result.exception!r}." if crashed else
+                       f"it exited with {result.exit_code} and printed {result.output!r}")
+                )
+                assert re.search(rf"(?<![\w-]){re.escape(parameter)}\b", error_line), (
+                    f"The error should name what was wrong ({parameter}: click.BadParameter(..., param_hint={parameter!r})); "
+                    f"it says {error_line!r}."
                 )
                 assert database.count(models.User) == 0, "A refused create-admin must not add a user."

@@ -10,7 +10,9 @@ from .models import Note, User, db, find_user
 from .security import CredentialError, check_new_password, clean_username, hash_password, is_utf8_text, password_matches
 
 MAX_NOTE_CHARS = 1000
-MAX_ID = 2**63 - 1  # SQLite's integers are 64-bit: a larger id raises OverflowError in the driver
+# The ids are INTEGER columns: 32-bit on PostgreSQL ("integer out of range" past this), 64-bit on
+# SQLite (OverflowError in the driver past 2**63 - 1). No row can have a larger id on either.
+MAX_ID = 2**31 - 1
 BAD_LOGIN = "Wrong username or password."
 
 bp = Blueprint("notes_api", __name__)
@@ -73,8 +75,8 @@ def login():
     username, password = data.get("username"), data.get("password")
     if not isinstance(username, str) or not username.strip() or not isinstance(password, str) or not password:
         abort(400, description="username and password are required (non-empty strings)")
-    if not is_utf8_text(username):  # the database could not even look it up
-        abort(400, description="username is not valid Unicode text (it holds a lone surrogate)")
+    if not is_utf8_text(username) or "\x00" in username:  # the database could not even look it up (PostgreSQL refuses NUL)
+        abort(400, description="username is not valid Unicode text without NUL")
     # TODO(login): write this part; the docstring above has the contract. Stuck? `python -m track hint 9`
     raise NotImplementedError("TODO(login)")
 
