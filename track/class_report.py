@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from track.course import Chapter
+from track.i18n import _, language
 
 BASE_COLUMNS = ("student", "path", "score", "max_score", "status", "reason", "integrity")
 REPORT_NAMES = ("class-report.md", "class-report.html", "class.json")
@@ -93,7 +94,7 @@ def pass_rates(data: ClassData, chapters: list[Chapter]) -> list[tuple[str, str,
         for exercise in chapter.exercises:
             column = exercise_column(chapter, exercise.id)
             passed = sum(1 for row in data.rows.values() if row["exercises"].get(column) == exercise.points)
-            rates.append((column, exercise.title, passed / len(data.rows) if data.rows else 0.0))
+            rates.append((column, _(exercise.title), passed / len(data.rows) if data.rows else 0.0))
     return sorted(rates, key=lambda rate: (rate[2], rate[0]))
 
 
@@ -103,12 +104,12 @@ def sections(data: ClassData, chapters: list[Chapter]) -> list[tuple[str, list[s
                 for key, row in sorted(data.rows.items())]
     rates = [[column, title, f"{share:.0%}"] for column, title, share in pass_rates(data, chapters)]
     flags = [[key, flag] for key, row in sorted(data.rows.items()) for flag in row["integrity"]]
-    similar = [[" and ".join(h["students"]), h["file"], f"{h['ratio']:.0%}"] for h in data.similarity]
+    similar = [[_(" and ").join(h["students"]), h["file"], f"{h['ratio']:.0%}"] for h in data.similarity]
     return [
-        ("Students", ["student", "points", "status", "errors"], students),
-        ("Exercises, hardest first", ["exercise", "title", "pass rate"], rates),
-        ("Integrity flags (the flagged chapter earns nothing)", ["student", "file:line"], flags),
-        ("Similarity hints (not a verdict: compare the files)", ["students", "file", "alike"], similar),
+        (_("Students"), [_("student"), _("points"), _("status"), _("errors")], students),
+        (_("Exercises, hardest first"), [_("exercise"), _("title"), _("pass rate")], rates),
+        (_("Integrity flags (the flagged chapter earns nothing)"), [_("student"), _("file:line")], flags),
+        (_("Similarity hints (not a verdict: compare the files)"), [_("students"), _("file"), _("alike")], similar),
     ]
 
 
@@ -117,11 +118,11 @@ def markdown_cell(text: str) -> str:
 
 
 def markdown(data: ClassData, chapters: list[Chapter]) -> str:
-    lines = ["# Class report", "", f"{len(data.rows)} students."]
+    lines = ["# " + _("Class report"), "", _("{count} students.").format(count=len(data.rows))]
     for title, header, rows in sections(data, chapters):
         lines += ["", f"## {title}", ""]
         if not rows:
-            lines.append("None.")
+            lines.append(_("None."))
             continue
         lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(markdown_cell(cell) for cell in row) + " |" for row in rows]
@@ -134,12 +135,14 @@ STYLE = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{
 
 def html_page(data: ClassData, chapters: list[Chapter]) -> str:
     """One self-contained page: inline style, no scripts, no external assets."""
-    parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>Class report</title><style>{STYLE}</style>",
-             f"<h1>Class report</h1><p>{len(data.rows)} students.</p>"]
+    title, count = html.escape(_("Class report")), html.escape(_("{count} students.").format(count=len(data.rows)))
+    lang = "zh-CN" if language() == "zh_CN" else "en"
+    parts = [f"<!doctype html><html lang={lang}><meta charset=utf-8><title>{title}</title><style>{STYLE}</style>",
+             f"<h1>{title}</h1><p>{count}</p>"]
     for title, header, rows in sections(data, chapters):
         parts.append(f"<h2>{html.escape(title)}</h2>")
         if not rows:
-            parts.append("<p>None.</p>")
+            parts.append(f"<p>{html.escape(_('None.'))}</p>")
             continue
         head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)

@@ -20,9 +20,9 @@ from pathlib import Path
 from track import engine, integrity
 from track.class_report import CsvSink, ClassData, exercise_column, write_summaries
 from track.course import Chapter, UsageError, chapters
+from track.i18n import _
 from track.results import ChapterResult, RunResult
 
-NO_CHAPTERS = "no chapters/ folder"
 
 
 @dataclass
@@ -55,11 +55,11 @@ def read_roster(path: Path) -> list[Student]:
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         if not reader.fieldnames or not {"name", "path"} <= set(reader.fieldnames):
-            raise UsageError(f"{path}: expected a header `name,path`, found {reader.fieldnames}.")
+            raise UsageError(_("{path}: expected a header `name,path`, found {found}.").format(path=path, found=reader.fieldnames))
         students = [Student(row["name"].strip(), (path.parent / row["path"].strip()).resolve()) for row in reader]
     names = [s.key for s in students]
     if duplicates := sorted({n for n in names if names.count(n) > 1}):
-        raise UsageError(f"{path}: each name once; repeated: {', '.join(duplicates)}.")
+        raise UsageError(_("{path}: each name once; repeated: {names}.").format(path=path, names=", ".join(duplicates)))
     return students
 
 
@@ -69,7 +69,8 @@ def students_of(roots: list[str], roster: str | None) -> list[Student]:
     students += [Student(key, path) for key, path in zip(unique_keys(paths), paths)]
     names = [s.key for s in students]
     if duplicates := sorted({n for n in names if names.count(n) > 1}):
-        raise UsageError(f"Two students share a name: {', '.join(duplicates)}; use distinct names in the roster.")
+        raise UsageError(_("Two students share a name: {names}; use distinct names in the roster.").format(
+            names=", ".join(duplicates)))
     return students
 
 
@@ -95,11 +96,12 @@ def chapter_reasons(result: ChapterResult, timeout_s: float) -> list[str]:
     if result.error is not None:
         where = (result.error.where or "").split(f"{result.package}/", 1)[-1]
         if "does not parse" in result.error.message:
-            return [f"chapter {number}: SyntaxError {where}"]
+            return [_("chapter {n}: {reason}").format(n=number, reason=f"SyntaxError {where}")]
         first = result.error.message.split("\n")[0]
-        return [f"chapter {number}: {first if len(first) <= 120 else first[:119] + '…'}"]
+        return [_("chapter {n}: {reason}").format(n=number, reason=first if len(first) <= 120 else first[:119] + "…")]
     hung = sorted({t.exercise for t in result.tests if t.status == "error"})
-    return [f"chapter {number}: timed out after {timeout_s:g} s ({', '.join(hung)})"] if hung else []
+    return [_("chapter {n}: timed out after {seconds} s ({exercises})").format(
+        n=number, seconds=f"{timeout_s:g}", exercises=", ".join(hung))] if hung else []
 
 
 def zero_flagged(run: RunResult, flags: dict) -> RunResult:
@@ -107,7 +109,7 @@ def zero_flagged(run: RunResult, flags: dict) -> RunResult:
     chapters_out = []
     for result in run.chapters:
         if result.package in flags:
-            message = "integrity: " + "; ".join(str(f) for f in flags[result.package])
+            message = _("integrity: ") + "; ".join(str(f) for f in flags[result.package])
             result = replace(result, exercises=[replace(e, status="fail", message=message) for e in result.exercises])
         chapters_out.append(result)
     return RunResult(chapters_out, run.message)
@@ -134,7 +136,7 @@ def row_of(student: Student, run: RunResult, reasons: list[str], graded: list[Ch
 
 
 def whole_run_reason(run: RunResult) -> str:
-    return (run.message or "graded nothing").split("\n")[0].rstrip(":")
+    return (run.message or _("graded nothing")).split("\n")[0].rstrip(":")
 
 
 # --- the class ---------------------------------------------------------------------------
@@ -172,7 +174,7 @@ class Grader:
         for student in self.students:
             student.started = time.monotonic()
             if not student.chapters_dir.is_dir():
-                self.done(student, row_of(student, RunResult(), [NO_CHAPTERS], self.graded, 0.0))
+                self.done(student, row_of(student, RunResult(), [_("no chapters/ folder")], self.graded, 0.0))
                 continue
             prepare(student, self.graded)
             ready.append(student)
@@ -214,7 +216,7 @@ class Grader:
             results += run.chapters
             reasons += [r for c in run.chapters for r in chapter_reasons(c, self.options.timeout_s)]
             if run.message is not None:
-                reasons.append(f"chapter {chapter.number}: {whole_run_reason(run)}")
+                reasons.append(_("chapter {n}: {reason}").format(n=chapter.number, reason=whole_run_reason(run)))
         return row_of(student, RunResult(results), reasons, self.graded, time.monotonic() - student.started)
 
 
@@ -231,31 +233,31 @@ def exit_code(rows: list[dict], fail_under: int | None) -> int:
 def write_reports(options: Options, rows: dict[str, dict], hints: list[dict], graded: list[Chapter]) -> None:
     """The class JSON and the summaries, each merged into what an earlier grading wrote."""
     if options.csv_path:
-        print(f"Wrote {options.csv_path}")
+        print(_("Wrote {path}").format(path=options.csv_path))
     if options.json_path:
         data = ClassData.read(Path(options.json_path))
         data.merge(rows, hints)
         data.write(Path(options.json_path))
-        print(f"Wrote {options.json_path}")
+        print(_("Wrote {path}").format(path=options.json_path))
     if options.report_dir:
         data = ClassData.read(Path(options.report_dir) / "class.json")
         data.merge(rows, hints)
         for path in write_summaries(Path(options.report_dir), data, graded):
-            print(f"Wrote {path}")
+            print(_("Wrote {path}").format(path=path))
 
 
 def grade_students(options: Options) -> int:
     if options.jobs < 1:
-        raise UsageError(f"--jobs {options.jobs}: grade at least one student at a time.")
+        raise UsageError(_("--jobs {jobs}: grade at least one student at a time.").format(jobs=options.jobs))
     graded = list(chapters())
     students = students_of(options.roots, options.roster)
     engine.warm(graded)  # forks then find the graders imported
     grader = Grader(options, students, graded)
     started = time.monotonic()
     grader.run()
-    print(f"Graded {len(students)} students in {time.monotonic() - started:.1f} s.")
+    print(_("Graded {count} students in {seconds} s.").format(count=len(students), seconds=f"{time.monotonic() - started:.1f}"))
     similar = integrity.similarity({s.key: s.chapters_dir for s in students if s.chapters_dir.is_dir()}, graded)
     for hint in similar:
-        print(f"  similar: {hint}")
+        print(_("  similar: {hint}").format(hint=hint))
     write_reports(options, grader.rows, [asdict(hint) for hint in similar], graded)
     return exit_code(list(grader.rows.values()), options.fail_under)

@@ -61,7 +61,7 @@ def cmd_watch(args) -> int:
 
 def confirm(question: str) -> bool:
     try:
-        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+        return input(_("{question} [y/N] ").format(question=question)).strip().lower() in ("y", "yes")
     except EOFError:
         return False
 
@@ -142,9 +142,11 @@ def progress_rows(results: dict[str, ChapterResult]) -> list[tuple]:
 
 
 def print_table(header: tuple, rows: list[tuple]) -> None:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    from rich.cells import cell_len  # a Chinese character takes two cells: len() would misalign the columns
+
+    widths = [max(cell_len(str(cell)) for cell in column) for column in zip(header, *rows)]
     for row in (header, *rows):
-        print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip())
+        print("  ".join(str(cell) + " " * (w - cell_len(str(cell))) for cell, w in zip(row, widths)).rstrip())
 
 
 def cmd_list(args) -> int:
@@ -292,7 +294,7 @@ def cmd_grade(args) -> int:
     refused = [option for option, given in CLASS_ONLY if given(args) and not class_mode] + \
               [option for option, given in SINGLE_ONLY if given(args) and class_mode]
     if refused:
-        mode = "when grading a class (--root/--roster)" if class_mode else "without --root or --roster"
+        mode = _("when grading a class (--root/--roster)") if class_mode else _("without --root or --roster")
         raise UsageError(_("{option} does nothing {mode}; leave it out.").format(option=refused[0], mode=mode))
     if class_mode:
         return classroom.grade_students(classroom.Options(
@@ -326,11 +328,11 @@ def cmd_stubs(args) -> int:
 
     if args.check:
         stale = [path for chap in selected_chapters(args) for path in stale_stubs(chap)]
-        print("\n".join(f"stale: {path}" for path in stale) or "All stubs match their solutions.")
+        print("\n".join(_("stale: {path}").format(path=path) for path in stale) or _("All stubs match their solutions."))
         return 1 if stale else 0
     for chap in selected_chapters(args):
         write_stubs(chap, chap.learner_dir)
-        print(f"Wrote the stubs of chapter {chap.number}")
+        print(_("Wrote the stubs of chapter {n}").format(n=chap.number))
     return 0
 
 
@@ -349,7 +351,7 @@ def cmd_snippets(args) -> int:
         for lesson in (chap.learner_dir / "README.md", chap.learner_dir / "README.zh-CN.md"):
             if lesson.exists():
                 lesson.write_text(refreshed(lesson), encoding="utf-8")
-                print(f"Refreshed {shown(lesson)}")
+                print(_("Refreshed {path}").format(path=shown(lesson)))
     return 0
 
 
@@ -360,7 +362,7 @@ def cmd_matrix(args) -> int:
     found, table = matrix.check(selected_chapters(args), jobs=args.jobs)
     if args.table:
         print("\n".join(table) + "\n")
-    print("\n".join(found) or "Every exercise is graded on its own code.")
+    print("\n".join(found) or _("Every exercise is graded on its own code."))
     return 1 if found else 0
 
 
@@ -368,87 +370,87 @@ def cmd_new(args) -> int:
     from track import scaffold
 
     for path in scaffold.create(args.number, args.slug):
-        print(f"created {shown(path)}")
-    print(scaffold.NEXT_STEPS)
+        print(_("created {path}").format(path=shown(path)))
+    print(scaffold.next_steps())
     return 0
 
 
 def cmd_setup(args) -> int:
-    print(f"Ready: {sys.executable}")
+    print(_("Ready: {python}").format(python=sys.executable))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m track", description="The Flask Learning Track course CLI.")
+    parser = argparse.ArgumentParser(prog="python -m track", description=_("The Flask Learning Track course CLI."))
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     def verb(name, handler, help_text, chapter_arg="required"):
         sub = verbs.add_parser(name, help=help_text, description=help_text)
         if chapter_arg == "required":
-            sub.add_argument("chapter", help="chapter: 1, 01, ch01, chapter-1 or the package name")
+            sub.add_argument("chapter", help=_("chapter: 1, 01, ch01, chapter-1 or the package name"))
         elif chapter_arg == "optional":
-            sub.add_argument("chapter", nargs="?", help="chapter (default: all / the first unsolved)")
+            sub.add_argument("chapter", nargs="?", help=_("chapter (default: all / the first unsolved)"))
         sub.set_defaults(handler=handler)
         return sub
 
-    verb("list", cmd_list, "chapters with their titles and how many exercises are solved", None)
-    run = verb("run", cmd_run, "serve a chapter (gevent WSGIServer; --dev for Flask's dev server)")
-    run.add_argument("--solution", action="store_true", help="serve the reference solution instead of your copy")
-    run.add_argument("--dev", action="store_true", help="Flask's development server with reloader and debugger (loopback only)")
-    run.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    run.add_argument("--port", type=int, default=5000, help="port (default 5000; 0 picks a free one)")
-    prod = verb("serve-prod", cmd_serve_prod, "serve a chapter under gunicorn with its gunicorn.conf.py (chapter 10)")
-    prod.add_argument("--solution", action="store_true", help="serve the reference solution")
-    verb("check", cmd_check, "grade your copy of a chapter, one line per exercise")
-    verb("hint", cmd_hint, "show the next hint for the first unsolved exercise")
-    verb("watch", cmd_watch, "re-check a chapter whenever one of its files is saved", "optional")
-    reset = verb("reset", cmd_reset, "restore the pristine stub of a chapter (asks first; keeps a backup)")
-    reset.add_argument("--yes", action="store_true", help="do not ask")
-    sol = verb("solution", cmd_solution, "diff your files against the reference once the chapter passes")
-    sol.add_argument("--force", action="store_true", help="show it even though the chapter does not pass yet")
-    verb("progress", cmd_progress, "a table of every chapter: exercises, points, next step", None)
-    grade_cmd = verb("grade", cmd_grade, "grade every chapter (teachers: --root for students' clones)", None)
-    grade_cmd.add_argument("--json", metavar="FILE", help="write the results as JSON (see --format)")
+    verb("list", cmd_list, _("chapters with their titles and how many exercises are solved"), None)
+    run = verb("run", cmd_run, _("serve a chapter (gevent WSGIServer; --dev for Flask's dev server)"))
+    run.add_argument("--solution", action="store_true", help=_("serve the reference solution instead of your copy"))
+    run.add_argument("--dev", action="store_true", help=_("Flask's development server with reloader and debugger (loopback only)"))
+    run.add_argument("--host", default="127.0.0.1", help=_("address to bind (default 127.0.0.1)"))
+    run.add_argument("--port", type=int, default=5000, help=_("port (default 5000; 0 picks a free one)"))
+    prod = verb("serve-prod", cmd_serve_prod, _("serve a chapter under gunicorn with its gunicorn.conf.py (chapter 10)"))
+    prod.add_argument("--solution", action="store_true", help=_("serve the reference solution"))
+    verb("check", cmd_check, _("grade your copy of a chapter, one line per exercise"))
+    verb("hint", cmd_hint, _("show the next hint for the first unsolved exercise"))
+    verb("watch", cmd_watch, _("re-check a chapter whenever one of its files is saved"), "optional")
+    reset = verb("reset", cmd_reset, _("restore the pristine stub of a chapter (asks first; keeps a backup)"))
+    reset.add_argument("--yes", action="store_true", help=_("do not ask"))
+    sol = verb("solution", cmd_solution, _("diff your files against the reference once the chapter passes"))
+    sol.add_argument("--force", action="store_true", help=_("show it even though the chapter does not pass yet"))
+    verb("progress", cmd_progress, _("a table of every chapter: exercises, points, next step"), None)
+    grade_cmd = verb("grade", cmd_grade, _("grade every chapter (teachers: --root for students' clones)"), None)
+    grade_cmd.add_argument("--json", metavar="FILE", help=_("write the results as JSON (see --format)"))
     grade_cmd.add_argument("--format", choices=("results", "classroom"), default="results",
-                           help="results: results.json, one entry per test (exercism v3); classroom: GitHub "
-                                "Classroom's grading reporter, one entry per exercise")
-    grade_cmd.add_argument("--junitxml", metavar="FILE", help="also write pytest's JUnit XML report")
-    grade_cmd.add_argument("--target", default="chapters", help="chapters (default) or solutions")
-    grade_cmd.add_argument("--root", action="append", metavar="PATH", help="a student's clone; repeat for a class")
-    grade_cmd.add_argument("--roster", metavar="CSV", help="a `name,path` file: the class's students by name")
-    grade_cmd.add_argument("--csv", metavar="FILE", help="class: one row per student, merged into FILE if it exists")
-    grade_cmd.add_argument("--report", metavar="DIR", help="class: write class-report.md/.html and class.json (merged)")
-    grade_cmd.add_argument("--jobs", type=int, metavar="N", help="class: students graded at once (default: cores)")
+                           help=_("results: results.json, one entry per test (exercism v3); classroom: GitHub "
+                                  "Classroom's grading reporter, one entry per exercise"))
+    grade_cmd.add_argument("--junitxml", metavar="FILE", help=_("also write pytest's JUnit XML report"))
+    grade_cmd.add_argument("--target", default="chapters", help=_("chapters (default) or solutions"))
+    grade_cmd.add_argument("--root", action="append", metavar="PATH", help=_("a student's clone; repeat for a class"))
+    grade_cmd.add_argument("--roster", metavar="CSV", help=_("a `name,path` file: the class's students by name"))
+    grade_cmd.add_argument("--csv", metavar="FILE", help=_("class: one row per student, merged into FILE if it exists"))
+    grade_cmd.add_argument("--report", metavar="DIR", help=_("class: write class-report.md/.html and class.json (merged)"))
+    grade_cmd.add_argument("--jobs", type=int, metavar="N", help=_("class: students graded at once (default: cores)"))
     grade_cmd.add_argument("--timeout", type=float, default=GRADER_TIMEOUT_S, metavar="SECONDS",
-                           help=f"class: each grader test's time limit (default {GRADER_TIMEOUT_S})")
+                           help=_("class: each grader test's time limit (default {seconds})").format(seconds=GRADER_TIMEOUT_S))
     grade_cmd.add_argument("--fail-under", type=int, metavar="POINTS",
-                           help="class: exit 0 when every student has at least POINTS")
-    demo_cmd = verb("demo", cmd_demo, "classroom walkthrough: start the chapter, run its client.py, print each exchange")
+                           help=_("class: exit 0 when every student has at least POINTS"))
+    demo_cmd = verb("demo", cmd_demo, _("classroom walkthrough: start the chapter, run its client.py, print each exchange"))
     demo_whose = demo_cmd.add_mutually_exclusive_group()
     demo_whose.add_argument("--solution", action="store_true",
-                            help="demo the reference solution (the default while your chapter does not pass)")
-    demo_whose.add_argument("--mine", action="store_true", help="demo your copy even though it does not pass yet")
-    demo_cmd.add_argument("--step", action="store_true", help="wait for Enter after each exchange")
-    web_cmd = verb("web", cmd_web, "the course in your browser: lessons, live status, hints, a request console", None)
-    web_cmd.add_argument("--host", default="127.0.0.1", help="a loopback address to bind (default 127.0.0.1)")
-    web_cmd.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
-    postman = verb("postman", cmd_postman, "write a chapter's walkthrough as a Postman collection (--all: every chapter)",
+                            help=_("demo the reference solution (the default while your chapter does not pass)"))
+    demo_whose.add_argument("--mine", action="store_true", help=_("demo your copy even though it does not pass yet"))
+    demo_cmd.add_argument("--step", action="store_true", help=_("wait for Enter after each exchange"))
+    web_cmd = verb("web", cmd_web, _("the course in your browser: lessons, live status, hints, a request console"), None)
+    web_cmd.add_argument("--host", default="127.0.0.1", help=_("a loopback address to bind (default 127.0.0.1)"))
+    web_cmd.add_argument("--port", type=int, default=8000, help=_("port (default 8000; 0 picks a free one)"))
+    postman = verb("postman", cmd_postman, _("write a chapter's walkthrough as a Postman collection (--all: every chapter)"),
                    "optional")
-    postman.add_argument("--all", action="store_true", help="every chapter")
-    stubs = verb("stubs", cmd_stubs, "maintainers: regenerate the learners' stubs from the solutions", "optional")
-    stubs.add_argument("--check", action="store_true", help="only report stubs that are out of date")
-    verb("snippets", cmd_snippets, "maintainers: copy snippet sources into the lessons", "optional")
-    messages_cmd = verb("messages", cmd_messages, "maintainers: merge the Chinese message catalogs with the code (one chapter's, or all)", "optional")
-    messages_cmd.add_argument("--check", action="store_true", help="only report texts that have no Chinese yet")
-    matrix_cmd = verb("matrix", cmd_matrix, "maintainers: prove each exercise is graded on its own code", "optional")
-    matrix_cmd.add_argument("--jobs", type=int, default=2, help="variants graded at once (default 2)")
-    matrix_cmd.add_argument("--table", action="store_true", help="also print each exercise's two verdicts")
-    new = verbs.add_parser("new", help="maintainers: create the skeleton of a new chapter",
+    postman.add_argument("--all", action="store_true", help=_("every chapter"))
+    stubs = verb("stubs", cmd_stubs, _("maintainers: regenerate the learners' stubs from the solutions"), "optional")
+    stubs.add_argument("--check", action="store_true", help=_("only report stubs that are out of date"))
+    verb("snippets", cmd_snippets, _("maintainers: copy snippet sources into the lessons"), "optional")
+    messages_cmd = verb("messages", cmd_messages, _("maintainers: merge the Chinese message catalogs with the code (one chapter's, or all)"), "optional")
+    messages_cmd.add_argument("--check", action="store_true", help=_("only report texts that have no Chinese yet"))
+    matrix_cmd = verb("matrix", cmd_matrix, _("maintainers: prove each exercise is graded on its own code"), "optional")
+    matrix_cmd.add_argument("--jobs", type=int, default=2, help=_("variants graded at once (default 2)"))
+    matrix_cmd.add_argument("--table", action="store_true", help=_("also print each exercise's two verdicts"))
+    new = verbs.add_parser("new", help=_("maintainers: create the skeleton of a new chapter"),
                            description="maintainers: create the skeleton of a new chapter")
-    new.add_argument("number", type=int, help="the chapter's number, e.g. 13")
-    new.add_argument("slug", help="the package name after chNN_, e.g. caching")
+    new.add_argument("number", type=int, help=_("the chapter's number, e.g. 13"))
+    new.add_argument("slug", help=_("the package name after chNN_, e.g. caching"))
     new.set_defaults(handler=cmd_new)
-    verb("setup", cmd_setup, "create .venv and install the pinned requirements", None)
+    verb("setup", cmd_setup, _("create .venv and install the pinned requirements"), None)
     return parser
 
 

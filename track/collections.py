@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from track.course import ROOT, Chapter
+from track.i18n import _
 from track.walkthrough import Exchange, client_file, exchanges, regions
 from track.ui import command
 
@@ -298,17 +299,22 @@ def draw(variable: Variable) -> list[str]:
             f'pm.collectionVariables.set("{variable.name}_upper", {variable.name}.toUpperCase());']
 
 
+def collection_name(chapter: Chapter) -> str:
+    return _("Chapter {n}: {title}").format(n=chapter.number, title=_(chapter.title))
+
+
 def description(chapter: Chapter, recorded: list[Exchange], source: str) -> str:
-    text = (f"Chapter {chapter.number}: {chapter.title}. Generated from chapters/{chapter.package}/client.py "
-            f"by `{command('postman', chapter.number)}`; start the server with `{command('run', chapter.number)}` "
-            "and set the variable baseUrl if it is not " + DEFAULT_BASE_URL + ". Uploads name files relative "
-            "to the course folder: make it Postman's working directory (Settings > General).")
+    text = _("{name}. Generated from chapters/{package}/client.py by `{postman}`; start the server with `{run}` "
+             "and set the variable baseUrl if it is not {base_url}. Uploads name files relative "
+             "to the course folder: make it Postman's working directory (Settings > General).").format(
+        name=collection_name(chapter), package=chapter.package, postman=command("postman", chapter.number),
+        run=command("run", chapter.number), base_url=DEFAULT_BASE_URL)
     covered = {e.section for e in recorded}
     missing = [name for name, _, _ in regions(source) if name not in covered]
     if missing:
-        text += (" Left out: the regions " + ", ".join(missing) + " of client.py send no request a collection "
-                 "can hold (WebSocket or Socket.IO events, concurrent clients); "
-                 f"`{command('demo', chapter.number)}` runs them.")
+        text += _(" Left out: the regions {regions} of client.py send no request a collection "
+                  "can hold (WebSocket or Socket.IO events, concurrent clients); `{demo}` runs them.").format(
+            regions=", ".join(missing), demo=command("demo", chapter.number))
     return text
 
 
@@ -341,7 +347,7 @@ def collection(chapter: Chapter, recorded: list[Exchange]) -> dict:
     variables += [{"key": v.name, "value": ""} for found in setters.values() for v in found]
     variables += [{"key": f"{v.name}{suffix}", "value": ""} for v in randoms for suffix in ("", "_upper")]
     return {
-        "info": {"name": f"Chapter {chapter.number}: {chapter.title}", "schema": SCHEMA,
+        "info": {"name": collection_name(chapter), "schema": SCHEMA,
                  "description": description(chapter, recorded, source)},
         "item": folders(items),
         "variable": variables,

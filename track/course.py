@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from track.bootstrap import ROOT
+from track.i18n import _
 from track.ui import command
 
 CHAPTERS = ROOT / "chapters"
@@ -120,8 +121,9 @@ def chapter(name: int | str) -> Chapter:
             return found
     known = ", ".join(str(c.number) for c in chapters())
     example = command("check", 1)
-    raise UsageError(f"There is no chapter {str(name)!r}. Chapters: {known} (e.g. `{example}`; "
-                     f"1, 01, ch01, chapter-1 and {chapters()[0].package} all name chapter 1).")
+    raise UsageError(_("There is no chapter {name}. Chapters: {known} (e.g. `{example}`; "
+                       "1, 01, ch01, chapter-1 and {package} all name chapter 1).").format(
+        name=repr(str(name)), known=known, example=example, package=chapters()[0].package))
 
 
 def chapter_for_package(package: str) -> Chapter:

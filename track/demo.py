@@ -25,6 +25,7 @@ from pathlib import Path
 import requests
 
 from track.course import Chapter, chapter
+from track.i18n import _
 from track.postman import Printer, Walkthrough, printing_session, shorten, shown_url
 from track.ui import command
 
@@ -114,7 +115,8 @@ def expect(left, comparison: str, right, note=None) -> None:
     if TESTS[comparison](left, right):
         return
     left, right = shorten(repr(left), VALUE_ROOM), shorten(repr(right), VALUE_ROOM)
-    said = f"expected {right}, got {left}" if comparison == "==" else f"expected {left} {comparison} {right}"
+    said = (_("expected {right}, got {left}") if comparison == "==" else _("expected {left} {comparison} {right}")).format(
+        left=left, right=right, comparison=comparison)
     raise AssertionError(said + (f" ({shorten(str(note), VALUE_ROOM)})" if note is not None else ""))
 
 
@@ -148,22 +150,27 @@ def module_name(walkthrough: Walkthrough) -> str:
 
 def answer_text(response: requests.Response | None) -> str:
     if response is None:
-        return "no answer yet"
-    return f"{response.status_code} {response.reason} to {response.request.method} {shown_url(response.request.url)}"
+        return _("no answer yet")
+    return _("{status} {reason} to {method} {path}").format(
+        status=response.status_code, reason=response.reason, method=response.request.method,
+        path=shown_url(response.request.url))
 
 
 def what_failed(error: Exception, filename: str, last: requests.Response | None) -> str:
     """One line on why a step failed: the expectation, else the walkthrough's line and the last answer."""
     if isinstance(error, requests.JSONDecodeError):
-        return f"expected JSON, got {answer_text(last)}" + (f" ({last.headers.get('Content-Type')})" if last else "")
+        return _("expected JSON, got {answer}").format(answer=answer_text(last)) + (
+            f" ({last.headers.get('Content-Type')})" if last else "")
     if isinstance(error, AssertionError) and str(error):
         return str(error)
     if isinstance(error, KeyError):
-        return f"no {error.args[0]!r} in the {answer_text(last)}"
+        return _("no {key} in the {answer}").format(key=repr(error.args[0]), answer=answer_text(last))
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == filename]
-    line = f"line {frames[-1].lineno} `{shorten(frames[-1].line, VALUE_ROOM)}`" if frames else "the walkthrough"
-    happened = "did not hold" if isinstance(error, AssertionError) else f"raised {type(error).__name__}: {error}"
-    return f"{line} {happened} (last: {answer_text(last)})"
+    line = _("line {number} `{code}`").format(number=frames[-1].lineno, code=shorten(frames[-1].line, VALUE_ROOM)) \
+        if frames else _("the walkthrough")
+    happened = _("did not hold") if isinstance(error, AssertionError) else _("raised {error}").format(
+        error=f"{type(error).__name__}: {error}")
+    return _("{line} {happened} (last: {answer})").format(line=line, happened=happened, answer=answer_text(last))
 
 
 class Steps:
@@ -178,9 +185,10 @@ class Steps:
     def needs(self, name: str) -> str:
         exercises = self.plan.steps.get(name, ())
         if not exercises:
-            return f"step `{name}` failed"
+            return _("step `{name}` failed").format(name=name)
         listed = ", ".join(f"`{e}`" for e in exercises)
-        return f"step `{name}` needs exercise{'s' if len(exercises) > 1 else ''} {listed}"
+        needs = _("step `{name}` needs exercises {listed}") if len(exercises) > 1 else _("step `{name}` needs exercise {listed}")
+        return needs.format(name=name, listed=listed)
 
     def check_command(self) -> str:
         return command("check", self.chapter.number if self.chapter else None)
@@ -191,8 +199,9 @@ class Steps:
         missing = [variable for variable in reads if variable in self.unset]
         if missing:
             sources = sorted({self.unset[variable] for variable in missing})
-            self.fail(name, sets, f"step `{name}` skipped: it needs {', '.join(f'`{v}`' for v in missing)} ",
-                      f"from step {', '.join(f'`{s}`' for s in sources)}, which failed")
+            self.fail(name, sets, _("step `{name}` skipped: it needs {variables} ").format(
+                name=name, variables=", ".join(f"`{v}`" for v in missing)),
+                _("from step {steps}, which failed").format(steps=", ".join(f"`{s}`" for s in sources)))
             yield False
             return
         self.printer.heading(f"── {name}")
@@ -215,10 +224,10 @@ class Steps:
 
     def summary(self) -> None:
         if not self.failed:
-            self.printer.good(f"All {len(self.ran)} steps ran clean.")
+            self.printer.good(_("All {count} steps ran clean.").format(count=len(self.ran)))
         else:
-            self.printer.problem(f"{len(self.failed)} of {len(self.ran)} steps did not: ",
-                                 f"`{self.check_command()}` says which exercises are left.")
+            self.printer.problem(_("{failed} of {count} steps did not: ").format(failed=len(self.failed), count=len(self.ran)),
+                                 _("`{check}` says which exercises are left.").format(check=self.check_command()))
 
 
 def run_steps(walkthrough: Walkthrough, base_url: str, number: int | None, pause: bool = False) -> bool:
@@ -236,7 +245,8 @@ def run_steps(walkthrough: Walkthrough, base_url: str, number: int | None, pause
         with printing_session(printer) as http:
             namespace[walkthrough.__name__](http, base_url)
     except requests.ConnectionError:
-        printer.problem(f"No server answers at {base_url}: ", f"start it first (`{command('run', number)}`).")
+        printer.problem(_("No server answers at {url}: ").format(url=base_url),
+                        _("start it first (`{run}`).").format(run=command("run", number)))
         return False
     steps.summary()
     return not steps.failed

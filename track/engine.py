@@ -27,7 +27,7 @@ from track.course import ROOT, Chapter
 from track.i18n import _
 from track.results import RunResult
 
-GRADER_TIMEOUT_S = 10  # per grader test (track/plugin.py gives each test this limit)
+GRADER_TIMEOUT_S = 20  # per grader test (track/plugin.py): a hang guard, 10x what the slowest test needs on an idle machine
 SLACK_S = 30  # start-up, collection, and a machine busy with other work
 CAN_FORK = hasattr(os, "fork")
 # A run in a process that imported pytest's plugins before (`warm`, or watchfiles importing

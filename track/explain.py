@@ -59,7 +59,7 @@ def where_to_look(chapter: Chapter, exercise_id: str, package_dir: Path) -> str:
     exercise = chapter.exercise(exercise_id)
     todo = todo_location(package_dir, exercise_id)
     return _("Where to look: {where}{todo}. Stuck? `{hint}` shows the next hint.").format(
-        where=exercise.where, todo=f" ({todo})" if todo else "", hint=command("hint", chapter.number))
+        where=_(exercise.where), todo=f" ({todo})" if todo else "", hint=command("hint", chapter.number))
 
 
 def request_of(error: BaseException) -> str | None:
@@ -111,7 +111,7 @@ def explain_not_written(chapter: Chapter, exercise_id: str, excinfo, package_dir
         return _("This test needs exercise `{other}`, which is not written yet ({where}).").format(other=written_for["id"], where=where)
     exercise = chapter.exercise(exercise_id)
     return _("Exercise `{id}` ({title}) is not written yet: {where} still raises NotImplementedError.").format(
-        id=exercise_id, title=exercise.title, where=where)
+        id=exercise_id, title=_(exercise.title), where=where)
 
 
 def explain_failure(chapter: Chapter, exercise_id: str, excinfo, package_dir: Path) -> tuple[str, bool]:

@@ -16,6 +16,7 @@ import importlib.abc
 import sys
 
 from track.plugin import TARGET_ALIAS
+from track.i18n import _
 
 FORBIDDEN = frozenset({"solutions", "track", "tests"})
 PLAIN_IMPORT = builtins.__import__
@@ -24,7 +25,8 @@ PLAIN_IMPORT = builtins.__import__
 def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
     importer = (globals or {}).get("__name__") or ""
     if level == 0 and importer.startswith(TARGET_ALIAS + ".") and name.partition(".")[0] in FORBIDDEN:
-        raise ImportError(f"graded code may not import {name!r} (the course's graders and reference)", name=name)
+        raise ImportError(_("graded code may not import {module} (the course's graders and reference)").format(
+            module=repr(name)), name=name)
     return PLAIN_IMPORT(name, globals, locals, fromlist, level)
 
 
@@ -33,8 +35,8 @@ class NoSolutions(importlib.abc.MetaPathFinder):
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname.partition(".")[0] == "solutions":
-            raise ModuleNotFoundError(f"No module named {fullname!r} (not importable while grading a class)",
-                                      name=fullname)
+            raise ModuleNotFoundError(_("No module named {module} (not importable while grading a class)").format(
+                module=repr(fullname)), name=fullname)
         return None
 
 

@@ -10,15 +10,20 @@ from __future__ import annotations
 import gettext
 import hashlib
 import os
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
 CATALOGS = Path(__file__).parent / "locale"
 COMPILED = Path(__file__).resolve().parent.parent / ".track" / "locale"
+# A page's own choice (the dashboard's toggle), for the request that renders it; None: the environment's.
+chosen: ContextVar[str | None] = ContextVar("track_language", default=None)
 
 
 def language() -> str:
-    """`zh_CN` or `en`: TRACK_LANG first, then the usual locale variables."""
+    """`zh_CN` or `en`: the page's choice, else TRACK_LANG, then the usual locale variables."""
+    if (lang := chosen.get()) is not None:
+        return lang
     for variable in ("TRACK_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable, "")
         if value:

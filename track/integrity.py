@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from track.course import Chapter
+from track.i18n import _
 from track.stubs import stub_files
 
 GRADER_MODULES = frozenset({"solutions", "track", "tests"})
@@ -69,12 +70,12 @@ class Scanner(ast.NodeVisitor):
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
             if alias.name.partition(".")[0] in self.forbidden:
-                self.found.append((node.lineno, f"imports {alias.name}"))
+                self.found.append((node.lineno, _("imports {module}").format(module=alias.name)))
                 self.imported.add(alias.asname or alias.name.partition(".")[0])
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.level == 0 and node.module and node.module.partition(".")[0] in self.forbidden:
-            self.found.append((node.lineno, f"imports from {node.module}"))
+            self.found.append((node.lineno, _("imports from {module}").format(module=node.module)))
             self.imported.update(alias.asname or alias.name for alias in node.names)
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -82,14 +83,15 @@ class Scanner(ast.NodeVisitor):
         if name in IMPORT_CALLS and node.args:
             first = node.args[0]
             if not isinstance(first, ast.Constant):
-                self.found.append((node.lineno, f"imports a computed module name ({name})"))
+                self.found.append((node.lineno, _("imports a computed module name ({call})").format(call=name)))
             elif str(first.value).partition(".")[0] in self.forbidden:
-                self.found.append((node.lineno, f"imports {first.value} ({name})"))
+                self.found.append((node.lineno, _("imports {module} ({call})").format(module=first.value, call=name)))
         if name in ("setattr", "delattr") and node.args and self.is_protected(node.args[0]):
-            self.found.append((node.lineno, f"{name} on {dotted(node.args[0]) or 'a grader object'}"))
+            target = dotted(node.args[0]) or _("a grader object")
+            self.found.append((node.lineno, _("{call} on {target}").format(call=name, target=target)))
         if isinstance(node.func, ast.Attribute) and dotted(node.func.value) == "sys.modules":
             if node.func.attr in ("update", "setdefault", "pop", "__setitem__", "__delitem__", "clear"):
-                self.found.append((node.lineno, f"writes sys.modules ({node.func.attr})"))
+                self.found.append((node.lineno, _("writes sys.modules ({method})").format(method=node.func.attr)))
         self.generic_visit(node)
 
     def is_protected(self, target: ast.AST) -> bool:
@@ -102,7 +104,7 @@ class Scanner(ast.NodeVisitor):
             if isinstance(target, (ast.Attribute, ast.Subscript)) and self.is_protected(target):
                 where = "sys.modules" if dotted(target).startswith("sys.modules") or (
                     isinstance(target, ast.Subscript) and dotted(target.value) == "sys.modules") else root_name(target)
-                self.found.append((node.lineno, f"writes {where}"))
+                self.found.append((node.lineno, _("writes {target}").format(target=where)))
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self.flag_targets(node, node.targets)
@@ -176,7 +178,8 @@ class Similar:
     ratio: float
 
     def __str__(self) -> str:
-        return f"{self.students[0]} and {self.students[1]}: {self.file} ({self.ratio:.0%} alike)"
+        return _("{one} and {other}: {file} ({ratio} alike)").format(
+            one=self.students[0], other=self.students[1], file=self.file, ratio=f"{self.ratio:.0%}")
 
 
 def similarity(students: dict[str, Path], chapters: list[Chapter]) -> list[Similar]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from track import grading
 from track.course import ROOT, Chapter
+from track.i18n import _
 from track.processes import new_group, stop
 from track.postman import run_walkthrough
 from track.ui import command
@@ -36,9 +37,10 @@ def wait_for_url(process: subprocess.Popen, log: list[str], lines: queue.Queue) 
         try:
             line = lines.get(timeout=START_TIMEOUT_S)
         except queue.Empty:
-            raise RuntimeError(f"the server did not start within {START_TIMEOUT_S}s:\n{''.join(log)}") from None
+            raise RuntimeError(_("the server did not start within {seconds}s:\n{log}").format(
+                seconds=START_TIMEOUT_S, log="".join(log))) from None
         if line is None:
-            raise RuntimeError(f"the server exited with {process.wait()}:\n{''.join(log)}")
+            raise RuntimeError(_("the server exited with {code}:\n{log}").format(code=process.wait(), log="".join(log)))
         if match := SERVING.search(line):
             return match[1]
 
@@ -76,8 +78,9 @@ def demos_reference(chapter: Chapter, solution: bool, mine: bool) -> bool:
     result = grading.current([chapter])[chapter.package]
     if result.status == "pass":
         return False
-    print(f"Your chapter {chapter.number} is not solved yet ({len(result.solved())}/{len(chapter.exercises)}): "
-          f"demoing the reference solution. `{command('demo', chapter.number)}` again once it passes shows yours.")
+    print(_("Your chapter {n} is not solved yet ({solved}/{total}): demoing the reference solution. "
+            "`{demo}` again once it passes shows yours.").format(
+        n=chapter.number, solved=len(result.solved()), total=len(chapter.exercises), demo=command("demo", chapter.number)))
     return True
 
 
@@ -85,8 +88,9 @@ def run_demo(chapter: Chapter, solution: bool = False, mine: bool = False, pause
     """Start the chapter, run its client.py against it step by step, printing every exchange, stop it."""
     walkthrough = load_walkthrough(chapter)
     reference = demos_reference(chapter, solution, mine)
-    which = "the reference" if reference else "your copy"
+    which = _("the reference") if reference else _("your copy")
     with chapter_server(chapter, reference) as url:
-        print(f"Chapter {chapter.number} ({which}) is serving on {url}. Its client.py, step by step:\n", flush=True)
+        print(_("Chapter {n} ({which}) is serving on {url}. Its client.py, step by step:\n").format(
+            n=chapter.number, which=which, url=url), flush=True)
         passed = run_walkthrough(walkthrough, url, chapter.number, pause)
     return 0 if passed else 1

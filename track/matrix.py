@@ -17,6 +17,7 @@ from pathlib import Path
 
 from track.course import Chapter
 from track.engine import Job, grade_all, warm
+from track.i18n import _
 from track.results import RunResult
 from track.stubs import write_stubs
 
@@ -49,7 +50,8 @@ class Variant:
 
     @property
     def label(self) -> str:
-        return f"{self.chapter.package}: {'only ' + self.exercise + ' stubbed' if self.kind == 'stubbed' else 'only ' + self.exercise + ' solved'}"
+        which = _("only {exercise} stubbed") if self.kind == "stubbed" else _("only {exercise} solved")
+        return f"{self.chapter.package}: " + which.format(exercise=self.exercise)
 
     def expected(self) -> dict[str, str]:
         """exercise id -> the status it must get ("pass", "fail" or "blocked")."""
@@ -70,7 +72,9 @@ def variants(chapter: Chapter) -> Iterator[Variant]:
 
 def problems(variant: Variant, statuses: dict[str, str]) -> list[str]:
     """How the graded statuses differ from what the variant must get."""
-    return [f"{variant.label}: `{exercise}` is {statuses.get(exercise, statuses.get('*', 'not graded'))}, expected {status}"
+    return [_("{variant}: `{exercise}` is {got}, expected {status}").format(
+                variant=variant.label, exercise=exercise, got=statuses.get(exercise, statuses.get("*", _("not graded"))),
+                status=status)
             for exercise, status in variant.expected().items() if statuses.get(exercise) != status]
 
 
@@ -85,7 +89,7 @@ def job(variant: Variant, folder: Path) -> Job:
 def statuses(run: RunResult, chapter: Chapter) -> dict[str, str]:
     found = run.chapter(chapter.package)
     if found is None:
-        return {"*": f"not graded: {run.message}"}
+        return {"*": _("not graded: {message}").format(message=run.message)}
     return {e.id: e.status for e in found.exercises}
 
 
@@ -105,7 +109,9 @@ def check(chapters: list[Chapter], jobs: int = 2) -> tuple[list[str], list[str]]
     table = []
     for (stubbed, without), (_alone, alone) in zip(results[::2], results[1::2]):
         others = [status for exercise, status in without.items() if exercise != stubbed.exercise]
-        blocked = f", {others.count('blocked')} blocked" if "blocked" in others else ""
-        table.append(f"{stubbed.chapter.package:<22} {stubbed.exercise:<17} only it stubbed: it {without.get(stubbed.exercise)}, "
-                     f"{others.count('pass')}/{len(others)} others pass{blocked}; only it solved: it {alone.get(stubbed.exercise)}")
+        blocked = _(", {count} blocked").format(count=others.count("blocked")) if "blocked" in others else ""
+        table.append(f"{stubbed.chapter.package:<22} {stubbed.exercise:<17} " + _(
+            "only it stubbed: it {without}, {passed}/{others} others pass{blocked}; only it solved: it {alone}").format(
+            without=without.get(stubbed.exercise), passed=others.count("pass"), others=len(others), blocked=blocked,
+            alone=alone.get(stubbed.exercise)))
     return found, table

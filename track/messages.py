@@ -26,6 +26,7 @@ from track.i18n import CATALOGS
 LANGUAGE = "zh_CN"
 HEADER = "# Chinese texts of the Flask Learning Track. Merge with `python -m track messages`; fill each msgstr.\n"
 SHARED_SOURCES = ("track/**/*.py", "tests/conftest.py", "tests/expect.py", "tests/fuzz.py")
+TEMPLATES = "track/web/templates/*.html"  # the dashboard's pages: `{{ _("...") }}`
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,9 @@ class Message:
     line: int | None = None
 
 
-def python_messages(path: Path) -> Iterator[Message]:
-    """Texts passed to `_()` in a Python file."""
-    for line, text, _comments, _context in extract_from_file("python", str(path), keywords={"_": None}):
+def python_messages(path: Path, method: str = "python") -> Iterator[Message]:
+    """Texts passed to `_()` in a Python file (or, with Jinja's extractor, a template)."""
+    for line, text, _comments, _context in extract_from_file(method, str(path), keywords={"_": None}):
         if isinstance(text, str):
             yield Message(text, str(path.relative_to(ROOT)), line)
 
@@ -58,6 +59,11 @@ def sources(only: list[Chapter] | None = None) -> dict[str, list[Message]]:
     if only is None:
         found["track"] = [message for pattern in SHARED_SOURCES for path in sorted(ROOT.glob(pattern))
                           for message in python_messages(path)]
+        found["track"] += [message for path in sorted(ROOT.glob(TEMPLATES))
+                           for message in python_messages(path, "jinja2.ext:babel_extract")]
+        # Where each exercise's code is (a manifest's `where`): one catalog for all chapters.
+        found["where"] = [Message(exercise.where, str((chapter.learner_dir / "chapter.toml").relative_to(ROOT)))
+                          for chapter in chapters() for exercise in chapter.exercises]
     for chapter in only or chapters():
         graders = sorted((ROOT / "tests").glob(f"test_{chapter.package}.py")) + sorted(
             (ROOT / "tests").glob(f"{chapter.package.split('_')[0]}_*/**/*.py"))

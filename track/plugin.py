@@ -196,7 +196,8 @@ class Grading:
             markers = list(item.iter_markers("exercise"))
             known = [exercise.id for exercise in chapter.exercises]
             if len(markers) != 1 or markers[0].args[0] not in known:
-                problems.append(f"{item.nodeid}: needs one @pytest.mark.exercise(id) with id in {known}")
+                problems.append(_("{test}: needs one @pytest.mark.exercise(id) with id in {known}").format(
+                    test=item.nodeid, known=known))
                 continue
             item.stash[EXERCISE] = (chapter, markers[0].args[0])
             item.user_properties.append(("exercise", markers[0].args[0]))
@@ -209,7 +210,7 @@ class Grading:
             if chapter not in self.collected:
                 self.collected.append(chapter)
         if problems:
-            raise pytest.UsageError("Grader tests without a valid exercise:\n" + "\n".join(problems))
+            raise pytest.UsageError(_("Grader tests without a valid exercise:\n") + "\n".join(problems))
         wanted = self.config.getoption("--exercise")
         if wanted:
             dropped = [item for item in items if EXERCISE in item.stash and item.stash[EXERCISE][1] not in wanted]
@@ -242,7 +243,7 @@ class Grading:
             pytest.skip(_("not run: an earlier test of `{id}` did not finish in time").format(id=exercise_id))
         blocking = next((r for r in chapter.exercise(exercise_id).requires if self.failing(chapter, r)), None)
         if blocking is not None:
-            pytest.skip(f"blocked by {blocking}")
+            pytest.skip(_("blocked by {exercise}").format(exercise=blocking))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -264,7 +265,7 @@ class Grading:
         if replace:
             report.longrepr = explanation
         else:
-            report.sections.append(("Where to look", explanation.rpartition("\n\n")[2]))
+            report.sections.append((_("Where to look"), explanation.rpartition("\n\n")[2]))
         return report
 
     def pytest_runtest_logreport(self, report):

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.text import Text
 
 from track.course import PACKAGE_NAME
+from track.i18n import _
 
 NOTABLE_HEADERS = ("Location", "Set-Cookie", "Allow", "WWW-Authenticate", "Content-Disposition")
 DEFAULT_REQUEST_HEADERS = default_headers()  # what requests sends unless the client says otherwise
@@ -55,7 +56,7 @@ def describe_body(content: bytes | str | None, content_type: str) -> str:
     if isinstance(content, str):
         content = content.encode("utf-8")
     if "multipart" in content_type:
-        return f"<multipart body, {len(content)} bytes>"
+        return _("<multipart body, {size} bytes>").format(size=len(content))
     if "json" in content_type:
         try:
             return json.dumps(json.loads(content), ensure_ascii=False)
@@ -63,7 +64,7 @@ def describe_body(content: bytes | str | None, content_type: str) -> str:
             pass
     if content_type.startswith(("text/", "application/json", "application/x-www-form-urlencoded")) or not content_type:
         return one_line(content.decode("utf-8", "replace"))
-    return f"<{len(content)} bytes of {content_type}>"
+    return _("<{size} bytes of {content_type}>").format(size=len(content), content_type=content_type)
 
 
 def shown_url(url: str) -> str:
@@ -137,7 +138,7 @@ class Printer:
         self.request(response.request)
         self.response(response)
         if self.pause:
-            self.console.input(Text("  Enter ▸ ", "dim"))
+            self.console.input(Text(_("  Enter ▸ "), "dim"))
 
     def heading(self, text: str) -> None:
         self.line(("", ""), (text, "bold"))

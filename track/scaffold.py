@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from track.course import CHAPTERS, ROOT, SOLUTIONS, UsageError, chapters, load_manifest
+from track.i18n import _
 from track.stubs import write_stubs
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -219,9 +220,9 @@ class TestHello:
 def create(number: int, slug: str) -> list[Path]:
     """Write the skeleton of chapter `number`; the files written."""
     if not SLUG.match(slug) or not 1 <= number <= 99:
-        raise UsageError("Say `python -m track new 13 caching`: a number from 1 to 99 and a lowercase slug.")
+        raise UsageError(_("Say `python -m track new 13 caching`: a number from 1 to 99 and a lowercase slug."))
     if any(c.number == number for c in chapters()):
-        raise UsageError(f"Chapter {number} exists already.")
+        raise UsageError(_("Chapter {n} exists already.").format(n=number))
     package = f"ch{number:02d}_{slug}"
     previous = max((c for c in chapters() if c.number < number), key=lambda c: c.number, default=None)
     values = {"number": number, "package": package, "previous": previous.number if previous else "-",
@@ -246,7 +247,9 @@ def create(number: int, slug: str) -> list[Path]:
     return [*files, *stubs]
 
 
-NEXT_STEPS = """
+def next_steps() -> str:
+    """What a maintainer does after `new`, in the reader's language."""
+    return _("""
 Next (CONTRIBUTING.md has the details):
   1. Write the solution in solutions/ with SOLUTION/STUB markers, then `python -m track stubs NN`.
   2. Fill chapter.toml: titles, exercises, points, where, hints (and `requires` only if unavoidable).
@@ -254,4 +257,4 @@ Next (CONTRIBUTING.md has the details):
   4. Write both lessons and client.py; `python -m track snippets NN` fills the code blocks.
   5. Add the chapter's row to the tables in README.md and README.zh-CN.md.
   6. `make test`.
-"""
+""")

@@ -10,6 +10,8 @@ import sys
 from flask import Flask
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
+from track.i18n import _
+
 LOOPBACK_NAMES = {"localhost"}
 
 
@@ -65,7 +67,8 @@ class NoDelayWSGIServer(WSGIServer):
 def announce(host: str, port: int) -> None:
     """The line `track demo` and the tests wait for; flushed so a pipe sees it at once."""
     shown = f"[{host}]" if ":" in host else host
-    print(f"Serving on http://{shown}:{port}  (Ctrl-C to stop)", flush=True)
+    # "Serving on URL" stays English whatever the language: track.live reads it to find the server.
+    print(f"Serving on http://{shown}:{port}  " + _("(Ctrl-C to stop)"), flush=True)
 
 
 def check_bindable(host: str, port: int) -> None:
@@ -94,16 +97,14 @@ def serve_gevent(app: Flask, host: str, port: int) -> None:
         server.serve_forever()
     except KeyboardInterrupt:
         server.stop(timeout=1)
-    print("Server stopped.", flush=True)
+    print(_("Server stopped."), flush=True)
 
 
 def serve_dev(app: Flask, host: str, port: int) -> None:
     """Flask's development server: reloader and debugger, for this laptop only."""
     if not is_loopback(host):
-        sys.exit(
-            f"Refusing --dev on {host}: the Werkzeug debugger runs any Python code typed into the "
-            "browser. Use 127.0.0.1 for --dev, or drop --dev to serve with gevent."
-        )
+        sys.exit(_("Refusing --dev on {host}: the Werkzeug debugger runs any Python code typed into the "
+                   "browser. Use 127.0.0.1 for --dev, or drop --dev to serve with gevent.").format(host=host))
     from werkzeug.serving import is_running_from_reloader
 
     if not is_running_from_reloader():  # the reloader's child finds the port held by its parent
@@ -113,5 +114,5 @@ def serve_dev(app: Flask, host: str, port: int) -> None:
 
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000, dev: bool = False) -> None:
     if not is_loopback(host):
-        print(f"Warning: serving on {host} makes the app reachable from other machines.", file=sys.stderr)
+        print(_("Warning: serving on {host} makes the app reachable from other machines.").format(host=host), file=sys.stderr)
     (serve_dev if dev else serve_gevent)(app, host, port)

@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, rende
 from pygments.lexers import DiffLexer
 from werkzeug.exceptions import HTTPException
 
-from track import grading, hints
+from track import grading, hints, i18n
 from track.course import Chapter, chapters
 from track.i18n import _
 from track.results import ChapterResult
@@ -50,8 +50,8 @@ def chapter_or_404(number: int) -> Chapter:
     """Chapters come from the manifests only: the URL's number picks one or nothing."""
     found = next((c for c in chapters() if c.number == number), None)
     if found is None:
-        abort(404, description=f"There is no chapter {number}; the course has chapters "
-                               f"{', '.join(str(c.number) for c in chapters())}.")
+        abort(404, description=_("There is no chapter {n}; the course has chapters {numbers}.").format(
+            n=number, numbers=", ".join(str(c.number) for c in chapters())))
     return found
 
 
@@ -61,6 +61,21 @@ def language() -> str:
         if lang in lesson.LESSONS:
             return lang
     return "en"
+
+
+def use_page_language():
+    """Every `_()` of this request speaks the page's language, not the environment's."""
+    i18n.chosen.set("zh_CN" if language() == "zh" else "en")
+
+
+def forget_page_language(_error=None):
+    """Back to the environment's language: a test client runs the next code in this same thread."""
+    i18n.chosen.set(None)
+
+
+def script_texts() -> dict[str, str]:
+    """chapter.js's own words, in the page's language: the page embeds them as JSON."""
+    return {"identical": _("Your files match the reference exactly."), "starting": _("starting…")}
 
 
 def title(chapter: Chapter, lang: str) -> str:
@@ -89,7 +104,7 @@ def chapter_page(number: int):
     chapter = chapter_or_404(number)
     lang = language()
     return remembered(render_template("chapter.html", chapter=chapter, title=title(chapter, lang), lang=lang,
-                                      lesson=lesson.render(chapter, lang), pygments_css=lesson.stylesheet(),
+                                      lesson=lesson.render(chapter, lang), pygments_css=lesson.stylesheet(), texts=script_texts(),
                                       server_url=dashboard().servers.url(chapter)), lang)
 
 
@@ -100,8 +115,8 @@ def require_token():
     if request.method not in ("GET", "HEAD"):
         sent = request.headers.get(TOKEN_HEADER, "")
         if not hmac.compare_digest(sent, current_app.config["TRACK_TOKEN"]):
-            abort(403, description=f"This request lacks the dashboard's {TOKEN_HEADER} header: "
-                                   "send it from the dashboard's own page.")
+            abort(403, description=_("This request lacks the dashboard's {header} header: "
+                                     "send it from the dashboard's own page.").format(header=TOKEN_HEADER))
 
 
 @api.get("/chapters/<int:number>/events")
@@ -141,7 +156,7 @@ def solution(number: int):
     chapter = chapter_or_404(number)
     result = current(chapter)
     if result.error is not None or result.first_unsolved() is not None:
-        abort(409, description=f"Chapter {number} does not pass yet: the solution diff opens once it does.")
+        abort(409, description=_("Chapter {n} does not pass yet: the solution diff opens once it does.").format(n=number))
     diff = solution_diff(chapter)
     return jsonify(html=lesson.coloured(diff, DiffLexer()) if diff else None)
 
@@ -173,7 +188,7 @@ def start_server(number: int):
     try:
         return jsonify(url=dashboard().servers.start(chapter))
     except RuntimeError as error:  # the chapter did not load: its own message says where
-        abort(502, description=f"Your chapter {number} server did not start: {error}")
+        abort(502, description=_("Your chapter {n} server did not start: {error}").format(n=number, error=error))
 
 
 @api.delete("/chapters/<int:number>/server")
@@ -188,7 +203,8 @@ def uploads(chapter: Chapter) -> list[tuple]:
     if (example := request.form.get("example", "")).strip():
         steps = walkthrough(chapter)
         if not example.isdigit() or int(example) >= len(steps):
-            raise console.ConsoleError(f"The walkthrough of chapter {chapter.number} has no request {example!r}.")
+            raise console.ConsoleError(_("The walkthrough of chapter {n} has no request {example}.").format(
+                n=chapter.number, example=repr(example)))
         files += [(name, filename, console.repository_file(path)) for name, filename, path in steps[int(example)].files]
     if (upload := request.files.get("upload")) and upload.filename:
         files.append((request.form.get("upload_field") or "file", upload.filename, upload.read()))
@@ -201,14 +217,15 @@ def send(number: int):
     chapter = chapter_or_404(number)
     base = dashboard().servers.url(chapter)
     if base is None:
-        abort(409, description=f"Chapter {number}'s server is not running: press Start first.")
+        abort(409, description=_("Chapter {n}'s server is not running: press Start first.").format(n=number))
     form = request.form
     outgoing = console.Request(form.get("method", "GET").upper(), form.get("path", "/"),
                                console.parse_headers(form.get("headers", "")), form.get("body") or None, uploads(chapter))
     try:
         return jsonify(in_thread(console.send, base, outgoing))
     except requests.RequestException as error:
-        abort(502, description=f"The request to {base} failed: {error}. Is the server still running? Restart it.")
+        abort(502, description=_("The request to {url} failed: {error}. Is the server still running? Restart it.").format(
+            url=base, error=error))
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -216,7 +233,8 @@ def send(number: int):
 def refuse_foreign_host():
     """Only loopback Host names: a page on a rebound DNS name must not reach the dashboard."""
     if request.host.rpartition(":")[0] not in LOOPBACK_HOSTS and request.host not in LOOPBACK_HOSTS:
-        abort(400, description=f"This dashboard answers on 127.0.0.1 or localhost only, not {request.host!r}.")
+        abort(400, description=_("This dashboard answers on 127.0.0.1 or localhost only, not {host}.").format(
+            host=repr(request.host)))
 
 
 def error_page(error: HTTPException):
@@ -235,6 +253,9 @@ def create_app() -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024  # an upload for the console, not a disk filler
     app.extensions["track_web"] = Dashboard()
     app.before_request(refuse_foreign_host)
+    app.before_request(use_page_language)
+    app.teardown_request(forget_page_language)
+    app.jinja_env.globals["_"] = _  # templates' labels: `{{ _("Status") }}`, in the page's language
     app.register_blueprint(pages)
     app.register_blueprint(api)
     app.register_error_handler(HTTPException, error_page)

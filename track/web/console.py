@@ -16,6 +16,7 @@ from gevent.lock import Semaphore
 
 from track import live
 from track.course import ROOT, Chapter
+from track.i18n import _
 from track.web.status import in_thread
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -44,7 +45,7 @@ def parse_headers(text: str) -> dict[str, str]:
     for line in filter(None, (line.strip() for line in text.splitlines())):
         name, colon, value = line.partition(":")
         if not colon or not name.strip():
-            raise ConsoleError(f"A header line reads {line!r}; write it as `Name: value`.")
+            raise ConsoleError(_("A header line reads {line}; write it as `Name: value`.").format(line=repr(line)))
         headers[name.strip()] = value.strip()
     return headers
 
@@ -53,7 +54,8 @@ def url_for_path(base: str, path: str) -> str:
     """`base` + `path`, refusing any path that would point the request at another host."""
     url = base + path
     if not path.startswith("/") or path.startswith("//") or "\\" in path or urlsplit(url).netloc != urlsplit(base).netloc:
-        raise ConsoleError(f"The path must start with a single `/` (like `/hello?name=Ada`); got {path!r}.")
+        raise ConsoleError(_("The path must start with a single `/` (like `/hello?name=Ada`); got {path}.").format(
+            path=repr(path)))
     return url
 
 
@@ -61,7 +63,7 @@ def repository_file(relative: str) -> Path:
     """A walkthrough's upload, which must lie inside the course."""
     path = (ROOT / relative).resolve()
     if not path.is_relative_to(ROOT.resolve()) or not path.is_file():
-        raise ConsoleError(f"The walkthrough's file {relative!r} is not a file in the course.")
+        raise ConsoleError(_("The walkthrough's file {file} is not a file in the course.").format(file=repr(relative)))
     return path
 
 
@@ -76,7 +78,8 @@ def shown_body(response: requests.Response) -> str:
 def send(base: str, request: Request) -> dict:
     """Send `request` to the server at `base`; status, headers and body as the page shows them."""
     if request.method not in METHODS:
-        raise ConsoleError(f"Unknown method {request.method!r}; one of {', '.join(METHODS)}.")
+        raise ConsoleError(_("Unknown method {method}; one of {methods}.").format(
+            method=repr(request.method), methods=", ".join(METHODS)))
     url = url_for_path(base, request.path)
     with ExitStack() as files:
         # Each part's type guessed from its name, as Postman does.

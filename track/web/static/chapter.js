@@ -5,6 +5,7 @@ const page = document.getElementById("chapter");
 const api = page.dataset.api;
 const token = document.querySelector('meta[name="track-token"]').content;
 const $ = (id) => document.getElementById(id);
+const TEXTS = JSON.parse($("texts").textContent); // this page's words, in its language (track/web/app.py)
 const MARKS = { pass: "✔", fail: "✘", error: "!", blocked: "·" };
 
 // Every change goes out with the page's token (see track/web/app.py); errors come back as JSON.
@@ -46,7 +47,7 @@ $("hint-button").onclick = () =>
 $("solution-button").onclick = () =>
   fetch(api + "/solution").then((response) => response.json()).then((data) => {
     $("solution").hidden = false;
-    $("solution").innerHTML = data.html || `<p>${data.message || "Your files match the reference exactly."}</p>`;
+    $("solution").innerHTML = data.html || `<p>${data.message || TEXTS.identical}</p>`;
   });
 
 function serverIs(url) {
@@ -56,7 +57,7 @@ function serverIs(url) {
 }
 
 $("server-start").onclick = () => {
-  $("server-url").textContent = "starting…";
+  $("server-url").textContent = TEXTS.starting;
   call("POST", "/server").then((data) => serverIs(data.url), (error) => show("server-url", error.message));
 };
 $("server-stop").onclick = () => call("DELETE", "/server").then(() => serverIs(null));
