@@ -1,15 +1,22 @@
 """Grader for chapter 7: URL converters (see chapters/ch07_converters/README.md)."""
 import uuid
+import warnings
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from flask import url_for
+from hypothesis import strategies as st
 
+from tests import fuzz
 from tests.expect import expect_error, expect_header, expect_json_equal, expect_status, expect_text
+from track.i18n import _
 
 SERVER_NAME = "example.test"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# What a client may put where a converter reads: numbers of any size, and any text.
+NUMBER_TEXT = st.one_of(st.integers().map(str), st.floats().map(str), fuzz.HUGE_NUMBERS.map(str))
+SEGMENTS = st.one_of(NUMBER_TEXT, fuzz.path_segments())
 
 
 def build(app, endpoint, **values) -> str:
@@ -56,6 +63,10 @@ class TestBuiltin:
         )
         expect_error(response, 404)
 
+    def test_no_path_gets_a_500(self, client):
+        paths = st.tuples(st.sampled_from(["/int/", "/float/", "/path/", "/uuid/", "/lang/"]), SEGMENTS)
+        fuzz.probe(lambda path: client.get("".join(path)), paths, json_errors=True)
+
 
 @pytest.mark.exercise("regex")
 class TestRegex:
@@ -76,6 +87,19 @@ class TestRegex:
         client = app.test_client()
         expect_json_equal(client.get("/grader/abc"), {"word": "abc"})
         expect_status(client.get("/grader/abcd"), 404)
+
+    def test_a_pattern_with_a_slash_spans_segments(self, app):
+        app.add_url_rule(r'/grader/<regex("\w+/\w+"):pair>/end', "grader_pair", lambda pair: {"pair": pair})
+        response = app.test_client().get("/grader/ab/cd/end")
+        assert response.status_code == 200, _(
+            "The grader added the rule /grader/<regex(\"\\w+/\\w+\"):pair>/end; GET /grader/ab/cd/end answered {status}, "
+            "expected 200: a pattern that can match \"/\" must see more than one path segment. "
+            "Set part_isolating to False for such a pattern."
+        ).format(status=response.status_code)
+        expect_json_equal(response, {"pair": "ab/cd"})
+
+    def test_no_nid_gets_a_500(self, client):
+        fuzz.probe(lambda nid: client.get("/index/" + nid), SEGMENTS, json_errors=True)
 
 
 @pytest.mark.exercise("list")
@@ -115,6 +139,21 @@ class TestList:
         big = 10 ** 4000 - 1  # 4,000 nines: MAX_ITEM_DIGITS
         expect_json_equal(client.get(f"/sum/{big},1"), {"nums": [big, 1], "sum": big + 1})
 
+    def test_the_minus_sign_is_not_a_digit(self, client):
+        low = -(10 ** 4000 - 1)  # "-" and 4,000 nines: 4,000 digits, within MAX_ITEM_DIGITS
+        response = client.get(f"/sum/{low},1")
+        assert response.status_code == 200, _(
+            "/sum/-<4,000 nines>,1 answered {status}, expected 200: the item has 4,000 digits (MAX_ITEM_DIGITS); "
+            "its minus sign is not a digit. Count the digits without the sign."
+        ).format(status=response.status_code)
+        expect_json_equal(response, {"nums": [low, 1], "sum": low + 1})
+
+    def test_no_list_gets_a_500(self, client):
+        items = st.one_of(NUMBER_TEXT, st.just("9" * 4000), fuzz.TEXT)
+        lists = st.lists(items, min_size=1, max_size=12).map(",".join).map(fuzz.percent_encoded)
+        requests = st.tuples(st.sampled_from(["GET", "OPTIONS"]), lists)
+        fuzz.probe(lambda request: client.open("/sum/" + request[1], method=request[0]), requests, json_errors=True)
+
     @pytest.mark.parametrize("nums", [[4, 5], [42], [1, -2]])
     def test_url_for_with_a_list(self, app, nums):
         built = build(app, "sum_numbers", nums=nums)
@@ -141,6 +180,10 @@ class TestDate:
         built = build(app, "archive", day=day)
         assert built == f"/archive/{day.isoformat()}", f"url_for('archive', day={day!r}) built {built!r}."
 
+    def test_no_day_gets_a_500(self, client):
+        shaped = st.from_regex(r"\d{4}-\d{2}-\d{2}", fullmatch=True).map(fuzz.percent_encoded)
+        fuzz.probe(lambda day: client.get("/archive/" + day), st.one_of(shaped, SEGMENTS), json_errors=True)
+
 
 @pytest.mark.exercise("route_options")
 class TestRouteOptions:
@@ -157,6 +200,17 @@ class TestRouteOptions:
 
     def test_legacy_needs_an_int(self, client):
         expect_error(client.get("/legacy/abc"), 404)
+
+    def test_legacy_keeps_its_endpoint(self, app):
+        built = build(app, "legacy", nid=7)
+        assert built == "/legacy/7", _(
+            "url_for('legacy', nid=7) built {built}, expected '/legacy/7': the old URL keeps an endpoint named "
+            "'legacy' (add_url_rule's endpoint=), so the app can still build it."
+        ).format(built=repr(built))
+
+    def test_no_page_gets_a_500(self, client):
+        paths = st.tuples(st.sampled_from(["/legacy/", "/page/", "/docs/"]), SEGMENTS)
+        fuzz.probe(lambda path: client.get("".join(path), follow_redirects=True), paths, json_errors=True)
 
     @pytest.mark.parametrize(("path", "num"), [("/page/", 1), ("/page/2", 2), ("/page/10", 10)])
     def test_pages(self, client, path, num):
@@ -194,6 +248,14 @@ class TestSubdomain:
         with pytest.warns(UserWarning, match="server name"):  # Werkzeug warns about the mismatch
             response = client.get("/", base_url="http://other.example")
         expect_error(response, 404)
+
+    def test_no_host_gets_a_500(self, client):
+        def send(label):
+            with warnings.catch_warnings():  # Werkzeug warns of a host it cannot read, then answers 404
+                warnings.filterwarnings("ignore", "Current server name", UserWarning)
+                return client.get("/", headers={"Host": f"{label}.{SERVER_NAME}"})
+
+        fuzz.probe(send, fuzz.header_values(), json_errors=True)
 
     def test_other_routes_still_work_on_the_server_name(self, client):
         expect_json_equal(client.get("/home/3", base_url=f"http://{SERVER_NAME}"), {"home": 3})

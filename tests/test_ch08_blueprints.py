@@ -12,8 +12,10 @@ One exercise, one verdict: a test runs only its own exercise's code. The grader 
 """
 import pytest
 from flask import abort, g, render_template, template_rendered, url_for
+from hypothesis import strategies as st
 from werkzeug.exceptions import NotFound
 
+from tests import fuzz
 from tests.conftest import import_target, require
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_raises, expect_status
 from track.plugin import build_app
@@ -156,6 +158,9 @@ class TestRender:
         missing = [name for name in users if name not in body]
         assert not missing, f"The page should list every user; missing {missing}."
 
+    def test_no_msg_gets_a_500(self, client):
+        fuzz.probe(lambda msg: client.get("/login?" + fuzz.query_string(msg=msg)), fuzz.TEXT)
+
 
 @pytest.mark.exercise("template_priority")
 class TestTemplatePriority:
@@ -188,6 +193,9 @@ class TestTemplatePriority:
         where = (template.filename or "").replace("\\", "/")
         assert where.endswith("views/templates/profile.html"), f"profile.html should come from views/templates/, came from {where}."
         assert f"Profile of {shown}" in response.get_data(as_text=True), f"The profile page should say 'Profile of {shown}'."
+
+    def test_no_name_gets_a_500(self, client):
+        fuzz.probe(lambda name: client.get("/user/profile?" + fuzz.query_string(name=name)), fuzz.TEXT)
 
 
 @pytest.mark.exercise("url_for")
@@ -236,6 +244,10 @@ class TestScopedHooks:
         body = expect_error(client.get("/missing-user"), 404)
         expected = {"error": "user_not_found", "message": raised.value.description}
         assert body == expected, f"GET /missing-user should be handled by the auth blueprint's 404 handler: expected {expected!r}, got {body!r}."
+
+    def test_no_unknown_url_gets_a_500(self, client):
+        paths = st.tuples(st.sampled_from(["/", "/user/", "/api/v1/"]), fuzz.path_segments()).map("".join)
+        fuzz.probe(client.get, paths, json_errors=True)
 
     @pytest.mark.parametrize("path", ["/no-such-page", "/user/no-such-page", "/grader-abort"])
     def test_other_404s_get_the_app_handler(self, app, client, path):
