@@ -61,9 +61,6 @@ def sources(only: list[Chapter] | None = None) -> dict[str, list[Message]]:
                           for message in python_messages(path)]
         found["track"] += [message for path in sorted(ROOT.glob(TEMPLATES))
                            for message in python_messages(path, "jinja2.ext:babel_extract")]
-        # Where each exercise's code is (a manifest's `where`): one catalog for all chapters.
-        found["where"] = [Message(exercise.where, str((chapter.learner_dir / "chapter.toml").relative_to(ROOT)))
-                          for chapter in chapters() for exercise in chapter.exercises]
     for chapter in only or chapters():
         graders = sorted((ROOT / "tests").glob(f"test_{chapter.package}.py")) + sorted(
             (ROOT / "tests").glob(f"{chapter.package.split('_')[0]}_*/**/*.py"))
