@@ -15,13 +15,14 @@ import pytest
 from tests.course.test_cli import TIMEOUT_S
 from track.copies import copy_course
 from track.course import chapter
+from track.engine import GRADER_TIMEOUT_S
 from track.stubs import write_stubs
 
 CHAPTERS = [chapter(n) for n in (1, 2, 3)]
 CH01, CH02, CH03 = CHAPTERS
 MAX = sum(c.points for c in CHAPTERS)
 HANG_TIMEOUT_S = 1  # the hang test's limit per grader test; verdict tests keep the generous default
-DEFAULT_TIMEOUT_S = 10
+DEFAULT_TIMEOUT_S = GRADER_TIMEOUT_S
 SOLUTIONS_CHEAT = "from solutions.ch01_hello_world.app import create_app  # noqa\n"
 TRACK_CHEAT = ("import track.results\n"
                "track.results.ExerciseResult.score = property(lambda self: self.points)\n")
