@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -63,6 +63,16 @@ def wait(browser, condition):
     return WebDriverWait(browser, WAIT_S).until(condition)
 
 
+def open_chapter(browser, url, number: int, query: str = "") -> None:
+    """Open a chapter page and wait until its console is there; if it never is, say what the page showed."""
+    browser.get(f"{url}/chapters/{number}{query}")
+    try:
+        wait(browser, seen.presence_of_element_located((By.ID, "server-start")))
+    except TimeoutException:
+        body = browser.find_element(By.TAG_NAME, "body").text[:800]
+        pytest.fail(f"/chapters/{number} never showed its console; the page {browser.title!r} read: {body}")
+
+
 def text_of(browser, element_id: str) -> str:
     return browser.find_element(By.ID, element_id).text
 
@@ -79,10 +89,10 @@ def test_home_shows_every_chapter_with_its_points(browser, url):
 
 
 def test_the_language_toggle_is_remembered(browser, url):
-    browser.get(f"{url}/chapters/1")
+    open_chapter(browser, url, 1)
     browser.find_element(By.ID, "lang-zh").click()
     wait(browser, seen.text_to_be_present_in_element((By.CSS_SELECTOR, "#lesson h1"), "第 1 章"))
-    browser.get(f"{url}/chapters/2")  # no ?lang=: the cookie remembers
+    open_chapter(browser, url, 2)  # no ?lang=: the cookie remembers
     assert "第 2 章" in browser.find_element(By.CSS_SELECTOR, "#lesson h1").text
     browser.find_element(By.CSS_SELECTOR, '#lesson a[href^="/chapters/1"]').click()  # a link between lessons
     wait(browser, seen.text_to_be_present_in_element((By.CSS_SELECTOR, "#lesson h1"), "第 1 章"))
@@ -91,7 +101,7 @@ def test_the_language_toggle_is_remembered(browser, url):
 
 
 def test_saving_a_file_updates_the_status_without_a_reload(browser, url, course):
-    browser.get(f"{url}/chapters/1")
+    open_chapter(browser, url, 1)
     first = CH01.exercises[0].id
     wait(browser, lambda page: exercise_status(page, first) == "fail")
     assert "not written yet" in text_of(browser, "problem")
@@ -106,7 +116,7 @@ def test_saving_a_file_updates_the_status_without_a_reload(browser, url, course)
 
 
 def test_next_hint_shows_the_hints_in_turn_and_keeps_the_state(browser, url, course):
-    browser.get(f"{url}/chapters/2")
+    open_chapter(browser, url, 2)
     hints = CH02.exercises[0].hints
     for number in (1, 2):
         browser.find_element(By.ID, "hint-button").click()
@@ -118,7 +128,7 @@ def test_next_hint_shows_the_hints_in_turn_and_keeps_the_state(browser, url, cou
 
 def test_the_console_starts_the_chapter_and_shows_its_answer(browser, url, course):
     write_stubs(CH01, course / "chapters" / CH01.package, stubbed=())
-    browser.get(f"{url}/chapters/1")
+    open_chapter(browser, url, 1)
     browser.find_element(By.ID, "server-start").click()
     wait(browser, seen.text_to_be_present_in_element((By.ID, "server-url"), "http://127.0.0.1:"))
     Select(browser.find_element(By.ID, "method")).select_by_visible_text("POST")
@@ -138,7 +148,7 @@ def test_a_screenshot_of_every_chapter_page(browser):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with dashboard(ROOT) as url:
         for chap in chapters():
-            browser.get(f"{url}/chapters/{chap.number}?lang=en")
+            open_chapter(browser, url, chap.number, "?lang=en")
             # Mermaid replaces each diagram's source with a drawing: wait until all are drawn.
             wait(browser, lambda page: not page.find_elements(By.CSS_SELECTOR, "pre.mermaid:not([data-processed])"))
             assert all(d.find_elements(By.TAG_NAME, "svg") for d in browser.find_elements(By.CSS_SELECTOR, "pre.mermaid"))
