@@ -16,6 +16,7 @@ import pytest
 
 from tests.ch11_variants import session
 from tests.ch11_variants.variants import CORRECT, LEARNER_MODULES, PROBE, variants_of
+from track.i18n import _
 
 # The first test also waits for the nested session; the session's own guard stops first.
 pytestmark = pytest.mark.timeout(session.LIMIT_S * 2)
@@ -46,25 +47,28 @@ def runs_on(report: session.Report, exercise: str, app: str) -> list[dict]:
     if report.problem:
         pytest.fail(report.problem, pytrace=False)
     if module in report.collect_errors:
-        pytest.fail(f"tests/{module} could not be collected: {report.collect_errors[module]}", pytrace=False)
+        pytest.fail(_("tests/{module} could not be collected: {error}").format(
+            module=module, error=report.collect_errors[module]), pytrace=False)
     runs = report.runs(module, app)
     if runs:
         return runs
     if report.unfinished is not None:
         stopped = f"tests/{report.unfinished['module']}::{report.unfinished['test']}"
-        why = (f"the grader stopped your tests after {session.LIMIT_S} s" if report.killed
-               else "the test process ended (os._exit()? a crash?)")
-        pytest.fail(f"Not graded: {why} while {stopped} was running.", pytrace=False)
+        why = (_("the grader stopped your tests after {limit} s").format(limit=session.LIMIT_S) if report.killed
+               else _("the test process ended (os._exit()? a crash?)"))
+        pytest.fail(_("Not graded: {why} while {stopped} was running.").format(why=why, stopped=stopped), pytrace=False)
     if module in report.missing:
-        pytest.fail(f"tests/{module} is missing: write the tests of this exercise there.", pytrace=False)
-    pytest.fail(f"tests/{module} has no tests: pytest runs the functions whose names start with `test_`.", pytrace=False)
+        pytest.fail(_("tests/{module} is missing: write the tests of this exercise there.").format(module=module),
+                    pytrace=False)
+    pytest.fail(_("tests/{module} has no tests: pytest runs the functions whose names start with `test_`.").format(
+        module=module), pytrace=False)
 
 
 def listed(runs: list[dict], prefix: str, why) -> str:
     """One line per run (the first few): `  - <prefix><test>: <why>`."""
     lines = [f"  - {prefix}{run['test']}: {why(run)}" for run in runs[:LISTED_MAX]]
     if len(runs) > LISTED_MAX:
-        lines.append(f"  ... and {len(runs) - LISTED_MAX} more")
+        lines.append(_("  ... and {count} more").format(count=len(runs) - LISTED_MAX))
     return "\n".join(lines)
 
 
@@ -76,24 +80,28 @@ def expect_sound(report: session.Report, exercise: str) -> None:
     unwritten = [run for run in failed if "NotImplementedError" in (run["message"] or "")]
     if failed and unwritten == failed:
         where = unwritten[0]["message"].partition(": ")[0]
-        pytest.fail(f"Exercise `{exercise}` is not written yet: {where} still raises NotImplementedError.", pytrace=False)
+        pytest.fail(_("Exercise `{exercise}` is not written yet: {where} still raises NotImplementedError.").format(
+            exercise=exercise, where=where), pytrace=False)
     if exercise == "fixtures":
         if failed:
-            pytest.fail("Your fixtures did not pass the grader's checks on the correct app:\n"
-                        + listed(failed, "the check ", lambda run: run["message"] or "skipped"), pytrace=False)
+            pytest.fail(_("Your fixtures did not pass the grader's checks on the correct app:\n{checks}").format(
+                checks=listed(failed, _("the check "), lambda run: run["message"] or _("skipped"))), pytrace=False)
         return
     if failed:
         pytest.fail(
-            f"{len(failed)} of your {len(runs)} tests in tests/{module} fail on the correct app, so the exercise scores 0: "
-            "a test that fails on a correct app would reject good code. Fix the tests, not todo.py.\n"
-            + listed(failed, f"tests/{module}::", lambda run: run["message"] or "skipped: the grader counts only tests that run"),
+            _("{failed} of your {total} tests in tests/{module} fail on the correct app, so the exercise scores 0: "
+              "a test that fails on a correct app would reject good code. Fix the tests, not todo.py.\n{tests}").format(
+                failed=len(failed), total=len(runs), module=module,
+                tests=listed(failed, f"tests/{module}::",
+                             lambda run: run["message"] or _("skipped: the grader counts only tests that run"))),
             pytrace=False)
     silent = [run for run in runs if run["asserts"] == 0]
     if silent:
         pytest.fail(
-            f"{len(silent)} of your tests in tests/{module} ran no `assert` on the correct app, so the exercise scores 0: "
-            "a test that checks nothing cannot catch a bug. Assert what the response should be.\n"
-            + listed(silent, f"tests/{module}::", lambda run: "no assert ran"), pytrace=False)
+            _("{silent} of your tests in tests/{module} ran no `assert` on the correct app, so the exercise scores 0: "
+              "a test that checks nothing cannot catch a bug. Assert what the response should be.\n{tests}").format(
+                silent=len(silent), module=module,
+                tests=listed(silent, f"tests/{module}::", lambda run: _("no assert ran"))), pytrace=False)
 
 
 def expect_caught(report: session.Report, exercise: str, variant) -> None:
@@ -104,16 +112,17 @@ def expect_caught(report: session.Report, exercise: str, variant) -> None:
         return
     not_run = next((run["message"] for run in runs if run["outcome"] == "skipped"), None)
     if not_run:  # the module hung on the correct app; that verdict says where
-        pytest.fail(f"Not graded in tests/{module}: {not_run}.", pytrace=False)
+        pytest.fail(_("Not graded in tests/{module}: {why}.").format(module=module, why=not_run), pytrace=False)
     if exercise == "fixtures":
         pytest.fail(
-            f"A bug slipped through: {variant.bug}. The grader's checks passed with your fixtures on an app with that "
-            "bug: build each test's app with the `create_app` that conftest.py imports (the grader swaps that name), "
-            "on a new database file per test rather than by emptying one.", pytrace=False)
-    ran = f"{len(runs)} test{'s' if len(runs) != 1 else ''}"
+            _("A bug slipped through: {bug}. The grader's checks passed with your fixtures on an app with that "
+              "bug: build each test's app with the `create_app` that conftest.py imports (the grader swaps that name), "
+              "on a new database file per test rather than by emptying one.").format(bug=_(variant.bug)), pytrace=False)
+    ran = _("1 test ran") if len(runs) == 1 else _("{count} tests ran").format(count=len(runs))
     pytest.fail(
-        f"A bug slipped through: {variant.bug}. tests/{module} passed on an app with that bug ({ran} ran): "
-        "add a test (or an assert) that fails when it happens.", pytrace=False)
+        _("A bug slipped through: {bug}. tests/{module} passed on an app with that bug ({ran}): "
+          "add a test (or an assert) that fails when it happens.").format(bug=_(variant.bug), module=module, ran=ran),
+        pytrace=False)
 
 
 class LearnerTests:

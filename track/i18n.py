@@ -64,3 +64,9 @@ def translations(lang: str) -> gettext.NullTranslations:
 def _(message: str) -> str:
     """`message` in the learner's language."""
     return translations(language()).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalog without translating it yet: for texts defined at import
+    time and shown later through `_()`, in the language of the moment they are shown."""
+    return message

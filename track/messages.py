@@ -37,8 +37,8 @@ class Message:
 
 
 def python_messages(path: Path, method: str = "python") -> Iterator[Message]:
-    """Texts passed to `_()` in a Python file (or, with Jinja's extractor, a template)."""
-    for line, text, _comments, _context in extract_from_file(method, str(path), keywords={"_": None}):
+    """Texts passed to `_()` or `N_()` in a Python file (or, with Jinja's extractor, a template)."""
+    for line, text, _comments, _context in extract_from_file(method, str(path), keywords={"_": None, "N_": None}):
         if isinstance(text, str):
             yield Message(text, str(path.relative_to(ROOT)), line)
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.ch11_variants.variants import CORRECT, build, exercise_of_module, variants_of
+from track.i18n import _
 
 FIXTURE = "_ch11_app_under_test"
 HARNESS = pytest.StashKey["Harness"]()
@@ -123,19 +124,21 @@ class Harness:
     def load_conftest(self, config) -> str | None:
         path = self.tests_dir / "conftest.py"
         if not path.is_file():
-            return "tests/conftest.py is missing: the fixtures `app`, `client` and `runner` live there."
+            return _("tests/conftest.py is missing: the fixtures `app`, `client` and `runner` live there.")
         root, name = package_name(path)
         if str(root) not in sys.path:
             sys.path.insert(0, str(root))
         try:
             module = importlib.import_module(name)
         except Exception as error:
-            return f"tests/conftest.py does not import: {self.describe(pytest.ExceptionInfo.from_exception(error))}"
+            return _("tests/conftest.py does not import: {error}").format(
+                error=self.describe(pytest.ExceptionInfo.from_exception(error)))
         if Path(module.__file__).resolve() != path.resolve():
-            return f"Importing {name} found {module.__file__}, not {path}: another copy of the course is in the way."
+            return _("Importing {name} found {found}, not {path}: another copy of the course is in the way.").format(
+                name=name, found=module.__file__, path=path)
         if not hasattr(module, "create_app"):
-            return ("tests/conftest.py has no `create_app`: import it with `from ..todo import create_app` and build "
-                    "the app with it. The grader replaces that name with the correct app, then with each broken one.")
+            return _("tests/conftest.py has no `create_app`: import it with `from ..todo import create_app` and build "
+                     "the app with it. The grader replaces that name with the correct app, then with each broken one.")
         config.pluginmanager.register(module, "learner-conftest")
         self.conftest = module
         return None
@@ -165,7 +168,7 @@ class Harness:
     def pytest_runtest_setup(self, item):
         run = self.runs[item.nodeid]
         if run.module in self.hung:
-            self.message[item.nodeid] = "not run: an earlier test of this module did not finish in time"
+            self.message[item.nodeid] = _("not run: an earlier test of this module did not finish in time")
             pytest.skip(self.message[item.nodeid])
         if (run.module, run.app) in self.caught:
             pytest.skip("this module already caught this bug")
@@ -190,8 +193,10 @@ class Harness:
             text = self.describe(call.excinfo)
             if TIMEOUT in text:
                 self.hung.add(self.runs[item.nodeid].module)
-                text = f"did not finish within {item.config.getini('timeout')} s: an endless loop, or a call that waits forever?"
-            self.message[item.nodeid] = text if report.when == "call" else f"{text} (in the {report.when} of a fixture)"
+                text = _("did not finish within {limit} s: an endless loop, or a call that waits forever?").format(
+                    limit=item.config.getini("timeout"))
+            self.message[item.nodeid] = text if report.when == "call" else _("{error} (in the {when} of a fixture)").format(
+                error=text, when=report.when)
         return report
 
     def pytest_runtest_logreport(self, report):

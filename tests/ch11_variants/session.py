@@ -25,6 +25,7 @@ import pytest
 
 from tests.ch11_variants.variants import EXERCISES, LEARNER_MODULES, PROBE
 from track.course import ROOT, STATE
+from track.i18n import _
 
 NESTED_INI = Path(__file__).with_name("nested.ini")
 # A folder in memory, where the system has one: every learner test creates an SQLite database,
@@ -64,9 +65,9 @@ class Report:
         report.unfinished = started or None
         if finished and not lines:
             tail = log.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL:] if log.exists() else ""
-            report.problem = f"The grader's pytest session for your tests could not run:\n{tail}"
+            report.problem = _("The grader's pytest session for your tests could not run:\n{log}").format(log=tail)
         elif not finished and started == {}:
-            report.problem = f"Your tests did not finish within {LIMIT_S} s and were stopped."
+            report.problem = _("Your tests did not finish within {limit} s and were stopped.").format(limit=LIMIT_S)
         return report
 
     def runs(self, module: str, app: str) -> list[dict]:
