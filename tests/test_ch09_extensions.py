@@ -40,20 +40,25 @@ from sqlalchemy.orm import sessionmaker
 from tests import fuzz
 from tests.conftest import import_target, require
 from tests.expect import expect_error, expect_json, expect_json_equal, expect_status, preview, request_line
+from track.i18n import _
 from track.plugin import build_app
 
 SECRET = "grader-secret-key-that-is-long-enough-for-hs256"
 OTHER_SECRET = "an-attacker-key-that-is-also-32-bytes-or-more"
 PASSWORD = "correct horse battery staple"
 SQL_LOOKING = ["'; DROP TABLE notes; --", "1 OR 1=1", "Robert'); DELETE FROM users WHERE ('1'='1", "%_\\' \" `"]
-NOT_JSON = [
-    ("a form body", {"data": {"username": "a", "password": "b", "text": "c"}}),
-    ("a text/plain body", {"data": '{"username": "a"}', "content_type": "text/plain"}),
-    ("malformed JSON", {"data": '{"username": ', "content_type": "application/json"}),
-    ("no body", {}),
-    ("a JSON list", {"json": ["username", "password"]}),
-    ("a JSON string", {"json": "username"}),
-]
+
+
+def not_json() -> list[tuple[str, dict]]:
+    """Request bodies that are no JSON object, each named in words: (name, test client arguments)."""
+    return [
+        (_("a form body"), {"data": {"username": "a", "password": "b", "text": "c"}}),
+        (_("a text/plain body"), {"data": '{"username": "a"}', "content_type": "text/plain"}),
+        (_("malformed JSON"), {"data": '{"username": ', "content_type": "application/json"}),
+        (_("no body"), {}),
+        (_("a JSON list"), {"json": ["username", "password"]}),
+        (_("a JSON string"), {"json": "username"}),
+    ]
 
 
 @contextmanager
@@ -62,8 +67,9 @@ def case(label: str):
     try:
         yield
     except AssertionError as failure:
-        message = failure.args[0] if failure.args else "an expectation did not hold."
-        failure.args = (f"{label[0].upper()}{label[1:]}: {message}", *failure.args[1:])
+        message = failure.args[0] if failure.args else _("an expectation did not hold.")
+        failure.args = (_("{case}: {message}").format(case=f"{label[0].upper()}{label[1:]}", message=message),
+                        *failure.args[1:])
         raise
     except Exception as error:
         # The test client notes the request that raised ("request: POST /register", track/plugin.py)
@@ -74,7 +80,7 @@ def case(label: str):
                 notes[index] = f"{note} ({label})"
                 break
         else:
-            error.add_note(f"case: {label}")
+            error.add_note(_("case: {label}").format(label=label))
         raise
 
 
@@ -238,10 +244,10 @@ def bearer(token: str) -> dict:
 
 def expect_refused(response) -> None:
     """A missing or bad token is refused before the view runs (its JSON body is `me`'s to grade)."""
-    assert response.status_code in (401, 422), (
-        f"{request_line(response)} answered {response.status_code}, expected 401: a missing or bad token must be refused "
-        f"(@jwt_required() or verify_jwt_in_request() checks it).\n  What came back: {preview(response)}"
-    )
+    assert response.status_code in (401, 422), _(
+        "{request} answered {got}, expected 401: a missing or bad token must be refused "
+        "(@jwt_required() or verify_jwt_in_request() checks it).\n  What came back: {preview}"
+    ).format(request=request_line(response), got=response.status_code, preview=preview(response))
 
 
 def expect_handled(response, what: str, statuses: tuple[int, ...] = (400,)) -> dict:
@@ -249,11 +255,10 @@ def expect_handled(response, what: str, statuses: tuple[int, ...] = (400,)) -> d
 
     The test sets PROPAGATE_EXCEPTIONS to False first, so a crash is the 500 a real client would get.
     """
-    expected = " or ".join(map(str, statuses))
-    assert response.status_code in statuses, (
-        f"{request_line(response)} with {what} answered {response.status_code}: it must be a {expected}, not a crash."
-        f"\n  What came back: {preview(response)}"
-    )
+    expected = _(" or ").join(map(str, statuses))
+    assert response.status_code in statuses, _(
+        "{request} with {what} answered {got}: it must be a {expected}, not a crash.\n  What came back: {preview}"
+    ).format(request=request_line(response), what=what, got=response.status_code, expected=expected, preview=preview(response))
     return expect_error(response, response.status_code)
 
 
@@ -267,16 +272,22 @@ def raw_json(client, path: str, body: str, **kwargs):
     return client.post(path, data=body, content_type="application/json", **kwargs)
 
 
-NESTED = "JSON nested 5,000 lists deep (get_json() raises RecursionError, which silent=True does not catch)"
-SURROGATE = "a lone surrogate (\"\\ud800\": valid JSON, but no text UTF-8 can encode)"
+def deep_nesting() -> str:
+    """What nested_json sends, in words."""
+    return _("JSON nested 5,000 lists deep (get_json() raises RecursionError, which silent=True does not catch)")
+
+
+def lone_surrogate() -> str:
+    """A lone surrogate in a JSON text (what raw_json can send), in words."""
+    return _("a lone surrogate (\"\\ud800\": valid JSON, but no text UTF-8 can encode)")
 
 
 def expect_no_secrets(responses, records, secrets) -> None:
     for secret in secrets:
         leaked = [r.request.path for r in responses if secret in r.get_data(as_text=True)]
-        assert not leaked, f"A response to {leaked} contains the password or its hash."
+        assert not leaked, _("A response to {paths} contains the password or its hash.").format(paths=leaked)
         logged = [r.getMessage() for r in records if secret in r.getMessage()]
-        assert not logged, f"A log line contains the password or its hash: {logged[0][:200]!r}"
+        assert not logged, _("A log line contains the password or its hash: {line}").format(line=repr(logged[0][:200]))
 
 
 @pytest.mark.exercise("models")
@@ -285,7 +296,8 @@ class TestModels:
         tables = [require(models, name).__table__.name for name in ("User", "Note")]
         with app.app_context():
             missing = [table for table in tables if not inspect(models.db.engine).has_table(table)]
-        assert not missing, f"create_app() should create the tables {missing} (db.create_all() inside an app context)."
+        assert not missing, _("create_app() should create the tables {missing} (db.create_all() inside an app context).").format(
+            missing=missing)
 
     @pytest.mark.parametrize(
         ("name", "columns"), [("User", {"id", "username", "password_hash", "role"}), ("Note", {"id", "owner_id", "text", "created_at"})]
@@ -293,14 +305,18 @@ class TestModels:
     def test_columns_are_typed_mapped_attributes(self, models, name, columns):
         model = require(models, name)
         found = set(model.__table__.columns.keys())
-        assert columns <= found, f"{name} should have the columns {sorted(columns)}; it has {sorted(found)}."
+        assert columns <= found, _("{name} should have the columns {expected}; it has {found}.").format(
+            name=name, expected=sorted(columns), found=sorted(found))
         untyped = sorted(c for c in columns if "Mapped" not in str(model.__annotations__.get(c, "")))
-        assert not untyped, f"{name}: declare {untyped} as SQLAlchemy 2 typed attributes, `name: Mapped[type] = mapped_column(...)`."
+        assert not untyped, _(
+            "{name}: declare {untyped} as SQLAlchemy 2 typed attributes, `name: Mapped[type] = mapped_column(...)`."
+        ).format(name=name, untyped=untyped)
 
     def test_note_owner_is_a_foreign_key_to_users(self, models):
         targets = {fk.target_fullname for fk in models.Note.__table__.c.owner_id.foreign_keys}
         expected = f"{models.User.__table__.name}.id"
-        assert targets == {expected}, f"Note.owner_id should be a ForeignKey to {expected}; found {targets or 'none'}."
+        assert targets == {expected}, _("Note.owner_id should be a ForeignKey to {expected}; found {found}.").format(
+            expected=expected, found=targets or _("none"))
 
     def test_role_defaults_to_user_and_get_reads_it_back(self, app, models):
         with app.app_context():
@@ -310,12 +326,13 @@ class TestModels:
             user_id = user.id
         with app.app_context():
             user = models.db.session.get(models.User, user_id)
-            assert user is not None and user.role == "user", f"A new User's role should default to 'user', got {user and user.role!r}."
+            assert user is not None and user.role == "user", _("A new User's role should default to 'user', got {role}.").format(
+                role=repr(user and user.role))
 
     def test_usernames_are_unique_ignoring_case(self, app, models, database):
         database.add_user("carol")
         for second in ["carol", "Carol", "CAROL"]:
-            with case(f"with the user 'carol' stored, adding {second!r}"), app.app_context():
+            with case(_("with the user 'carol' stored, adding {second}").format(second=repr(second))), app.app_context():
                 models.db.session.add(models.User(username=second, password_hash=bcrypt_hash(PASSWORD)))
                 try:
                     models.db.session.commit()
@@ -323,8 +340,8 @@ class TestModels:
                 except IntegrityError:
                     models.db.session.rollback()
                     stored = False
-                assert not stored, ("the database stored it; it should refuse it with IntegrityError: usernames are unique "
-                                    "(unique=True), also ignoring case (a unique index on lower(username)).")
+                assert not stored, _("the database stored it; it should refuse it with IntegrityError: usernames are unique "
+                                     "(unique=True), also ignoring case (a unique index on lower(username)).")
 
     def test_created_at_is_set_on_insert(self, app, models, database):
         user_id = database.add_user("carol")
@@ -334,16 +351,17 @@ class TestModels:
             models.db.session.add(note)
             models.db.session.commit()
             created = models.db.session.get(models.Note, note.id).created_at
-        assert created is not None, "Note.created_at should be set automatically when the row is inserted."
+        assert created is not None, _("Note.created_at should be set automatically when the row is inserted.")
         created = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
-        assert abs(created - before) < timedelta(minutes=1), f"created_at should be the current UTC time, got {created}."
+        assert abs(created - before) < timedelta(minutes=1), _("created_at should be the current UTC time, got {created}.").format(
+            created=created)
 
     def test_created_at_keeps_its_time_zone(self, models):
         column_type = require(models, "Note").__table__.c.created_at.type.compile(dialect=postgresql.dialect())
-        assert column_type == "TIMESTAMP WITH TIME ZONE", (
-            f"On PostgreSQL, Note.created_at would be {column_type}, expected TIMESTAMP WITH TIME ZONE: without its zone, "
+        assert column_type == "TIMESTAMP WITH TIME ZONE", _(
+            "On PostgreSQL, Note.created_at would be {column_type}, expected TIMESTAMP WITH TIME ZONE: without its zone, "
             "a database server set to another time zone shifts the time. Declare it DateTime(timezone=True)."
-        )
+        ).format(column_type=column_type)
 
     def test_deleting_a_user_deletes_their_notes(self, app, models, database):
         user_id = database.add_user("carol")
@@ -351,107 +369,111 @@ class TestModels:
         try:
             database.delete_user(user_id)
         except IntegrityError:
-            pytest.fail("Deleting a user who has notes was refused by the database (FOREIGN KEY constraint failed): "
-                        "their notes should go with them. Declare ForeignKey(\"users.id\", ondelete=\"CASCADE\").", pytrace=False)
-        assert database.count(models.Note) == 0, (
+            pytest.fail(_("Deleting a user who has notes was refused by the database (FOREIGN KEY constraint failed): "
+                          "their notes should go with them. Declare ForeignKey(\"users.id\", ondelete=\"CASCADE\")."),
+                        pytrace=False)
+        assert database.count(models.Note) == 0, _(
             "Deleting a user should delete their notes in the database: ForeignKey(\"users.id\", ondelete=\"CASCADE\")."
         )
 
     def test_notes_are_indexed_by_owner(self, app, models, database):
         table = require(models, "Note").__table__.name
         indexed = [index["column_names"] for index in inspect(database.engine).get_indexes(table)]
-        assert ["owner_id"] in indexed, (
-            f"GET /notes looks notes up by owner_id: the table {table} needs an index on it (mapped_column(..., index=True)), "
-            f"or each listing reads every note. Its indexes: {indexed or 'none'}."
-        )
+        assert ["owner_id"] in indexed, _(
+            "GET /notes looks notes up by owner_id: the table {table} needs an index on it (mapped_column(..., index=True)), "
+            "or each listing reads every note. Its indexes: {indexes}."
+        ).format(table=table, indexes=indexed or _("none"))
 
     def test_database_url_from_the_environment(self, make_app, app_config, database_url, monkeypatch):
         monkeypatch.setenv("DATABASE_URL", database_url)
         app = make_app({k: v for k, v in app_config.items() if k != "SQLALCHEMY_DATABASE_URI"})
-        assert app.config["SQLALCHEMY_DATABASE_URI"] == database_url, (
-            f"With DATABASE_URL set and no SQLALCHEMY_DATABASE_URI in test_config, the app should use it; "
-            f"it uses {app.config['SQLALCHEMY_DATABASE_URI']!r}."
-        )
+        assert app.config["SQLALCHEMY_DATABASE_URI"] == database_url, _(
+            "With DATABASE_URL set and no SQLALCHEMY_DATABASE_URI in test_config, the app should use it; it uses {url}."
+        ).format(url=repr(app.config["SQLALCHEMY_DATABASE_URI"]))
 
     def test_jwt_secret_from_the_environment_or_a_long_dev_key(self, make_app, app_config, monkeypatch, caplog):
         without = {k: v for k, v in app_config.items() if k != "JWT_SECRET_KEY"}
         monkeypatch.setenv("JWT_SECRET_KEY", OTHER_SECRET)
-        assert make_app(without).config["JWT_SECRET_KEY"] == OTHER_SECRET, "JWT_SECRET_KEY should come from the environment."
+        assert make_app(without).config["JWT_SECRET_KEY"] == OTHER_SECRET, _("JWT_SECRET_KEY should come from the environment.")
         monkeypatch.delenv("JWT_SECRET_KEY")
         with caplog.at_level(logging.WARNING):
             key = make_app(without).config["JWT_SECRET_KEY"]
-        assert key and len(key.encode()) >= 32, "Without JWT_SECRET_KEY the dev default must be at least 32 bytes."
-        assert any("JWT_SECRET_KEY" in r.getMessage() for r in caplog.records), "Using the dev key should log a warning."
+        assert key and len(key.encode()) >= 32, _("Without JWT_SECRET_KEY the dev default must be at least 32 bytes.")
+        assert any("JWT_SECRET_KEY" in r.getMessage() for r in caplog.records), _("Using the dev key should log a warning.")
 
 
 @pytest.mark.exercise("register")
 class TestRegister:
     def test_register_answers_201_with_id_and_username(self, client, models, database):
         data = expect_json(register(client), 201)
-        assert set(data) == {"id", "username"} and data["username"] == "alice" and isinstance(data["id"], int), (
-            f"POST /register should answer {{'id': <int>, 'username': 'alice'}}, got {data!r}."
-        )
-        assert [u.id for u in database.rows(models.User)] == [data["id"]], "The id should be the new row's id."
+        assert set(data) == {"id", "username"} and data["username"] == "alice" and isinstance(data["id"], int), _(
+            "POST /register should answer {{'id': <int>, 'username': 'alice'}}, got {data}."
+        ).format(data=repr(data))
+        assert [u.id for u in database.rows(models.User)] == [data["id"]], _("The id should be the new row's id.")
 
     def test_only_a_bcrypt_hash_is_stored(self, client, models, database):
         expect_status(register(client), 201)
         stored = database.rows(models.User)[0].password_hash
-        assert PASSWORD not in stored, "The password itself must never be stored."
-        assert stored.startswith("$2b$04$"), f"Expected a bcrypt hash made with BCRYPT_LOG_ROUNDS=4 ('$2b$04$...'), got {stored[:7]!r}..."
-        assert bcrypt.checkpw(PASSWORD.encode(), stored.encode()), "The stored hash does not verify the password."
+        assert PASSWORD not in stored, _("The password itself must never be stored.")
+        assert stored.startswith("$2b$04$"), _(
+            "Expected a bcrypt hash made with BCRYPT_LOG_ROUNDS=4 ('$2b$04$...'), got {start}..."
+        ).format(start=repr(stored[:7]))
+        assert bcrypt.checkpw(PASSWORD.encode(), stored.encode()), _("The stored hash does not verify the password.")
 
     def test_duplicate_usernames_are_409(self, client, models, database):
         expect_status(register(client), 201)
         for again in ["alice", "Alice", "ALICE", " alice "]:
-            with case(f"with 'alice' registered, registering {again!r}"):
+            with case(_("with 'alice' registered, registering {again}").format(again=repr(again))):
                 expect_error(register(client, again, "another password"), 409)
-                assert database.count(models.User) == 1, "A refused registration must not add a row."
+                assert database.count(models.User) == 1, _("A refused registration must not add a row.")
 
     def test_missing_or_empty_fields_are_400(self, client, models, database):
         bodies = [{}, {"username": "bob"}, {"password": PASSWORD}, {"username": "", "password": PASSWORD},
                   {"username": "   ", "password": PASSWORD}, {"username": "bob", "password": ""}, {"username": None, "password": PASSWORD},
                   {"username": 42, "password": PASSWORD}, {"username": "bob", "password": 12345678}, {"username": ["bob"], "password": PASSWORD}]
         for body in bodies:
-            with case(f"with the body {body!r}"):
+            with case(_("with the body {body}").format(body=repr(body))):
                 expect_error(client.post("/register", json=body), 400)
-                assert database.count(models.User) == 0, "A refused registration must not add a row."
+                assert database.count(models.User) == 0, _("A refused registration must not add a row.")
 
     def test_non_json_bodies_are_400(self, client):
-        for kind, request_args in NOT_JSON:
-            with case(f"with {kind}"):
+        for kind, request_args in not_json():
+            with case(_("with {kind}").format(kind=kind)):
                 expect_error(client.post("/register", **request_args), 400)
 
     def test_deeply_nested_json_is_400_not_a_crash(self, app, client, models, database):
         app.config["PROPAGATE_EXCEPTIONS"] = False
-        expect_handled(nested_json(client, "/register"), NESTED)
-        assert database.count(models.User) == 0, "A refused registration must not add a row."
+        expect_handled(nested_json(client, "/register"), deep_nesting())
+        assert database.count(models.User) == 0, _("A refused registration must not add a row.")
 
     def test_lone_surrogates_are_400_not_a_crash(self, app, client, models, database):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         for field, body in [("username", '{"username": "bob\\ud800", "password": "pw"}'),
                             ("password", '{"username": "bob", "password": "pw\\ud800"}')]:
-            with case(f"with a {field} holding a lone surrogate"):
-                expect_handled(raw_json(client, "/register", body), f"a {field} holding {SURROGATE}")
-                assert database.count(models.User) == 0, "A refused registration must not add a row."
+            with case(_("with a {field} holding a lone surrogate").format(field=field)):
+                expect_handled(raw_json(client, "/register", body),
+                               _("a {field} holding {surrogate}").format(field=field, surrogate=lone_surrogate()))
+                assert database.count(models.User) == 0, _("A refused registration must not add a row.")
 
     def test_unusable_usernames_are_400(self, client):
-        for name, username in [("a NUL", "bo\x00b"), ("a newline", "bob\nadmin"), ("81 characters", "b" * 81)]:
-            with case(f"with a username of {name}"):
+        for name, username in [(_("a NUL"), "bo\x00b"), (_("a newline"), "bob\nadmin"), (_("81 characters"), "b" * 81)]:
+            with case(_("with a username of {name}").format(name=name)):
                 expect_error(register(client, username), 400)
 
     def test_a_username_of_80_characters_is_fine(self, client):
         username = "b" * 80
         data = expect_json(register(client, username), 201)
-        assert data["username"] == username, f"The 80-character username should come back whole, got {data['username']!r}."
+        assert data["username"] == username, _("The 80-character username should come back whole, got {got}.").format(
+            got=repr(data["username"]))
 
     def test_a_taken_name_costs_no_bcrypt_work(self, client, monkeypatch):
         expect_status(register(client), 201)
         bcrypt_calls = spy_on_bcrypt(monkeypatch)
         expect_error(register(client, "ALICE", "another password"), 409)
-        assert not bcrypt_calls, (
-            f"Refusing the taken name 'ALICE' ran bcrypt ({', '.join(bcrypt_calls)}): look the name up with find_user first "
+        assert not bcrypt_calls, _(
+            "Refusing the taken name 'ALICE' ran bcrypt ({calls}): look the name up with find_user first "
             "and answer 409 before hashing, so a taken name costs the server nothing."
-        )
+        ).format(calls=", ".join(bcrypt_calls))
 
     def test_a_registration_that_loses_a_race_is_409_and_the_session_still_works(self, app, client, models, database, monkeypatch):
         bcrypt_hash(PASSWORD)  # made before the spy, so the rival's row needs no bcrypt call
@@ -462,53 +484,58 @@ class TestRegister:
 
         spy_on_bcrypt(monkeypatch, before=rival_registers_alice)
         with app.app_context():  # one app context for both requests: they share one database session
-            with case("registering 'alice' while a rival request takes the name during hashing"):
+            with case(_("registering 'alice' while a rival request takes the name during hashing")):
                 expect_error(register(client), 409)
-            with case("registering 'bob' afterwards, on the same session"):
+            with case(_("registering 'bob' afterwards, on the same session")):
                 response = register(client, "bob")
-                assert response.status_code == 201, (
-                    f"{request_line(response)} answered {response.status_code}, expected 201: after the unique index refused "
+                assert response.status_code == 201, _(
+                    "{request} answered {got}, expected 201: after the unique index refused "
                     "'alice' (IntegrityError), roll the session back (db.session.rollback()) before answering 409, or the "
-                    f"session stays unusable.\n  What came back: {preview(response)}"
-                )
-        assert [u.username for u in database.rows(models.User)] == ["alice", "bob"], "Only the rival's alice and bob should be stored."
+                    "session stays unusable.\n  What came back: {preview}"
+                ).format(request=request_line(response), got=response.status_code, preview=preview(response))
+        assert [u.username for u in database.rows(models.User)] == ["alice", "bob"], _(
+            "Only the rival's alice and bob should be stored.")
 
     def test_a_registration_is_logged(self, app, client, caplog):
         with caplog.at_level(logging.INFO):
             data = expect_json(register(client), 201)
         logged = app_log(caplog.records, app)
-        assert any(str(data["id"]) in line for line in logged), (
-            f"A registration should be logged (INFO) with the new user's id {data['id']}, never the password: "
-            f"current_app.logger.info(...). The app logged {logged or 'nothing'}."
-        )
+        assert any(str(data["id"]) in line for line in logged), _(
+            "A registration should be logged (INFO) with the new user's id {id}, never the password: "
+            "current_app.logger.info(...). The app logged {logged}."
+        ).format(id=data["id"], logged=logged or _("nothing"))
 
     def test_no_body_gets_a_500(self, client):
         bodies = fuzz.json_bodies({"username": fuzz.TEXT, "password": fuzz.TEXT})
         fuzz.probe(lambda body: raw_json(client, "/register", body), bodies, json_errors=True)
 
     def test_passwords_over_72_bytes_are_400(self, client, models, database):
-        too_long = [("73 ASCII characters", "x" * 73), ("74 bytes in 37 characters", "é" * 37), ("75 bytes in 25 characters", "密" * 25)]
+        too_long = [(_("73 ASCII characters"), "x" * 73), (_("74 bytes in 37 characters"), "é" * 37),
+                    (_("75 bytes in 25 characters"), "密" * 25)]
         for name, password in too_long:
-            with case(f"with a password of {name}"):
+            with case(_("with a password of {name}").format(name=name)):
                 expect_error(register(client, "bob", password), 400)
-                assert database.count(models.User) == 0, "A refused registration must not add a row."
+                assert database.count(models.User) == 0, _("A refused registration must not add a row.")
 
     def test_passwords_of_72_bytes_are_fine(self, client, models, database):
-        exactly_72 = [("72 ASCII characters", "x" * 72), ("72 bytes in 36 characters", "é" * 36), ("72 bytes in 24 characters", "密" * 24)]
+        exactly_72 = [(_("72 ASCII characters"), "x" * 72), (_("72 bytes in 36 characters"), "é" * 36),
+                      (_("72 bytes in 24 characters"), "密" * 24)]
         for number, (name, password) in enumerate(exactly_72):
-            with case(f"with a password of {name}"):
+            with case(_("with a password of {name}").format(name=name)):
                 username = f"bob{number}"
                 expect_status(register(client, username, password), 201)
                 stored = next(u.password_hash for u in database.rows(models.User) if u.username == username)
-                assert bcrypt.checkpw(password.encode(), stored.encode()), "The stored hash does not verify the whole password."
+                assert bcrypt.checkpw(password.encode(), stored.encode()), _("The stored hash does not verify the whole password.")
 
     def test_sql_looking_usernames_are_stored_literally(self, client, models, database):
         for number, username in enumerate(SQL_LOOKING, 1):
-            with case(f"with the username {username!r}"):
+            with case(_("with the username {username}").format(username=repr(username))):
                 data = expect_json(register(client, username), 201)
-                assert data["username"] == username, f"The username should come back exactly as sent: {username!r}, got {data['username']!r}."
+                assert data["username"] == username, _("The username should come back exactly as sent: {sent}, got {got}.").format(
+                    sent=repr(username), got=repr(data["username"]))
                 stored = [u.username for u in database.rows(models.User)]
-                assert stored == SQL_LOOKING[:number], f"The users table should hold exactly {SQL_LOOKING[:number]}; it holds {stored}."
+                assert stored == SQL_LOOKING[:number], _("The users table should hold exactly {expected}; it holds {stored}.").format(
+                    expected=SQL_LOOKING[:number], stored=stored)
 
     def test_no_password_or_hash_in_responses_or_logs(self, client, models, database, caplog):
         with caplog.at_level(logging.DEBUG):
@@ -522,10 +549,14 @@ class TestLogin:
     def test_login_answers_a_token_with_a_string_subject_and_a_role_claim(self, client, database):
         user_id = database.add_user("alice")
         data = expect_json(login(client))
-        assert set(data) == {"access_token"}, f"POST /login should answer {{'access_token': ...}}, got {data!r}."
+        assert set(data) == {"access_token"}, _("POST /login should answer {{'access_token': ...}}, got {data}.").format(
+            data=repr(data))
         claims = pyjwt.decode(data["access_token"], SECRET, algorithms=["HS256"])
-        assert claims.get("sub") == str(user_id), f"The token's subject should be the user id as a string, {str(user_id)!r}; got {claims.get('sub')!r}."
-        assert claims.get("role") == "user", f"The token should carry the claim role='user', got {claims.get('role')!r}."
+        assert claims.get("sub") == str(user_id), _(
+            "The token's subject should be the user id as a string, {expected}; got {got}."
+        ).format(expected=repr(str(user_id)), got=repr(claims.get("sub")))
+        assert claims.get("role") == "user", _("The token should carry the claim role='user', got {role}.").format(
+            role=repr(claims.get("role")))
 
     def test_the_username_ignores_case_and_surrounding_spaces(self, client, database):
         database.add_user("alice")
@@ -536,24 +567,26 @@ class TestLogin:
         reference = expect_error(login(client, "alice", "definitely wrong"), 401)
         wrong = [("alice", "wrong"), ("nobody", PASSWORD), ("alice", PASSWORD + " "), ("alice", PASSWORD.upper()), ("nobody", "wrong")]
         for username, password in wrong:
-            with case(f"logging in as {username!r} with the password {password!r}"):
+            with case(_("logging in as {username} with the password {password}").format(
+                    username=repr(username), password=repr(password))):
                 body = expect_error(login(client, username, password), 401)
-                assert body == reference, (
-                    f"Every failed login should answer the same body, so it does not reveal which usernames exist: "
-                    f"{body!r} differs from {reference!r}."
-                )
+                assert body == reference, _(
+                    "Every failed login should answer the same body, so it does not reveal which usernames exist: "
+                    "{body} differs from {reference}."
+                ).format(body=repr(body), reference=repr(reference))
 
     def test_over_long_password_at_login_is_refused_not_500(self, client, database):
         database.add_user("alice")
-        for name, password in [("73 ASCII characters", "x" * 73), ("80 bytes in 40 characters", "é" * 40)]:
-            with case(f"with a password of {name}"):
+        for name, password in [(_("73 ASCII characters"), "x" * 73), (_("80 bytes in 40 characters"), "é" * 40)]:
+            with case(_("with a password of {name}").format(name=name)):
                 response = login(client, "alice", password)
-                assert response.status_code in (400, 401), f"A password over 72 bytes at login should answer 401 or 400, got {response.status_code}."
+                assert response.status_code in (400, 401), _(
+                    "A password over 72 bytes at login should answer 401 or 400, got {got}.").format(got=response.status_code)
                 expect_error(response, response.status_code)
 
     def test_passwords_of_72_bytes_log_in(self, client, database):
-        for number, (name, password) in enumerate([("72 ASCII characters", "x" * 72), ("72 bytes in 36 characters", "é" * 36)]):
-            with case(f"with a password of {name}"):
+        for number, (name, password) in enumerate([(_("72 ASCII characters"), "x" * 72), (_("72 bytes in 36 characters"), "é" * 36)]):
+            with case(_("with a password of {name}").format(name=name)):
                 database.add_user(f"user{number}", password)
                 expect_status(login(client, f"user{number}", password), 200)
 
@@ -561,7 +594,7 @@ class TestLogin:
         database.add_user("alice")
         bcrypt_calls = spy_on_bcrypt(monkeypatch)
         expect_error(login(client, "nobody", PASSWORD), 401)
-        assert bcrypt_calls, (
+        assert bcrypt_calls, _(
             "Logging in as an unknown user ran no bcrypt check, so it answers faster than a wrong password and the "
             "response time tells which usernames exist: check the password against a dummy hash anyway."
         )
@@ -569,19 +602,20 @@ class TestLogin:
     def test_password_matches_answers_true_or_false(self, request, chapter, app):
         password_matches = require(import_target(request.config, chapter, "security"), "password_matches")
         stored = bcrypt_hash(PASSWORD)
-        cases = [("the right password", stored, PASSWORD, True), ("a wrong password", stored, "wrong", False),
-                 ("an unknown user (no hash)", None, PASSWORD, False), ("a 73-byte password", stored, "x" * 73, False),
-                 ("a lone surrogate", stored, "pw\ud800", False), ("an unknown user's 73-byte password", None, "x" * 73, False)]
+        cases = [(_("the right password"), stored, PASSWORD, True), (_("a wrong password"), stored, "wrong", False),
+                 (_("an unknown user (no hash)"), None, PASSWORD, False), (_("a 73-byte password"), stored, "x" * 73, False),
+                 (_("a lone surrogate"), stored, "pw\ud800", False), (_("an unknown user's 73-byte password"), None, "x" * 73, False)]
         with app.app_context():
             for name, password_hash, password, expected in cases:
                 answer = password_matches(password_hash, password)
-                assert answer is expected, f"password_matches() with {name} returned {answer!r}, expected {expected!r}."
+                assert answer is expected, _("password_matches() with {name} returned {answer}, expected {expected}.").format(
+                    name=name, answer=repr(answer), expected=repr(expected))
 
     def test_a_failed_login_is_logged(self, app, client, database, caplog):
         database.add_user("alice")
         with caplog.at_level(logging.INFO):
             expect_error(login(client, "alice", "wrong"), 401)
-        assert app_log(caplog.records, app), (
+        assert app_log(caplog.records, app), _(
             "A failed login should be logged (INFO), without the password: current_app.logger.info(...)."
         )
 
@@ -593,25 +627,29 @@ class TestLogin:
     def test_missing_fields_are_400(self, client):
         bodies = [{}, {"username": "alice"}, {"password": PASSWORD}, {"username": "", "password": PASSWORD}, {"username": "alice", "password": 1}]
         for body in bodies:
-            with case(f"with the body {body!r}"):
+            with case(_("with the body {body}").format(body=repr(body))):
                 expect_error(client.post("/login", json=body), 400)
 
     def test_non_json_bodies_are_400(self, client):
-        for kind, request_args in NOT_JSON:
-            with case(f"with {kind}"):
+        for kind, request_args in not_json():
+            with case(_("with {kind}").format(kind=kind)):
                 expect_error(client.post("/login", **request_args), 400)
 
     def test_deeply_nested_json_is_400_not_a_crash(self, app, client):
         app.config["PROPAGATE_EXCEPTIONS"] = False
-        expect_handled(nested_json(client, "/login"), NESTED)
+        expect_handled(nested_json(client, "/login"), deep_nesting())
 
     def test_lone_surrogates_and_nul_are_refused_not_a_crash(self, app, client, database):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         database.add_user("alice")
-        for what, body in [(f"a username holding {SURROGATE}", f'{{"username": "alice\\ud800", "password": "{PASSWORD}"}}'),
-                           (f"a password holding {SURROGATE}", '{"username": "alice", "password": "pw\\ud800"}'),
-                           ("a username holding NUL (PostgreSQL text cannot hold it)", f'{{"username": "ali\\u0000ce", "password": "{PASSWORD}"}}')]:
-            with case(f"with {what}"):
+        holding = _("a {field} holding {surrogate}")
+        for what, body in [(holding.format(field="username", surrogate=lone_surrogate()),
+                            f'{{"username": "alice\\ud800", "password": "{PASSWORD}"}}'),
+                           (holding.format(field="password", surrogate=lone_surrogate()),
+                            '{"username": "alice", "password": "pw\\ud800"}'),
+                           (_("a username holding NUL (PostgreSQL text cannot hold it)"),
+                            f'{{"username": "ali\\u0000ce", "password": "{PASSWORD}"}}')]:
+            with case(_("with {what}").format(what=what)):
                 expect_handled(raw_json(client, "/login", body), what, (400, 401))
 
     def test_no_password_or_hash_in_responses_or_logs(self, client, database, caplog):
@@ -650,14 +688,14 @@ class TestMe:
 
     def test_bad_tokens_are_401_with_the_json_error(self, app, client, alice):
         for kind, headers in token_variants(app, *alice).items():
-            with case(f"with a bad token ({kind})"):
+            with case(_("with a bad token ({kind})").format(kind=kind)):
                 response = client.get("/me", headers=headers)
                 expect_error(response, 401)
                 challenge = response.headers.get("WWW-Authenticate", "")
-                assert challenge.split(" ")[0] == "Bearer", (
-                    f"A 401 should carry `WWW-Authenticate: Bearer` (it tells the client which credentials to send); "
-                    f"got {challenge or 'no such header'!r}. Pass the header in each JWT loader's answer."
-                )
+                assert challenge.split(" ")[0] == "Bearer", _(
+                    "A 401 should carry `WWW-Authenticate: Bearer` (it tells the client which credentials to send); "
+                    "got {challenge}. Pass the header in each JWT loader's answer."
+                ).format(challenge=repr(challenge) if challenge else _("no such header"))
 
     @pytest.mark.parametrize(("error_name", "kinds"), [
         ("unauthorized", ["missing", "basic auth"]),
@@ -667,13 +705,13 @@ class TestMe:
     def test_each_kind_of_bad_token_has_its_error_name(self, app, client, alice, error_name, kinds):
         variants = token_variants(app, *alice)
         for kind in kinds:
-            with case(f"with a bad token ({kind})"):
+            with case(_("with a bad token ({kind})").format(kind=kind)):
                 body = expect_error(client.get("/me", headers=variants[kind]), 401)
-                assert body["error"] == error_name, (
-                    f"The error should be {error_name!r}, got {body['error']!r}: the client reads it to decide whether to log "
+                assert body["error"] == error_name, _(
+                    "The error should be {expected}, got {got}: the client reads it to decide whether to log "
                     "in again (unauthorized_loader: 'unauthorized', invalid_token_loader: 'invalid_token', "
                     "expired_token_loader: 'token_expired')."
-                )
+                ).format(expected=repr(error_name), got=repr(body["error"]))
 
     def test_no_authorization_header_gets_a_500(self, client, alice):
         values = st.one_of(fuzz.header_values(), fuzz.header_values().map("Bearer {}".format),
@@ -691,41 +729,42 @@ class TestNotes:
     def test_create_answers_201_with_the_note(self, client, alice):
         before = datetime.now(timezone.utc)
         data = expect_json(client.post("/notes", json={"text": "buy milk"}, headers=bearer(alice[1])), 201)
-        assert set(data) == {"id", "text", "created_at"} and data["text"] == "buy milk", f"Expected {{'id', 'text': 'buy milk', 'created_at'}}, got {data!r}."
+        assert set(data) == {"id", "text", "created_at"} and data["text"] == "buy milk", _(
+            "Expected {{'id', 'text': 'buy milk', 'created_at'}}, got {data}.").format(data=repr(data))
         created = datetime.fromisoformat(data["created_at"])
-        assert created.tzinfo is not None and abs(created - before) < timedelta(minutes=1), (
-            f"created_at should be an ISO 8601 time with its zone, close to now; got {data['created_at']!r}."
-        )
+        assert created.tzinfo is not None and abs(created - before) < timedelta(minutes=1), _(
+            "created_at should be an ISO 8601 time with its zone, close to now; got {created_at}."
+        ).format(created_at=repr(data["created_at"]))
 
     def test_text_is_stored_and_returned_literally(self, client, models, database, alice):
         texts = SQL_LOOKING + ["  spaced  ", "多语言 ✓"]
         for number, text in enumerate(texts, 1):
-            with case(f"with the text {text!r}"):
+            with case(_("with the text {text}").format(text=repr(text))):
                 expect_json(client.post("/notes", json={"text": text}, headers=bearer(alice[1])), 201)
                 listed = expect_json(client.get("/notes", headers=bearer(alice[1])))
-                assert [note["text"] for note in listed] == texts[:number], (
-                    f"GET /notes should give back exactly {texts[:number]!r}, got {listed!r}."
-                )
-        assert database.count(models.User) == 1, "The users table should be untouched."
+                assert [note["text"] for note in listed] == texts[:number], _(
+                    "GET /notes should give back exactly {expected}, got {listed}."
+                ).format(expected=repr(texts[:number]), listed=repr(listed))
+        assert database.count(models.User) == 1, _("The users table should be untouched.")
 
     def test_bad_text_is_400(self, client, models, database, alice):
-        bodies = [("no text", {}), ("an empty text", {"text": ""}), ("a blank text", {"text": "   \n"}), ("a null text", {"text": None}),
-                  ("a number as text", {"text": 42}), ("a list as text", {"text": ["a"]}), ("a NUL in the text", {"text": "a\x00b"}),
-                  ("a text of 1001 characters", {"text": "x" * 1001})]
+        bodies = [(_("no text"), {}), (_("an empty text"), {"text": ""}), (_("a blank text"), {"text": "   \n"}),
+                  (_("a null text"), {"text": None}), (_("a number as text"), {"text": 42}), (_("a list as text"), {"text": ["a"]}),
+                  (_("a NUL in the text"), {"text": "a\x00b"}), (_("a text of 1001 characters"), {"text": "x" * 1001})]
         for name, body in bodies:
-            with case(f"with {name}"):
+            with case(_("with {what}").format(what=name)):
                 expect_error(client.post("/notes", json=body, headers=bearer(alice[1])), 400)
-                assert database.count(models.Note) == 0, "A refused note must not be stored."
+                assert database.count(models.Note) == 0, _("A refused note must not be stored.")
 
     def test_non_json_bodies_are_400(self, client, alice):
-        for kind, request_args in NOT_JSON:
-            with case(f"with {kind}"):
+        for kind, request_args in not_json():
+            with case(_("with {kind}").format(kind=kind)):
                 expect_error(client.post("/notes", headers=bearer(alice[1]), **request_args), 400)
 
     def test_a_text_of_exactly_1000_characters_is_fine(self, client, alice):
         text = "x" * 1000
         data = expect_json(client.post("/notes", json={"text": text}, headers=bearer(alice[1])), 201)
-        assert data["text"] == text, "The 1000-character text should be stored and returned whole: 1000 is the limit, not past it."
+        assert data["text"] == text, _("The 1000-character text should be stored and returned whole: 1000 is the limit, not past it.")
 
     def test_no_body_gets_a_500(self, client, alice):
         bodies = fuzz.json_bodies({"text": fuzz.TEXT})
@@ -737,34 +776,33 @@ class TestNotes:
 
     def test_deeply_nested_json_is_400_not_a_crash(self, app, client, alice):
         app.config["PROPAGATE_EXCEPTIONS"] = False
-        expect_handled(nested_json(client, "/notes", headers=bearer(alice[1])), NESTED)
+        expect_handled(nested_json(client, "/notes", headers=bearer(alice[1])), deep_nesting())
 
     def test_a_text_with_a_lone_surrogate_is_400_not_a_crash(self, app, client, models, database, alice):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         response = raw_json(client, "/notes", '{"text": "milk \\ud800"}', headers=bearer(alice[1]))
-        expect_handled(response, f"a text holding {SURROGATE}")
-        assert database.count(models.Note) == 0, "A refused note must not be stored."
+        expect_handled(response, _("a text holding {surrogate}").format(surrogate=lone_surrogate()))
+        assert database.count(models.Note) == 0, _("A refused note must not be stored.")
 
     def test_an_id_past_the_databases_integers_is_404_not_a_crash(self, app, client, alice):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         for note_id in [2**31, 2**63, 9999999999999999999, int("9" * 30)]:
-            with case(f"deleting note {note_id}"):
+            with case(_("deleting note {note_id}").format(note_id=note_id)):
                 response = client.delete(f"/notes/{note_id}", headers=bearer(alice[1]))
-                expect_handled(response, "an id past the database's integers (32-bit on PostgreSQL, 64-bit on SQLite: "
-                                         "the database or its driver raises)", (404, 400))
+                expect_handled(response, _("an id past the database's integers (32-bit on PostgreSQL, 64-bit on SQLite: "
+                                           "the database or its driver raises)"), (404, 400))
 
     def test_token_of_a_deleted_account_is_401(self, app, client, database, alice):
         bob = token_for(app, database.add_user("bob"))
         bobs_note = expect_json(client.post("/notes", json={"text": "bob's"}, headers=bearer(bob)), 201)
         database.delete_user(alice[0])
         for method, path in [("GET", "/notes"), ("POST", "/notes"), ("DELETE", "/notes/999999"), ("DELETE", f"/notes/{bobs_note['id']}")]:
-            with case(f"{method} {path} with the token of an account deleted since"):
+            with case(_("{method} {path} with the token of an account deleted since").format(method=method, path=path)):
                 response = client.open(path, method=method, json={"text": "x"}, headers=bearer(alice[1]))
-                assert response.status_code == 401, (
-                    f"{request_line(response)} answered {response.status_code}, expected 401: a token whose account no "
-                    "longer exists names nobody, whatever the note id (call current_user() before looking the note up)."
-                    f"\n  What came back: {preview(response)}"
-                )
+                assert response.status_code == 401, _(
+                    "{request} answered {got}, expected 401: a token whose account no longer exists names nobody, "
+                    "whatever the note id (call current_user() before looking the note up).\n  What came back: {preview}"
+                ).format(request=request_line(response), got=response.status_code, preview=preview(response))
                 expect_error(response, 401)
 
     def test_each_user_lists_only_their_notes(self, app, client, database, alice):
@@ -782,7 +820,7 @@ class TestNotes:
         bob = token_for(app, database.add_user("bob"))
         note = expect_json(client.post("/notes", json={"text": "bob's secret"}, headers=bearer(bob)), 201)
         expect_error(client.delete(f"/notes/{note['id']}", headers=bearer(alice[1])), 404)
-        assert [n.id for n in database.rows(models.Note)] == [note["id"]], "Bob's note must survive Alice's DELETE."
+        assert [n.id for n in database.rows(models.Note)] == [note["id"]], _("Bob's note must survive Alice's DELETE.")
         expect_json_equal(client.get("/notes", headers=bearer(bob)), [note])
 
     def test_unknown_note_is_404(self, client, alice):
@@ -790,7 +828,7 @@ class TestNotes:
 
     def test_notes_need_a_token(self, client):
         for method, path in [("GET", "/notes"), ("POST", "/notes"), ("DELETE", "/notes/1")]:
-            with case("without a token"):
+            with case(_("without a token")):
                 expect_refused(client.open(path, method=method, json={"text": "x"}))
 
     def test_a_failed_request_leaves_no_partial_rows(self, make_app, client, models, database, alice):
@@ -806,8 +844,8 @@ class TestNotes:
         failing.add_url_rule("/grader-fails", "grader_fails", write_then_fail, methods=["POST"])
         failing.config["PROPAGATE_EXCEPTIONS"] = False
         body = expect_error(failing.test_client().post("/grader-fails"), 500)
-        assert "grader's view" not in body["message"], "The 500 answer must not leak the exception's text."
-        assert (database.count(models.User), database.count(models.Note)) == (1, 1), (
+        assert "grader's view" not in body["message"], _("The 500 answer must not leak the exception's text.")
+        assert (database.count(models.User), database.count(models.Note)) == (1, 1), _(
             "A request that failed after writing must leave nothing behind (its transaction rolls back)."
         )
         expect_status(client.post("/notes", json={"text": "still works"}, headers=bearer(alice[1])), 201)
@@ -826,12 +864,12 @@ class TestAdmin:
     def test_admin_lists_every_user(self, app, client, models, database, runner):
         database.add_user("alice")
         result = self.create_admin(runner, "boss", "--password", PASSWORD)
-        assert result.exit_code == 0, f"create-admin boss --password ... failed: {result.output}"
+        assert result.exit_code == 0, _("create-admin boss --password ... failed: {output}").format(output=result.output)
         users = database.rows(models.User)
         expected = [{"id": u.id, "username": u.username, "role": u.role} for u in users]
-        assert [(u["username"], u["role"]) for u in expected] == [("alice", "user"), ("boss", "admin")], (
-            f"Expected alice (user) and boss (admin), found {expected!r}."
-        )
+        assert [(u["username"], u["role"]) for u in expected] == [("alice", "user"), ("boss", "admin")], _(
+            "Expected alice (user) and boss (admin), found {found}."
+        ).format(found=repr(expected))
         token = token_for(app, users[1].id, "admin")
         expect_json_equal(client.get("/admin/users", headers=bearer(token)), expected)
 
@@ -842,112 +880,121 @@ class TestAdmin:
         values = st.one_of(fuzz.header_values(), fuzz.header_values().map("Bearer {}".format))
         fuzz.probe(lambda value: client.get("/admin/users", headers={"Authorization": value}), values)
 
-    @pytest.mark.parametrize(("change", "status", "why"), [
-        ("deleted", 401, "the token outlives the account it names: admin_only must load the account (current_user())"),
-        ("demoted to 'user'", 403, "the role claim was true at login: admin_only must check the account's current role "
-                                   "in the database (current_user().role)"),
-    ], ids=["deleted", "demoted"])
-    def test_the_database_decides_not_the_token(self, app, client, database, change, status, why):
+    @pytest.mark.parametrize("change", ["deleted", "demoted"])
+    def test_the_database_decides_not_the_token(self, app, client, database, change):
         admin_id = database.add_user("boss", role="admin")
         token = token_for(app, admin_id, "admin")
         expect_status(client.get("/admin/users", headers=bearer(token)), 200)
         if change == "deleted":
             database.delete_user(admin_id)
+            status, explained = 401, _(
+                "GET /admin/users with the admin token of an account deleted since answered {got}, expected 401: the "
+                "token outlives the account it names: admin_only must load the account (current_user()).\n"
+                "  What came back: {preview}")
         else:
             database.set_role(admin_id, "user")
+            status, explained = 403, _(
+                "GET /admin/users with the admin token of an account demoted to 'user' since answered {got}, expected 403: "
+                "the role claim was true at login: admin_only must check the account's current role in the database "
+                "(current_user().role).\n  What came back: {preview}")
         response = client.get("/admin/users", headers=bearer(token))
-        assert response.status_code == status, (
-            f"GET /admin/users with the admin token of an account {change} since answered {response.status_code}, "
-            f"expected {status}: {why}.\n  What came back: {preview(response)}"
-        )
+        assert response.status_code == status, explained.format(got=response.status_code, preview=preview(response))
         expect_error(response, status)
 
     def test_no_or_bad_token_is_401(self, app, client, alice):
         variants = token_variants(app, *alice)
         for kind in ["missing", "expired", "forged with another key", "tampered payload"]:
-            with case(f"with a bad token ({kind})"):
+            with case(_("with a bad token ({kind})").format(kind=kind)):
                 expect_refused(client.get("/admin/users", headers=variants[kind]))
 
     def test_admin_only_keeps_the_view_name(self, app):
         endpoint = next((r.endpoint for r in app.url_map.iter_rules() if r.rule == "/admin/users"), None)
-        assert endpoint, "There is no /admin/users route."
+        assert endpoint, _("There is no /admin/users route.")
         view = app.view_functions[endpoint]
-        assert hasattr(view, "__wrapped__") and view.__name__ == view.__wrapped__.__name__, (
-            f"The view behind /admin/users ({view.__name__}) should be wrapped by admin_only with functools.wraps, "
+        assert hasattr(view, "__wrapped__") and view.__name__ == view.__wrapped__.__name__, _(
+            "The view behind /admin/users ({name}) should be wrapped by admin_only with functools.wraps, "
             "which keeps the view's name (Flask's endpoint) and sets __wrapped__."
-        )
+        ).format(name=view.__name__)
 
     def test_create_admin_prompts_for_a_hidden_password(self, models, database, runner):
         secret = "Prompted-S3cret!"
         result = self.create_admin(runner, "boss", input=f"{secret}\n{secret}\n")
-        assert result.exit_code == 0, f"create-admin boss (password typed at the prompt) failed: {result.output}"
-        assert secret not in result.output, "The typed password must not be echoed or printed."
+        assert result.exit_code == 0, _("create-admin boss (password typed at the prompt) failed: {output}").format(
+            output=result.output)
+        assert secret not in result.output, _("The typed password must not be echoed or printed.")
         first_line = result.output.splitlines()[0] if result.output else ""
-        assert re.search(r"(?i)\bpassword\b", first_line), f"The prompt should ask for the password by name; it says {first_line!r}."
+        assert re.search(r"(?i)\bpassword\b", first_line), _(
+            "The prompt should ask for the password by name; it says {line}.").format(line=repr(first_line))
         users = database.rows(models.User)
-        assert [(u.username, u.role) for u in users] == [("boss", "admin")], (
-            f"create-admin boss should add boss as an admin; the users are {[(u.username, u.role) for u in users]}."
-        )
-        assert bcrypt.checkpw(secret.encode(), users[0].password_hash.encode()), (
+        assert [(u.username, u.role) for u in users] == [("boss", "admin")], _(
+            "create-admin boss should add boss as an admin; the users are {users}."
+        ).format(users=[(u.username, u.role) for u in users])
+        assert bcrypt.checkpw(secret.encode(), users[0].password_hash.encode()), _(
             "boss's stored hash does not verify the password typed at the prompt."
         )
 
     def test_create_admin_asks_for_the_password_twice(self, models, database, runner):
         result = self.create_admin(runner, "boss", input="Prompted-S3cret!\nmistyped\n")
-        assert database.count(models.User) == 0, (
+        assert database.count(models.User) == 0, _(
             "create-admin boss with two different passwords typed at the prompt created the user: ask twice "
-            f"(click.prompt(..., confirmation_prompt=True)) so a typo cannot lock the admin out.\n  It printed {result.output!r}"
-        )
+            "(click.prompt(..., confirmation_prompt=True)) so a typo cannot lock the admin out.\n  It printed {output}"
+        ).format(output=repr(result.output))
 
     def test_create_admin_says_what_it_did(self, database, runner):
         database.add_user("alice")
-        outputs = {what: self.create_admin(runner, name, "--password", PASSWORD).output.strip()
-                   for what, name in [("created boss", "boss"), ("promoted alice", "alice"), ("ran again for alice", "alice")]}
-        for what, output in outputs.items():
-            name = what.rsplit(" ", 1)[1]
-            assert name in output, f"create-admin should say what it did ({what}), naming the user; it printed {output!r}."
-        assert len(set(outputs.values())) == 3, (
-            f"Creating, promoting and a run that changes nothing should each say so differently; they printed {outputs!r}."
-        )
+        outputs = {what: (name, self.create_admin(runner, name, "--password", PASSWORD).output.strip())
+                   for what, name in [(_("created boss"), "boss"), (_("promoted alice"), "alice"),
+                                      (_("ran again for alice"), "alice")]}
+        for what, (name, output) in outputs.items():
+            assert name in output, _("create-admin should say what it did ({what}), naming the user; it printed {output}.").format(
+                what=what, output=repr(output))
+        printed = {what: output for what, (_name, output) in outputs.items()}
+        assert len(set(printed.values())) == 3, _(
+            "Creating, promoting and a run that changes nothing should each say so differently; they printed {printed}."
+        ).format(printed=repr(printed))
 
     def test_create_admin_is_idempotent(self, models, database, runner):
         first = self.create_admin(runner, "boss", "--password", PASSWORD)
         before = [(u.id, u.username, u.role, u.password_hash) for u in database.rows(models.User)]
         second = self.create_admin(runner, "boss", "--password", PASSWORD)
-        assert (first.exit_code, second.exit_code) == (0, 0), f"Both runs should succeed: {first.output!r} / {second.output!r}"
+        assert (first.exit_code, second.exit_code) == (0, 0), _("Both runs should succeed: {first} / {second}").format(
+            first=repr(first.output), second=repr(second.output))
         after = [(u.id, u.username, u.role, u.password_hash) for u in database.rows(models.User)]
-        assert after == before and [row[2] for row in after] == ["admin"], f"Running create-admin twice should change nothing; before {before}, after {after}."
+        assert after == before and [row[2] for row in after] == ["admin"], _(
+            "Running create-admin twice should change nothing; before {before}, after {after}.").format(before=before, after=after)
         for secret in (PASSWORD, before[0][3]):
-            assert secret not in first.output + second.output, "create-admin must not print the password or its hash."
+            assert secret not in first.output + second.output, _("create-admin must not print the password or its hash.")
 
     def test_create_admin_promotes_an_existing_user(self, app, client, models, database, runner):
         user_id = database.add_user("alice")
         result = self.create_admin(runner, "Alice")
-        assert result.exit_code == 0, f"create-admin Alice (an existing user) failed: {result.output}"
+        assert result.exit_code == 0, _("create-admin Alice (an existing user) failed: {output}").format(output=result.output)
         users = database.rows(models.User)
-        assert [(u.username, u.role) for u in users] == [("alice", "admin")], "alice should now be an admin, and the only user."
-        assert users[0].password_hash == bcrypt_hash(PASSWORD), "Promoting alice must keep her password (its hash is unchanged)."
+        assert [(u.username, u.role) for u in users] == [("alice", "admin")], _("alice should now be an admin, and the only user.")
+        assert users[0].password_hash == bcrypt_hash(PASSWORD), _("Promoting alice must keep her password (its hash is unchanged).")
         expect_status(client.get("/admin/users", headers=bearer(token_for(app, user_id, "admin"))), 200)
 
     def test_create_admin_refuses_bad_input(self, models, database, runner):
         typed_twice = f"{PASSWORD}\n{PASSWORD}\n"  # a good password at the prompt: the bad input alone is what refuses
         for name, args, typed, parameter in [
-            ("a blank username", ["  "], typed_twice, "USERNAME"), ("an 81-character username", ["b" * 81], typed_twice, "USERNAME"),
-            ("a username with a newline", ["boss\nroot"], typed_twice, "USERNAME"),
-            ("a 73-byte password", ["boss", "--password", "x" * 73], None, "--password"),
-            ("a 73-byte typed password", ["boss"], f"{'x' * 73}\n{'x' * 73}\n", "--password"),
+            (_("a blank username"), ["  "], typed_twice, "USERNAME"),
+            (_("an 81-character username"), ["b" * 81], typed_twice, "USERNAME"),
+            (_("a username with a newline"), ["boss\nroot"], typed_twice, "USERNAME"),
+            (_("a 73-byte password"), ["boss", "--password", "x" * 73], None, "--password"),
+            (_("a 73-byte typed password"), ["boss"], f"{'x' * 73}\n{'x' * 73}\n", "--password"),
         ]:
-            with case(f"with {name}"):
+            with case(_("with {what}").format(what=name)):
                 result = self.create_admin(runner, *args, input=typed)
                 crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
                 error_line = next((line for line in result.output.splitlines() if line.startswith("Error:")), "")
-                assert result.exit_code == 2 and not crashed, (
-                    f"create-admin {args} should refuse with click's usage error (raise click.BadParameter: exit status 2); "
-                    + (f"it crashed with {result.exception!r}." if crashed else
-                       f"it exited with {result.exit_code} and printed {result.output!r}")
-                )
-                assert re.search(rf"(?<![\w-]){re.escape(parameter)}\b", error_line), (
-                    f"The error should name what was wrong ({parameter}: click.BadParameter(..., param_hint={parameter!r})); "
-                    f"it says {error_line!r}."
-                )
-                assert database.count(models.User) == 0, "A refused create-admin must not add a user."
+                outcome = (_("it crashed with {exception}.").format(exception=repr(result.exception)) if crashed else
+                           _("it exited with {code} and printed {output}").format(code=result.exit_code, output=repr(result.output)))
+                assert result.exit_code == 2 and not crashed, _(
+                    "create-admin {args} should refuse with click's usage error (raise click.BadParameter: exit status 2); "
+                    "{outcome}"
+                ).format(args=args, outcome=outcome)
+                assert re.search(rf"(?<![\w-]){re.escape(parameter)}\b", error_line), _(
+                    "The error should name what was wrong ({parameter}: click.BadParameter(..., param_hint={hint})); "
+                    "it says {line}."
+                ).format(parameter=parameter, hint=repr(parameter), line=repr(error_line))
+                assert database.count(models.User) == 0, _("A refused create-admin must not add a user.")
