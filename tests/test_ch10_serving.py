@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 from wsgiref.validate import validator
 
 import gevent
+import gevent.baseserver
 # What gevent imports when a server first binds its address: imported once here, not again
 # in each forked server (~10 ms each).
 import gevent.resolver.thread  # noqa: F401
@@ -45,9 +46,12 @@ import gevent.threadpool  # noqa: F401
 import pytest
 from flask import Flask, request
 from gevent.pywsgi import WSGIServer
+from hypothesis import strategies as st
+import werkzeug.serving
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.test import Client, create_environ
 
+from tests import fuzz
 from tests.conftest import require
 from tests.expect import expect_error, expect_json, expect_json_equal, expect_raises
 from track.course import ROOT
@@ -439,6 +443,20 @@ class TestMiddleware:
         other = chapter_module.create_app({"TESTING": True}).test_client()
         assert other.get("/").headers.get("X-Request-Count") == "1", "A second app must start counting at 1: one counter per app."
 
+    def test_no_header_or_path_gets_a_500(self, app, client):
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
+        requests = st.tuples(fuzz.path_segments(), fuzz.header_values())
+
+        def send(request):
+            path, value = request
+            response = client.get("/" + path, headers={"X-Anything": value, "Cookie": value})
+            assert response.status_code >= 500 or response.headers.get("X-Request-Count"), (
+                f"GET /{path} answered {response.status_code} without X-Request-Count: the middleware adds it to every answer."
+            )
+            return response
+
+        fuzz.probe(send, requests)
+
     def test_app_is_still_flask(self, app):
         assert isinstance(app, Flask), "Wrap app.wsgi_app, not app: create_app must still return the Flask object."
 
@@ -511,7 +529,13 @@ class TestServe:
             f"it exited {code}. {live.output()}"
         )
 
-    def test_unknown_server_is_a_value_error(self, app, chapter_module):
+    def test_unknown_server_is_a_value_error(self, app, chapter_module, monkeypatch):
+        # A serve() that starts a server anyway must fail here, never serve forever inside the grader.
+        def refuse_to_block(server, *args, **kwargs):
+            raise AssertionError('serve(app, server="tornado") started a server: check the name before starting anything.')
+
+        monkeypatch.setattr(gevent.baseserver.BaseServer, "serve_forever", refuse_to_block)
+        monkeypatch.setattr(werkzeug.serving.BaseWSGIServer, "serve_forever", refuse_to_block)
         with expect_raises(ValueError, 'serve(app, server="tornado") must raise ValueError: only "gevent" and "dev" '
                            "are servers it knows. Check the name before starting anything."):
             chapter_module.serve(app, port=0, server="tornado")
@@ -547,6 +571,20 @@ class TestConcurrency:
         )
         expect_error(response, 400)
         assert waits == [], f"A refused ms must not wait; pause() was called with {waits}."
+
+    def test_no_ms_gets_a_500(self, app, client, waits):
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
+        values = st.one_of(fuzz.TEXT, st.integers().map(str), st.sampled_from(["0" * 5, "+5", "5 ", "0x10", "٣"]))
+        fuzz.probe(lambda ms: client.get("/slow?" + fuzz.query_string(ms=ms)), values, json_errors=True)
+
+    def test_outside_gevent_pause_waits_with_time_sleep(self, chapter_module, monkeypatch):
+        slept: list[float] = []
+        monkeypatch.setattr(time, "sleep", slept.append)
+        chapter_module.pause(0.25)
+        assert slept == [0.25], (
+            f"pause(0.25) outside a gevent greenlet (the dev server, the test client) should call time.sleep(0.25) "
+            f"once; it called time.sleep with {slept}."
+        )
 
     def test_concurrent_waits_overlap_under_gevent(self, grader_gevent):
         """A second request enters the app while the first one waits: the order of events, not a stopwatch."""
@@ -624,6 +662,12 @@ class TestProduction:
             f"Behind one proxy, X-Forwarded-For: {forwarded_for!r} means the client is {ip}; /whoami said {data.get('ip')!r}. "
             "Wrap app.wsgi_app in ProxyFix(x_for=1): only the address our proxy appended is trusted."
         )
+
+    def test_no_forwarded_header_gets_a_500(self, app, client):
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
+        headers = st.fixed_dictionaries({}, optional={name: fuzz.header_values() for name in (
+            "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port")})
+        fuzz.probe(lambda sent_headers: client.get("/whoami", headers=sent_headers), headers)
 
     def test_forwarded_proto_sets_the_scheme(self, client):
         data = expect_json(client.get("/whoami", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}))
