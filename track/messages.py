@@ -44,11 +44,12 @@ def python_messages(path: Path, method: str = "python") -> Iterator[Message]:
 
 
 def manifest_messages(chapter: Chapter) -> Iterator[Message]:
-    """The manifest's titles, hints and advice: shown through `_()` by the CLI."""
+    """The manifest's titles, hints, "where to look" texts and advice: shown through `_()` by the CLI."""
     where = str((chapter.learner_dir / "chapter.toml").relative_to(ROOT))
     yield Message(chapter.title, where)
     for exercise in chapter.exercises:
         yield Message(exercise.title, where)
+        yield Message(exercise.where, where)
         yield from (Message(hint.text, where) for hint in exercise.hints)
     yield from (Message(advice, where) for _name, advice in chapter.errors)
 
