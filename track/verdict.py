@@ -1,9 +1,11 @@
 """A chapter's verdict as the learner reads it: a scoreboard, then the first thing to fix."""
 from __future__ import annotations
 
+import re
 import shutil
 import sys
-import textwrap
+
+from rich.cells import cell_len, set_cell_size
 
 from track.course import Chapter
 from track.i18n import _
@@ -22,8 +24,15 @@ def terminal_width() -> int:
     return max(WIDTH, min(shutil.get_terminal_size().columns, WIDEST))
 
 
+# A wrapped line may break between two Chinese characters, as between two words; closing
+# punctuation stays with the character before it.
+CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+TOKENS = re.compile(rf"\s+|[{CJK}][，。：；、）！？」』]*|[^\s{CJK}]+")
+
+
 def fit(line: str, width: int) -> str:
-    return line if len(line) <= width else line[: width - 1] + "…"
+    """`line` cut to `width` terminal cells (a Chinese character takes two)."""
+    return line if cell_len(line) <= width else set_cell_size(line, width - 1).rstrip() + "…"
 
 
 def exercise_line(number: int, result, exercise, width: int) -> str:
@@ -33,7 +42,8 @@ def exercise_line(number: int, result, exercise, width: int) -> str:
         mark, earned = MARKS[result.status], result.score
         tests = (_("needs {other}").format(other=result.blocked_by) if result.blocked_by
                  else _("blocked") if result.status == "blocked" else f"{result.tests - result.failed}/{result.tests} " + _("tests"))
-    return fit(f"  {mark} {number}. {exercise.id:<16} {earned}/{exercise.points} pt  {tests:<14} {_(exercise.title)}", width)
+    padded = tests + " " * max(0, 14 - cell_len(tests))  # columns line up in Chinese too
+    return fit(f"  {mark} {number}. {exercise.id:<16} {earned}/{exercise.points} pt  {padded} {_(exercise.title)}", width)
 
 
 def scoreboard(chapter: Chapter, result: ChapterResult, width: int = WIDTH) -> list[str]:
@@ -47,11 +57,24 @@ def scoreboard(chapter: Chapter, result: ChapterResult, width: int = WIDTH) -> l
     return lines
 
 
+def wrap_cells(paragraph: str, width: int, subsequent_indent: str = "  ") -> list[str]:
+    """Greedy wrapping by terminal cells; a word longer than a line keeps a line of its own."""
+    lines, line, space = [], paragraph[: len(paragraph) - len(paragraph.lstrip())], ""
+    for token in TOKENS.findall(paragraph.strip()):
+        if token.isspace():
+            space = token
+        elif line.strip() and cell_len(line + space + token) > width:
+            lines.append(line)
+            line, space = subsequent_indent + token, ""
+        else:
+            line, space = line + space + token, ""
+    return [*lines, line] if line.strip() else lines
+
+
 def wrapped(text: str, width: int, indent: str = "  ") -> list[str]:
     lines = []
     for paragraph in text.splitlines() or [""]:
-        lines += textwrap.wrap(paragraph, width - len(indent), break_long_words=False, break_on_hyphens=False,
-                               subsequent_indent="  ") or [""]
+        lines += wrap_cells(paragraph, width - len(indent)) or [""]
     return [indent + line if line else "" for line in lines]
 
 

@@ -10,9 +10,12 @@ import sys
 
 import pytest
 
+from rich.cells import cell_len
+
 from track import i18n
 from track.course import ROOT, chapters
 from track.messages import SHARED_SOURCES, load, merged, sources
+from track.verdict import fit, wrapped
 
 DOMAINS = sources()
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
@@ -79,3 +82,12 @@ def test_the_cli_speaks_chinese_with_a_zh_locale():
     listing = subprocess.run([sys.executable, "-m", "track", "list"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
     assert "章" in listing.stdout, f"`python -m track list` under LANG=zh_CN.UTF-8 printed:\n{listing.stdout}{listing.stderr}"
+
+
+def test_chinese_lines_fit_the_terminal_by_cells():
+    """A Chinese character takes two terminal cells: wrapping and cutting count cells, not characters."""
+    message = "练习 `greet` 还没有写：chapters/ch01_hello_world/app.py:35 仍然抛出 NotImplementedError。" * 3
+    lines = wrapped(message, 60)
+    assert len(lines) > 2 and all(cell_len(line) <= 60 for line in lines), lines
+    assert "".join(lines).replace(" ", "") == message.replace(" ", ""), "wrapping lost or reordered text"
+    assert cell_len(fit("第 1 章：" + "应用对象" * 30, 80)) <= 80
