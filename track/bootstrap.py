@@ -11,12 +11,26 @@ import sys
 import venv
 from pathlib import Path
 
+from track.i18n import language  # standard library only, like this module
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
 # The stamp holds the hash of the requirements the venv was built from, so a changed
 # requirements.txt (after `git pull`) reinstalls, and an unchanged one costs nothing.
 STAMP = VENV / ".requirements.sha256"
+# These lines are printed before Babel and the catalogs are installed, so they carry their own Chinese.
+TEXTS = {
+    "old_python": ("The course needs Python 3.11 or newer; this is {version}.",
+                   "本课程需要 Python 3.11 或更新的版本；这里是 {version}。"),
+    "setting_up": ("Setting up {venv}/ from {requirements} (once; takes a minute)...",
+                   "正在按 {requirements} 创建 {venv}/（只做一次，约需一分钟）……"),
+}
+
+
+def say(key: str, **values: str) -> str:
+    english, chinese = TEXTS[key]
+    return (chinese if language() == "zh_CN" else english).format(**values)
 
 
 def venv_python() -> Path:
@@ -37,10 +51,10 @@ def venv_is_current() -> bool:
 def setup() -> None:
     """Build `.venv` and install the pinned requirements, unless already done."""
     if sys.version_info < (3, 11):
-        sys.exit(f"The course needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+        sys.exit(say("old_python", version=sys.version.split()[0]))
     if venv_is_current():
         return
-    print(f"Setting up {VENV.name}/ from {REQUIREMENTS.name} (once; takes a minute)...", file=sys.stderr)
+    print(say("setting_up", venv=VENV.name, requirements=REQUIREMENTS.name), file=sys.stderr)
     if not venv_python().exists():
         venv.create(VENV, with_pip=True)
     pip = [str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q"]

@@ -12,7 +12,7 @@ import pytest
 
 from rich.cells import cell_len
 
-from track import i18n
+from track import bootstrap, i18n
 from track.course import ROOT, chapters
 from track.messages import SHARED_SOURCES, load, merged, sources
 from track.verdict import fit, wrapped
@@ -91,3 +91,13 @@ def test_chinese_lines_fit_the_terminal_by_cells():
     assert len(lines) > 2 and all(cell_len(line) <= 60 for line in lines), lines
     assert "".join(lines).replace(" ", "") == message.replace(" ", ""), "wrapping lost or reordered text"
     assert cell_len(fit("第 1 章：" + "应用对象" * 30, 80)) <= 80
+
+
+@pytest.mark.parametrize("key", bootstrap.TEXTS)
+def test_the_first_lines_before_the_catalogs_speak_chinese_too(monkeypatch, key):
+    """`track/bootstrap.py` prints before Babel is installed: its own two languages, the same placeholders."""
+    english, chinese = bootstrap.TEXTS[key]
+    assert sorted(PLACEHOLDER.findall(english)) == sorted(PLACEHOLDER.findall(chinese))
+    monkeypatch.setenv("TRACK_LANG", "zh")
+    assert bootstrap.say(key, version="3.9.1", venv=".venv", requirements="requirements.txt") == chinese.format(
+        version="3.9.1", venv=".venv", requirements="requirements.txt")
