@@ -24,13 +24,15 @@ def build(app, endpoint, **values) -> str:
         try:
             return url_for(endpoint, **values)
         except Exception as error:  # BuildError, or a to_url that raises
-            pytest.fail(f"url_for({endpoint!r}, {values}) failed: {error!r}", pytrace=False)
+            pytest.fail(_("url_for({endpoint}, {values}) failed: {error}").format(
+                endpoint=repr(endpoint), values=values, error=repr(error)), pytrace=False)
 
 
 def expect_redirect(response, status: int, path: str) -> None:
     expect_status(response, status)
     location = urlsplit(expect_header(response, "Location")).path
-    assert location == path, f"The redirect should lead to {path}, Location was {response.headers['Location']!r}."
+    assert location == path, _("The redirect should lead to {path}, Location was {location}.").format(
+        path=path, location=repr(response.headers["Location"]))
 
 
 @pytest.mark.exercise("builtin")
@@ -57,10 +59,10 @@ class TestBuiltin:
 
     def test_a_float_too_large_is_404_not_infinity(self, client):
         response = client.get("/float/" + "9" * 400 + ".5")
-        assert response.status_code != 200, (
-            f"/float/<400 digits>.5 answered 200 with {response.get_data(as_text=True)!r}: float() turns it into "
+        assert response.status_code != 200, _(
+            "/float/<400 digits>.5 answered 200 with {body}: float() turns it into "
             "inf, and Infinity is not JSON. A number too large for a float names nothing: 404."
-        )
+        ).format(body=repr(response.get_data(as_text=True)))
         expect_error(response, 404)
 
     def test_no_path_gets_a_500(self, client):
@@ -80,7 +82,8 @@ class TestRegex:
 
     def test_url_for(self, app):
         built = build(app, "index", nid="888-999")
-        assert built == "/index/888-999", f'url_for("index", nid="888-999") built {built!r}.'
+        assert built == "/index/888-999", _(
+            'url_for("index", nid="888-999") built {built}, expected \'/index/888-999\'.').format(built=repr(built))
 
     def test_the_pattern_comes_from_the_rule(self, app):
         app.add_url_rule('/grader/<regex("[a-z]{3}"):word>', "grader_word", lambda word: {"word": word})
@@ -117,22 +120,22 @@ class TestList:
     def test_an_item_past_4300_digits_is_404_not_a_crash(self, app, client, method):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         response = client.open("/sum/1," + "9" * 4301, method=method)
-        assert response.status_code == 404, (
-            f"{method} /sum/1,<an integer of 4,301 digits> answered {response.status_code}, expected 404: int() "
+        assert response.status_code == 404, _(
+            "{method} /sum/1,<an integer of 4,301 digits> answered {status}, expected 404: int() "
             "raises ValueError past 4,300 digits, and the router calls to_python for every method it allows. Check each "
             "item's length (MAX_ITEM_DIGITS) and raise ValidationError, as for any item that is not an integer."
-        )
+        ).format(method=method, status=response.status_code)
         if method == "GET":  # a HEAD answer has no body to check
             expect_error(response, 404)
 
     def test_a_sum_past_4300_digits_is_404_not_a_crash(self, app, client):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         response = client.get("/sum/" + ",".join(["9" * 4300] * 10))
-        assert response.status_code == 404, (
-            f"/sum/ with ten items of 4,300 digits answered {response.status_code}, expected 404: their sum has "
+        assert response.status_code == 404, _(
+            "/sum/ with ten items of 4,300 digits answered {status}, expected 404: their sum has "
             "4,301 digits, which str() refuses when the answer is written as JSON. Refuse items of more than "
             "MAX_ITEM_DIGITS digits in to_python with ValidationError."
-        )
+        ).format(status=response.status_code)
         expect_error(response, 404)
 
     def test_items_of_max_item_digits_are_summed(self, client):
@@ -158,7 +161,8 @@ class TestList:
     def test_url_for_with_a_list(self, app, nums):
         built = build(app, "sum_numbers", nums=nums)
         expected = "/sum/" + ",".join(map(str, nums))
-        assert built == expected, f"url_for('sum_numbers', nums={nums}) built {built!r}, expected {expected!r}."
+        assert built == expected, _("url_for('sum_numbers', nums={nums}) built {built}, expected {expected}.").format(
+            nums=nums, built=repr(built), expected=repr(expected))
 
 
 @pytest.mark.exercise("date")
@@ -178,7 +182,9 @@ class TestDate:
     def test_url_for_with_a_date(self, app):
         day = date.today() - timedelta(days=3)
         built = build(app, "archive", day=day)
-        assert built == f"/archive/{day.isoformat()}", f"url_for('archive', day={day!r}) built {built!r}."
+        expected = f"/archive/{day.isoformat()}"
+        assert built == expected, _("url_for('archive', day={day}) built {built}, expected {expected}.").format(
+            day=repr(day), built=repr(built), expected=repr(expected))
 
     def test_no_day_gets_a_500(self, client):
         shaped = st.from_regex(r"\d{4}-\d{2}-\d{2}", fullmatch=True).map(fuzz.percent_encoded)
@@ -221,10 +227,13 @@ class TestRouteOptions:
 
     def test_one_view_for_both_page_rules(self, app):
         rules = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/page/")}
-        assert rules == {"/page/": "page", "/page/<int:num>": "page"}, (
-            f"/page/ and /page/<int:num> should both be the endpoint 'page'; found {rules}."
-        )
-        assert build(app, "page") == "/page/" and build(app, "page", num=3) == "/page/3"
+        assert rules == {"/page/": "page", "/page/<int:num>": "page"}, _(
+            "/page/ and /page/<int:num> should both be the endpoint 'page'; found {rules}."
+        ).format(rules=rules)
+        built = build(app, "page"), build(app, "page", num=3)
+        assert built == ("/page/", "/page/3"), _(
+            "url_for('page') and url_for('page', num=3) built {built}, expected ('/page/', '/page/3')."
+        ).format(built=built)
 
 
 @pytest.mark.exercise("subdomain")
@@ -262,5 +271,7 @@ class TestSubdomain:
 
     def test_without_server_name_root_works(self, chapter_module):
         app = chapter_module.create_app({"TESTING": True})
-        assert app.subdomain_matching, "Build the app with Flask(__name__, subdomain_matching=True)."
+        assert app.subdomain_matching, _(
+            "create_app() built an app without subdomain matching: build it with Flask(__name__, subdomain_matching=True)."
+        )
         expect_text(app.test_client().get("/"), "root")

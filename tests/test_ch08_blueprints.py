@@ -18,6 +18,7 @@ from werkzeug.exceptions import NotFound
 from tests import fuzz
 from tests.conftest import import_target, require
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_raises, expect_status
+from track.i18n import _
 from track.plugin import build_app
 
 USER_PAGES = ["/user/user_list", "/user/profile", "/user/links"]
@@ -84,12 +85,13 @@ def build(app, endpoint: str) -> str:
         try:
             return url_for(endpoint)
         except Exception as error:  # BuildError: no such endpoint (a blueprint not registered)
-            pytest.fail(f"url_for({endpoint!r}) failed: {error}", pytrace=False)
+            pytest.fail(_("url_for({endpoint}) failed: {error}").format(endpoint=repr(endpoint), error=error), pytrace=False)
 
 
 def only_template(rendered, path: str) -> tuple:
-    names = [template.name for template, _ in rendered]
-    assert len(names) == 1, f"GET {path} should render exactly one template, it rendered {names or 'none'}."
+    names = [template.name for template, _context in rendered]
+    assert len(names) == 1, _("GET {path} should render exactly one template, it rendered {names}.").format(
+        path=path, names=names or _("none"))
     return rendered[0]
 
 
@@ -102,27 +104,28 @@ def source_line(text: str) -> str | None:
 class TestFactory:
     @pytest.mark.parametrize("name", ["auth", "user"])
     def test_blueprint_is_registered(self, factory_app, name):
-        assert name in factory_app.blueprints, (
-            f"create_app() should register the blueprint {name!r}; the app has {sorted(factory_app.blueprints)}."
-        )
+        assert name in factory_app.blueprints, _(
+            "create_app() should register the blueprint {name}; the app has {blueprints}."
+        ).format(name=repr(name), blueprints=sorted(factory_app.blueprints))
 
     @pytest.mark.parametrize(
         ("endpoint", "expected"), [("auth.login", "/login"), ("user.user_list", "/user/user_list"), ("user.links", "/user/links")]
     )
     def test_rules_carry_the_prefix(self, factory_app, endpoint, expected):
         found = rule_of(factory_app, endpoint)
-        assert found == expected, (
-            f"The endpoint {endpoint} should be served at {expected}, found {found or 'no such endpoint'}: "
+        assert found == expected, _(
+            "The endpoint {endpoint} should be served at {expected}, found {found}: "
             "auth has no prefix, user is registered with url_prefix=\"/user\"."
-        )
+        ).format(endpoint=endpoint, expected=expected, found=found or _("no such endpoint"))
         built = build(factory_app, endpoint)
-        assert built == expected, f"url_for({endpoint!r}) built {built!r}, expected {expected!r}."
+        assert built == expected, _("url_for({endpoint}) built {built}, expected {expected}.").format(
+            endpoint=repr(endpoint), built=repr(built), expected=repr(expected))
 
     def test_two_calls_build_two_independent_apps(self, chapter_module, factory_app):
         other = require(chapter_module, "create_app")({"TESTING": True})
-        assert other is not factory_app and set(other.blueprints) >= {"auth", "user"}, (
-            f"A second create_app() should give another app with the same blueprints; it has {sorted(other.blueprints)}."
-        )
+        assert other is not factory_app and set(other.blueprints) >= {"auth", "user"}, _(
+            "A second create_app() should give another app with the same blueprints; it has {blueprints}."
+        ).format(blueprints=sorted(other.blueprints))
         factory_app.add_url_rule("/only-in-the-first", "grader_only", lambda: "x")
         expect_status(other.test_client().get("/only-in-the-first"), 404)
 
@@ -133,9 +136,13 @@ class TestRender:
         response = client.get("/login")
         expect_status(response, 200)
         template, context = only_template(rendered, "/login")
-        assert template.name == "login.html", f"GET /login rendered {template.name}, expected login.html."
-        assert context.get("msg") == "Please log in.", f"login.html got msg={context.get('msg')!r}, expected 'Please log in.'."
-        assert "Please log in." in response.get_data(as_text=True), "The page should show the message."
+        assert template.name == "login.html", _("GET /login rendered {template}, expected login.html.").format(
+            template=template.name)
+        assert context.get("msg") == "Please log in.", _("login.html got msg={msg}, expected 'Please log in.'.").format(
+            msg=repr(context.get("msg")))
+        assert "Please log in." in response.get_data(as_text=True), _(
+            "GET /login should show the message 'Please log in.'; the page was:\n{body}"
+        ).format(body=response.get_data(as_text=True))
 
     @pytest.mark.parametrize(
         ("msg", "shown"), [("Welcome back", "Welcome back"), ("<b>hi</b>", "&lt;b&gt;hi&lt;/b&gt;"), ("你好", "你好")]
@@ -144,19 +151,22 @@ class TestRender:
         response = client.get("/login", query_string={"msg": msg})
         expect_status(response, 200)
         body = response.get_data(as_text=True)
-        assert shown in body, f"GET /login?msg={msg} should show {shown!r} (Jinja escapes it); the page was:\n{body}"
-        assert "<b>" not in body, "A tag from the query string came back unescaped: let Jinja escape `msg`."
+        assert shown in body, _("GET /login?msg={msg} should show {shown} (Jinja escapes it); the page was:\n{body}").format(
+            msg=msg, shown=repr(shown), body=body)
+        assert "<b>" not in body, _("A tag from the query string came back unescaped: let Jinja escape `msg`.")
 
     def test_user_list_renders_user_list_html_with_every_user(self, client, rendered, user_module):
         response = client.get("/user/user_list")
         expect_status(response, 200)
         template, context = only_template(rendered, "/user/user_list")
-        assert template.name == "user_list.html", f"GET /user/user_list rendered {template.name}, expected user_list.html."
+        assert template.name == "user_list.html", _("GET /user/user_list rendered {template}, expected user_list.html.").format(
+            template=template.name)
         users = list(require(user_module, "USERS"))
-        assert list(context.get("users") or []) == users, f"user_list.html got users={context.get('users')!r}, expected {users!r}."
+        assert list(context.get("users") or []) == users, _("user_list.html got users={got}, expected {expected}.").format(
+            got=repr(context.get("users")), expected=repr(users))
         body = response.get_data(as_text=True)
         missing = [name for name in users if name not in body]
-        assert not missing, f"The page should list every user; missing {missing}."
+        assert not missing, _("GET /user/user_list should list every user; missing {missing}.").format(missing=missing)
 
     def test_no_msg_gets_a_500(self, client):
         fuzz.probe(lambda msg: client.get("/login?" + fuzz.query_string(msg=msg)), fuzz.TEXT)
@@ -165,34 +175,41 @@ class TestRender:
 @pytest.mark.exercise("template_priority")
 class TestTemplatePriority:
     def test_user_blueprint_has_a_template_folder(self, app):
-        assert app.blueprints["user"].jinja_loader is not None, (
+        assert app.blueprints["user"].jinja_loader is not None, _(
             "The user blueprint has no template folder: Blueprint(..., template_folder=\"templates\") "
             "points it at views/templates/."
         )
 
     def test_the_global_user_list_wins(self, app, user_module):
         blueprint = app.blueprints["user"]
-        assert blueprint.jinja_loader is not None, "The user blueprint needs its template folder first."
+        assert blueprint.jinja_loader is not None, _(
+            "The user blueprint needs its template folder first: Blueprint(..., template_folder=\"templates\")."
+        )
         global_line = source_line(app.jinja_loader.get_source(app.jinja_env, "user_list.html")[0])
         blueprint_line = source_line(blueprint.jinja_loader.get_source(app.jinja_env, "user_list.html")[0])
         # Rendered as the view would (exercise `render`), in a request the user blueprint handles.
         with app.test_request_context("/user/user_list"):
             shown = source_line(render_template("user_list.html", users=require(user_module, "USERS")))
-        assert shown == global_line, (
-            f"Both templates/user_list.html and views/templates/user_list.html exist; the global one should win. "
-            f"Rendering user_list.html for GET /user/user_list should show {global_line!r}, not {blueprint_line!r}; "
-            f"it showed {shown!r}."
-        )
+        assert shown == global_line, _(
+            "Both templates/user_list.html and views/templates/user_list.html exist; the global one should win. "
+            "Rendering user_list.html for GET /user/user_list should show {global_line}, not {blueprint_line}; "
+            "it showed {shown}."
+        ).format(global_line=repr(global_line), blueprint_line=repr(blueprint_line), shown=repr(shown))
 
     @pytest.mark.parametrize(("name", "shown"), [(None, "alice"), ("bob", "bob"), ("<i>eve", "&lt;i&gt;eve")])
     def test_profile_comes_from_the_blueprint_folder(self, client, rendered, name, shown):
         response = client.get("/user/profile", query_string={"name": name} if name else None)
         expect_status(response, 200)
         template, context = only_template(rendered, "/user/profile")
-        assert template.name == "profile.html", f"GET /user/profile rendered {template.name}, expected profile.html."
+        assert template.name == "profile.html", _("GET /user/profile rendered {template}, expected profile.html.").format(
+            template=template.name)
         where = (template.filename or "").replace("\\", "/")
-        assert where.endswith("views/templates/profile.html"), f"profile.html should come from views/templates/, came from {where}."
-        assert f"Profile of {shown}" in response.get_data(as_text=True), f"The profile page should say 'Profile of {shown}'."
+        assert where.endswith("views/templates/profile.html"), _(
+            "profile.html should come from views/templates/, came from {where}."
+        ).format(where=where)
+        assert f"Profile of {shown}" in response.get_data(as_text=True), _(
+            "The profile page should say 'Profile of {shown}'; the page was:\n{body}"
+        ).format(shown=shown, body=response.get_data(as_text=True))
 
     def test_no_name_gets_a_500(self, client):
         fuzz.probe(lambda name: client.get("/user/profile?" + fuzz.query_string(name=name)), fuzz.TEXT)
@@ -210,10 +227,10 @@ class TestUrlFor:
         app.register_blueprint(require(user_module, "bp"), name="people", url_prefix="/people")
         expected = {"list": build(app, "people.user_list"), "login": build(app, "auth.login")}
         data = expect_json(client.get("/people/links"))
-        assert data == expected, (
-            f"The grader mounted the user blueprint again at /people; GET /people/links answered {data!r}, "
-            f"expected {expected!r}. Build the list URL with the relative name '.user_list', not by hand."
-        )
+        assert data == expected, _(
+            "The grader mounted the user blueprint again at /people; GET /people/links answered {got}, "
+            "expected {expected}. Build the list URL with the relative name '.user_list', not by hand."
+        ).format(got=repr(data), expected=repr(expected))
 
 
 @pytest.mark.exercise("scoped_hooks")
@@ -226,24 +243,27 @@ class TestScopedHooks:
     @pytest.mark.parametrize("path", OTHER_PAGES)
     def test_other_responses_are_not_marked(self, client, path):
         response = client.get(path)
-        assert "X-Blueprint" not in response.headers, (
-            f"GET {path} is not served by the user blueprint, yet it carries X-Blueprint: {response.headers['X-Blueprint']}. "
+        assert "X-Blueprint" not in response.headers, _(
+            "GET {path} is not served by the user blueprint, yet it carries X-Blueprint: {value}. "
             "Register the hooks on the blueprint (bp.before_request), not on the app."
-        )
+        ).format(path=path, value=response.headers["X-Blueprint"])
 
     def test_before_request_keeps_the_name_on_g(self, client):
         with client:
             expect_status(client.get("/user/links"), 200)
             found = g.get("blueprint")
-        assert found == "user", f"After GET /user/links, g.blueprint should be 'user', found {found!r}."
+        assert found == "user", _("After GET /user/links, g.blueprint should be 'user', found {found}.").format(
+            found=repr(found))
 
     def test_auth_views_get_the_blueprint_404(self, app, client):
-        rule = "The view behind /missing-user must abort(404) (raise NotFound), so the auth blueprint's 404 handler answers it."
+        rule = _("The view behind /missing-user must abort(404) (raise NotFound), so the auth blueprint's 404 handler answers it.")
         with app.test_request_context("/missing-user"), expect_raises(NotFound, rule) as raised:
             app.view_functions["auth.missing_user"]()
         body = expect_error(client.get("/missing-user"), 404)
         expected = {"error": "user_not_found", "message": raised.value.description}
-        assert body == expected, f"GET /missing-user should be handled by the auth blueprint's 404 handler: expected {expected!r}, got {body!r}."
+        assert body == expected, _(
+            "GET /missing-user should be handled by the auth blueprint's 404 handler: expected {expected}, got {got}."
+        ).format(expected=repr(expected), got=repr(body))
 
     def test_no_unknown_url_gets_a_500(self, client):
         paths = st.tuples(st.sampled_from(["/", "/user/", "/api/v1/"]), fuzz.path_segments()).map("".join)
@@ -253,10 +273,10 @@ class TestScopedHooks:
     def test_other_404s_get_the_app_handler(self, app, client, path):
         app.add_url_rule("/grader-abort", "grader_abort", lambda: abort(404, description="from the grader"))
         body = expect_error(client.get(path), 404)
-        assert body.get("error") != "user_not_found", (
-            f"GET {path} is not an auth view, yet the auth blueprint's handler answered it: use bp.errorhandler, "
+        assert body.get("error") != "user_not_found", _(
+            "GET {path} is not an auth view, yet the auth blueprint's handler answered it: use bp.errorhandler, "
             "not bp.app_errorhandler."
-        )
+        ).format(path=path)
 
 
 @pytest.mark.exercise("nested")
@@ -266,8 +286,11 @@ class TestNested:
 
     def test_endpoint_is_api_v1_ping(self, app):
         found = rule_of(app, "api.v1.ping")
-        assert found == "/api/v1/ping", f"The endpoint api.v1.ping should be served at /api/v1/ping, found {found or 'no such endpoint'}."
-        assert build(app, "api.v1.ping") == "/api/v1/ping"
+        assert found == "/api/v1/ping", _("The endpoint api.v1.ping should be served at /api/v1/ping, found {found}.").format(
+            found=found or _("no such endpoint"))
+        built = build(app, "api.v1.ping")
+        assert built == "/api/v1/ping", _("url_for('api.v1.ping') built {built}, expected '/api/v1/ping'.").format(
+            built=repr(built))
 
     def test_create_app_twice_still_serves_it(self, chapter_module, client):
         expect_status(client.get("/api/v1/ping"), 200)
