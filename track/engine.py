@@ -60,7 +60,10 @@ class Job:
         modules = [str(chapter.test_module.relative_to(ROOT)) for chapter in self.chapters]
         only = [f"--exercise={exercise}" for exercise in self.exercises]
         # Little terminal output (it goes to a log): the CLI prints the verdict from the results.
+        # The run's own basetemp, in its scratch folder: pytest then never scans or prunes the
+        # user's shared pytest-of-<user> folder, which other runs may have filled with thousands of files.
         return [*modules, f"--rootdir={ROOT}", f"--target={self.target}", f"--results-json={results}",
+                f"--basetemp={results.parent / 'tmp'}",
                 "-qq", "--no-header", "--tb=no", *PLUGINS, *QUIET_REWRITE, *only, *self.extra]
 
 
