@@ -187,6 +187,9 @@ class Grader:
                 self.sink.close()
 
     def grade(self, ready: list[Student]) -> None:
+        if len(ready) < self.options.jobs:  # more cores than students: spread their chapters over the cores
+            self.grade_by_chapter(ready)
+            return
         timeout = self.options.timeout_s
         retry = []
         jobs = [job(student, self.graded, timeout) for student in ready]
