@@ -19,6 +19,7 @@ import http.client
 import importlib
 import itertools
 import json
+import logging
 import os
 import queue
 import re
@@ -55,6 +56,7 @@ from tests import fuzz
 from tests.conftest import require
 from tests.expect import expect_error, expect_json, expect_json_equal, expect_raises
 from track.course import ROOT
+from track.i18n import _
 
 CAN_FORK = hasattr(os, "fork")
 # Hang guards, never verdicts: a server that answers at all answers in milliseconds. Each is
@@ -70,6 +72,7 @@ SLOW_MS = 300
 ENVIRON_ROUTE = "/_grader/environ"
 SERVING = re.compile(r"Serving on (http://\S+)")
 REPORTED = "grader:"  # starts each line the grader's code in a server child prints
+RETURNED, SURVIVED = "serve() returned", "a SIGTERM after serve() returned was caught"
 NODELAY = re.compile(rf"^{REPORTED} TCP_NODELAY (on|off)$")
 EVENT = re.compile(rf"^{REPORTED} (enter|exit) (\d+)$")
 # A server child started without fork: import this module, then run the same code.
@@ -107,6 +110,11 @@ def learner_serve(module, server: str) -> None:
         "software": request.environ.get("SERVER_SOFTWARE"), "multithread": request.environ.get("wsgi.multithread"),
     })
     module.serve(app, port=0, server=server)
+    # serve() returned: a SIGTERM must now do what it did before serve() ran (end the process),
+    # not reach a handler serve() left behind.
+    report(RETURNED)
+    os.kill(os.getpid(), signal.SIGTERM)
+    report(SURVIVED)
 
 
 def reporting(wsgi_app):
@@ -515,19 +523,27 @@ class TestServe:
         pytest.param("gevent", signal.SIGTERM, id="gevent-SIGTERM"), pytest.param("dev", signal.SIGINT, id="dev-SIGINT"),
     ])
     def test_serves_and_stops_cleanly(self, chapter_module, server, signum):
+        """Stopped by the signal, serve() returns; then the process's own SIGTERM ends it, as before serve()."""
+        name = signal.Signals(signum).name
         with live_server(chapter_module, "learner", server) as live:
             status, body = get(live.url, "/")
-            assert (status, body) == (200, b"Hello, World!"), f"serve(server={server!r}): GET / answered {status} {body!r}."
+            assert (status, body) == (200, b"Hello, World!"), _("serve(server={server!r}): GET / answered {status} {body!r}.").format(
+                server=server, status=status, body=body)
             live.process.send_signal(signum)
             try:
                 code = live.process.wait(timeout=STOP_LIMIT_S)
             except subprocess.TimeoutExpired:
-                pytest.fail(f"serve(server={server!r}) was still running {STOP_LIMIT_S:.0f} s after "
-                            f"{signal.Signals(signum).name}.", pytrace=False)
-        assert code == 0 and not any("Traceback" in line for line in live.log), (
-            f"After {signal.Signals(signum).name}, serve(server={server!r}) should return and the process exit 0; "
-            f"it exited {code}. {live.output()}"
-        )
+                pytest.fail(_("serve(server={server!r}) was still running {seconds} s after {signal}.").format(
+                    server=server, seconds=f"{STOP_LIMIT_S:.0f}", signal=name), pytrace=False)
+        reports = " ".join(line for line in live.log if line.startswith(REPORTED))
+        assert RETURNED in reports and not any("Traceback" in line for line in live.log), _(
+            "After {signal}, serve(server={server!r}) should stop the server and return; the process exited {code} "
+            "before serve() returned. {output}").format(signal=name, server=server, code=code, output=live.output())
+        assert SURVIVED not in reports and code == -signal.SIGTERM, _(
+            "serve(server={server!r}) returned, but a SIGTERM sent afterwards did not end the process (exit {code}): "
+            "serve() left its own signal handling behind. Undo it in a `finally:` block: cancel the handlers "
+            "gevent.signal_handler() returned, or put back the handler signal.signal() returned.").format(
+                server=server, code=code)
 
     def test_unknown_server_is_a_value_error(self, app, chapter_module, monkeypatch):
         # A serve() that starts a server anyway must fail here, never serve forever inside the grader.
@@ -558,7 +574,10 @@ class TestConcurrency:
 
     @pytest.mark.parametrize("ms", ["abc", "-1", "5001", "1.5", "", " 5", "1e3", "²", "99999999999999999999"])
     def test_bad_ms_is_400(self, client, waits, ms):
-        expect_error(client.get("/slow", query_string={"ms": ms}), 400)
+        body = expect_error(client.get("/slow", query_string={"ms": ms}), 400)
+        assert body["error"] == "bad_request", _(
+            'GET /slow?ms={ms!r} answered 400 with "error": {got!r}; the shared error body names a 400 '
+            '"bad_request" (Werkzeug\'s name for the status, as in every chapter).').format(ms=ms, got=body["error"])
         assert waits == [], f"GET /slow?ms={ms!r} is refused, so it must not wait; pause() was called with {waits}."
 
     @pytest.mark.parametrize("digits", [4301, 5000])
@@ -642,6 +661,21 @@ class TestProduction:
             "Without FLASK_SECRET_KEY each app should get a random SECRET_KEY of at least 32 characters "
             f"(secrets.token_hex(32)), never one written in the code; two apps got {keys!r}."
         )
+
+    def test_a_random_key_is_logged_as_a_warning(self, chapter_module, monkeypatch, caplog):
+        monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+        with caplog.at_level(logging.WARNING):
+            app = chapter_module.create_app({"TESTING": True})
+        assert any(r.name == app.logger.name and r.levelno == logging.WARNING for r in caplog.records), _(
+            "Without FLASK_SECRET_KEY, create_app() should log a warning with app.logger.warning(...): a random key "
+            "breaks sessions on every restart and across gunicorn workers. It logged {records}.").format(
+                records=[(r.name, r.levelname, r.getMessage()) for r in caplog.records])
+        caplog.clear()
+        monkeypatch.setenv("FLASK_SECRET_KEY", "from-the-environment")
+        with caplog.at_level(logging.WARNING):
+            chapter_module.create_app({"TESTING": True})
+        assert not caplog.records, _("With FLASK_SECRET_KEY set there is nothing to warn about; create_app() logged {records}.").format(
+            records=[r.getMessage() for r in caplog.records])
 
     def test_test_config_still_wins(self, chapter_module, monkeypatch):
         monkeypatch.setenv("FLASK_SECRET_KEY", "from-the-environment")
