@@ -270,10 +270,10 @@ class LiveServer:
             try:
                 line = self.lines.get(timeout=max(deadline - time.monotonic(), 0))
             except queue.Empty:
-                pytest.fail(f"{missing} (waited {timeout:.0f} s)\n{self.output()}", pytrace=False)
+                pytest.fail(_("{missing} (waited {timeout:.0f} s)\n{output}").format(missing=missing, timeout=timeout, output=self.output()), pytrace=False)
             if line is None:
                 self.lines.put(None)  # the end stays the end for the next caller
-                pytest.fail(f"{missing} The server process ended.\n{self.output()}", pytrace=False)
+                pytest.fail(_("{missing} The server process ended.\n{output}").format(missing=missing, output=self.output()), pytrace=False)
             if match := pattern.search(line):
                 return match
 
@@ -299,7 +299,7 @@ def live_server(module, role: str, *args: str) -> Iterator[LiveServer]:
     start = fork_server if CAN_FORK and threading.active_count() == 1 else spawn_server
     server = LiveServer(*start(role, module, args))
     try:
-        server.url = server.next_match(SERVING, START_LIMIT_S, "The server never printed `Serving on http://HOST:PORT`.")[1]
+        server.url = server.next_match(SERVING, START_LIMIT_S, _("The server never printed `Serving on http://HOST:PORT`."))[1]
         yield server
     finally:
         server.stop()
@@ -331,7 +331,8 @@ def get(url: str, path: str) -> tuple[int, bytes]:
         response = connection.getresponse()
         return response.status, response.read()
     except TimeoutError:
-        pytest.fail(f"GET {path} on {url} did not answer within {ANSWER_LIMIT_S:.0f} s: an endless loop or a blocking call?",
+        pytest.fail(_("GET {path} on {url} did not answer within {answer_limit_s:.0f} s: an endless loop or a blocking "
+                      "call?").format(path=path, url=url, answer_limit_s=ANSWER_LIMIT_S),
                     pytrace=False)
     finally:
         connection.close()
@@ -369,7 +370,7 @@ def call_wsgi(wsgi_app, path: str = "/", method: str = "GET") -> tuple[str, list
     finally:
         if hasattr(result, "close"):
             result.close()
-    assert started, "The app returned without calling start_response(status, headers)."
+    assert started, _("The app returned without calling start_response(status, headers).")
     return started[0][0], started[0][1], body
 
 
@@ -379,35 +380,35 @@ class TestWsgi:
     def test_answers_hello_wsgi(self, chapter_module, method, path):
         status, headers, body = call_wsgi(chapter_module.raw_app, path, method)
         assert (status, body) == ("200 OK", b"Hello, WSGI!"), (
-            f"raw_app answered {method} {path} with status {status!r} and body {body!r}; "
-            "expected '200 OK' and b'Hello, WSGI!'."
+            _("raw_app answered {method} {path} with status {status!r} and body {body!r}; expected '200 OK' and "
+              "b'Hello, WSGI!'.").format(method=method, path=path, status=status, body=body)
         )
         names = {name.lower(): value for name, value in headers}
         assert names.get("content-type", "").split(";")[0] == "text/plain", (
-            f"raw_app should send Content-Type: text/plain; headers were {headers!r}."
+            _("raw_app should send Content-Type: text/plain; headers were {headers!r}.").format(headers=headers)
         )
 
     def test_content_length_matches_the_body(self, chapter_module):
         _, headers, body = call_wsgi(chapter_module.raw_app)
         lengths = [value for name, value in headers if name.lower() == "content-length"]
-        assert lengths == [str(len(body))], f"Content-Length should be {len(body)}; headers were {headers!r}."
+        assert lengths == [str(len(body))], _("Content-Length should be {count}; headers were {headers!r}.").format(count=len(body), headers=headers)
 
     def test_follows_the_wsgi_spec(self, chapter_module):
         """wsgiref's validator checks status, header and body types the way PEP 3333 says."""
         try:
             _, _, body = call_wsgi(validator(chapter_module.raw_app))
         except AssertionError as error:
-            pytest.fail(f"wsgiref.validate rejected raw_app: {error}", pytrace=False)
-        assert body == b"Hello, WSGI!", f"Under wsgiref's validator raw_app answered {body!r}."
+            pytest.fail(_("wsgiref.validate rejected raw_app: {error}").format(error=error), pytrace=False)
+        assert body == b"Hello, WSGI!", _("Under wsgiref's validator raw_app answered {body!r}.").format(body=body)
 
     def test_is_not_a_flask_app(self, chapter_module):
-        assert not isinstance(chapter_module.raw_app, Flask), "raw_app must be a plain WSGI callable, not a Flask app."
+        assert not isinstance(chapter_module.raw_app, Flask), _("raw_app must be a plain WSGI callable, not a Flask app.")
 
     def test_runs_under_gevent_wsgiserver(self, grader_gevent):
         status, body = get(grader_gevent.url, "/raw/")
         assert (status, body) == (200, b"Hello, WSGI!"), (
-            f"Served by gevent.pywsgi.WSGIServer, raw_app answered {status} {body!r}; expected 200 b'Hello, WSGI!'. "
-            + grader_gevent.output()
+            _("Served by gevent.pywsgi.WSGIServer, raw_app answered {status} {body!r}; expected 200 b'Hello, WSGI!'. "
+              "{output}").format(status=status, body=body, output=grader_gevent.output())
         )
 
 
@@ -426,30 +427,30 @@ class TestMiddleware:
         for expected in ("1", "2", "3"):
             response = client.get(f"/call-{expected}")
             assert response.headers.get("X-Request-Count") == expected, (
-                f"Request number {expected} through RequestCounter should carry X-Request-Count: {expected}; "
-                f"headers were {dict(response.headers)!r}."
+                _("Request number {expected} through RequestCounter should carry X-Request-Count: {expected}; headers "
+                  "were {headers!r}.").format(expected=expected, headers=dict(response.headers))
             )
-        assert counter.count == 3, f"RequestCounter.count should be 3 after three requests, got {counter.count!r}."
+        assert counter.count == 3, _("RequestCounter.count should be 3 after three requests, got {count!r}.").format(count=counter.count)
 
     def test_passes_the_wrapped_answer_through(self, chapter_module):
         response = Client(chapter_module.RequestCounter(inner_app)).post("/anything")
         assert (response.status_code, response.data, response.headers.get("X-Inner")) == (201, b"inner body", "yes"), (
-            "The middleware must not change what the wrapped app answers: expected 201, b'inner body' and "
-            f"X-Inner: yes; got {response.status_code}, {response.data!r}, X-Inner: {response.headers.get('X-Inner')!r}."
+            _("The middleware must not change what the wrapped app answers: expected 201, b'inner body' and "
+              "X-Inner: yes; got {status_code}, {data!r}, X-Inner: {x_inner!r}.").format(status_code=response.status_code, data=response.data, x_inner=response.headers.get('X-Inner'))
         )
 
     def test_create_app_installs_it(self, client):
         expected = ["1", "2", "3"]
         found = [client.get(path).headers.get("X-Request-Count") for path in ("/", "/whoami", "/no-such-page")]
         assert found == expected, (
-            f"Three requests to the app (a 404 included) should carry X-Request-Count {expected}; got {found} "
-            "(None: no header — did create_app wrap app.wsgi_app?)."
+            _("Three requests to the app (a 404 included) should carry X-Request-Count {expected}; got {found} "
+              "(None: no header — did create_app wrap app.wsgi_app?).").format(expected=expected, found=found)
         )
 
     def test_each_app_counts_on_its_own(self, chapter_module, client):
         client.get("/")
         other = chapter_module.create_app({"TESTING": True}).test_client()
-        assert other.get("/").headers.get("X-Request-Count") == "1", "A second app must start counting at 1: one counter per app."
+        assert other.get("/").headers.get("X-Request-Count") == "1", _("A second app must start counting at 1: one counter per app.")
 
     def test_no_header_or_path_gets_a_500(self, app, client):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
@@ -459,23 +460,23 @@ class TestMiddleware:
             path, value = request
             response = client.get("/" + path, headers={"X-Anything": value, "Cookie": value})
             assert response.status_code >= 500 or response.headers.get("X-Request-Count"), (
-                f"GET /{path} answered {response.status_code} without X-Request-Count: the middleware adds it to every answer."
+                _("GET /{path} answered {status_code} without X-Request-Count: the middleware adds it to every answer.").format(path=path, status_code=response.status_code)
             )
             return response
 
         fuzz.probe(send, requests)
 
     def test_app_is_still_flask(self, app):
-        assert isinstance(app, Flask), "Wrap app.wsgi_app, not app: create_app must still return the Flask object."
+        assert isinstance(app, Flask), _("Wrap app.wsgi_app, not app: create_app must still return the Flask object.")
 
 
 @pytest.mark.exercise("serve")
 class TestServe:
     def test_prints_the_real_port_and_answers(self, served):
         _, port = host_port(served.url)
-        assert port and port != 0, f"serve(port=0) printed {served.url}: print the port the OS chose (server_port)."
+        assert port and port != 0, _("serve(port=0) printed {url}: print the port the OS chose (server_port).").format(url=served.url)
         status, body = get(served.url, "/")
-        assert (status, body) == (200, b"Hello, World!"), f"GET / on {served.url} answered {status} {body!r}."
+        assert (status, body) == (200, b"Hello, World!"), _("GET / on {url} answered {status} {body!r}.").format(url=served.url, status=status, body=body)
 
     def test_no_delay_server_sets_tcp_nodelay(self, chapter_module, monkeypatch):
         """NoDelayWSGIServer.handle on a real accepted socket, in this process: what gevent's handle gets."""
@@ -485,25 +486,26 @@ class TestServe:
         with accepted_socket() as (sock, address):
             server.handle(sock, address)
         assert handed, (
-            "NoDelayWSGIServer.handle(sock, address) never passed the socket on to gevent's WSGIServer.handle: "
-            "end it with super().handle(sock, address)."
+            _("NoDelayWSGIServer.handle(sock, address) never passed the socket on to gevent's WSGIServer.handle: "
+              "end it with super().handle(sock, address).")
         )
         assert handed == [True], (
-            "NoDelayWSGIServer.handle passed the socket on with TCP_NODELAY off (Nagle's algorithm on). Set "
-            "sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1) first, then call super().handle(sock, address)."
+            _("NoDelayWSGIServer.handle passed the socket on with TCP_NODELAY off (Nagle's algorithm on). Set "
+              "sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1) first, then call super().handle(sock, "
+              "address).")
         )
 
     def test_gevent_server_turns_nagle_off(self, served):
         """What gevent's WSGIServer.handle found on the socket serve() accepted for a real request."""
         get(served.url, "/")
         found = served.next_match(NODELAY, ANSWER_LIMIT_S, (
-            "GET / answered, but no connection reached gevent's WSGIServer.handle: serve(server='gevent') should "
-            "serve with NoDelayWSGIServer, whose handle ends with super().handle(sock, address)."
+            _("GET / answered, but no connection reached gevent's WSGIServer.handle: serve(server='gevent') should "
+              "serve with NoDelayWSGIServer, whose handle ends with super().handle(sock, address).")
         ))[1]
         assert found == "on", (
-            "serve(server='gevent') handed its accepted socket to gevent with TCP_NODELAY off, so each answer on a "
-            "keep-alive connection waits ~40 ms for the client's delayed ACK. Serve with NoDelayWSGIServer, whose "
-            "handle sets TCP_NODELAY before super().handle(sock, address)."
+            _("serve(server='gevent') handed its accepted socket to gevent with TCP_NODELAY off, so each answer on "
+              "a keep-alive connection waits ~40 ms for the client's delayed ACK. Serve with NoDelayWSGIServer, "
+              "whose handle sets TCP_NODELAY before super().handle(sock, address).")
         )
 
     @pytest.mark.parametrize(("server", "software"), [("gevent", "gevent/"), ("dev", "Werkzeug/")])
@@ -511,12 +513,12 @@ class TestServe:
         """Which server runs the app, as the app itself sees it in environ."""
         with live_server(chapter_module, "learner", server) as live:
             status, body = get(live.url, ENVIRON_ROUTE)
-        assert status == 200, f"serve(server={server!r}): GET {ENVIRON_ROUTE} (a route the grader adds) answered {status} {body!r}."
+        assert status == 200, _("serve(server={server!r}): GET {environ_route} (a route the grader adds) answered {status} {body!r}.").format(server=server, environ_route=ENVIRON_ROUTE, status=status, body=body)
         found = json.loads(body)
         assert str(found["software"]).startswith(software) and found["multithread"] is False, (
-            f"Under serve(server={server!r}) the app saw SERVER_SOFTWARE {found['software']!r} and wsgi.multithread "
-            f"{found['multithread']!r}; expected '{software}...' and False: 'gevent' serves with NoDelayWSGIServer, "
-            "'dev' with werkzeug.serving.make_server(host, port, app, threaded=False)."
+            _("Under serve(server={server!r}) the app saw SERVER_SOFTWARE {seen!r} and wsgi.multithread "
+              "{multithread!r}; expected '{software}...' and False: 'gevent' serves with NoDelayWSGIServer, 'dev' "
+              "with werkzeug.serving.make_server(host, port, app, threaded=False).").format(server=server, seen=found['software'], multithread=found['multithread'], software=software)
         )
 
     @pytest.mark.parametrize(("server", "signum"), [
@@ -552,8 +554,8 @@ class TestServe:
 
         monkeypatch.setattr(gevent.baseserver.BaseServer, "serve_forever", refuse_to_block)
         monkeypatch.setattr(werkzeug.serving.BaseWSGIServer, "serve_forever", refuse_to_block)
-        with expect_raises(ValueError, 'serve(app, server="tornado") must raise ValueError: only "gevent" and "dev" '
-                           "are servers it knows. Check the name before starting anything."):
+        with expect_raises(ValueError, _('serve(app, server="tornado") must raise ValueError: only "gevent" and "dev" are servers it knows. '
+                                         "Check the name before starting anything.")):
             chapter_module.serve(app, port=0, server="tornado")
 
 
@@ -570,7 +572,7 @@ class TestConcurrency:
     @pytest.mark.parametrize(("query", "ms"), [("?ms=0", 0), ("?ms=5", 5), ("?ms=5000", 5000), ("", 200)])
     def test_waits_ms_milliseconds(self, client, waits, query, ms):
         expect_json_equal(client.get(f"/slow{query}"), {"slept_ms": ms})
-        assert waits == [ms / 1000], f"GET /slow{query} should call pause({ms / 1000}) once; calls: {waits}."
+        assert waits == [ms / 1000], _("GET /slow{query} should call pause({seconds}) once; calls: {waits}.").format(query=query, seconds=ms / 1000, waits=waits)
 
     @pytest.mark.parametrize("ms", ["abc", "-1", "5001", "1.5", "", " 5", "1e3", "²", "99999999999999999999"])
     def test_bad_ms_is_400(self, client, waits, ms):
@@ -578,18 +580,18 @@ class TestConcurrency:
         assert body["error"] == "bad_request", _(
             'GET /slow?ms={ms!r} answered 400 with "error": {got!r}; the shared error body names a 400 '
             '"bad_request" (Werkzeug\'s name for the status, as in every chapter).').format(ms=ms, got=body["error"])
-        assert waits == [], f"GET /slow?ms={ms!r} is refused, so it must not wait; pause() was called with {waits}."
+        assert waits == [], _("GET /slow?ms={ms!r} is refused, so it must not wait; pause() was called with {waits}.").format(ms=ms, waits=waits)
 
     @pytest.mark.parametrize("digits", [4301, 5000])
     def test_ms_of_thousands_of_digits_is_400_not_a_crash(self, app, client, waits, digits):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         response = client.get("/slow", query_string={"ms": "9" * digits})
         assert response.status_code != 500, (
-            f"GET /slow?ms=<an integer of {digits:,} digits> crashed: it must be a 400, not a crash. int() raises "
-            "ValueError past 4,300 digits: check the length of ms before converting it."
+            _("GET /slow?ms=<an integer of {digits:,} digits> crashed: it must be a 400, not a crash. int() raises "
+              "ValueError past 4,300 digits: check the length of ms before converting it.").format(digits=digits)
         )
         expect_error(response, 400)
-        assert waits == [], f"A refused ms must not wait; pause() was called with {waits}."
+        assert waits == [], _("A refused ms must not wait; pause() was called with {waits}.").format(waits=waits)
 
     def test_no_ms_gets_a_500(self, app, client, waits):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
@@ -601,26 +603,26 @@ class TestConcurrency:
         monkeypatch.setattr(time, "sleep", slept.append)
         chapter_module.pause(0.25)
         assert slept == [0.25], (
-            f"pause(0.25) outside a gevent greenlet (the dev server, the test client) should call time.sleep(0.25) "
-            f"once; it called time.sleep with {slept}."
+            _("pause(0.25) outside a gevent greenlet (the dev server, the test client) should call "
+              "time.sleep(0.25) once; it called time.sleep with {slept}.").format(slept=slept)
         )
 
     def test_concurrent_waits_overlap_under_gevent(self, grader_gevent):
         """A second request enters the app while the first one waits: the order of events, not a stopwatch."""
         url = grader_gevent.url
         with sent(url, f"/slow?ms={SLOW_MS}"):
-            first = grader_gevent.next_match(EVENT, ANSWER_LIMIT_S, f"GET /slow?ms={SLOW_MS} never reached the app.")
-            assert first.groups() == ("enter", "1"), f"Expected the first request to enter the app; got {first[0]!r}."
+            first = grader_gevent.next_match(EVENT, ANSWER_LIMIT_S, _("GET /slow?ms={slow_ms} never reached the app.").format(slow_ms=SLOW_MS))
+            assert first.groups() == ("enter", "1"), _("Expected the first request to enter the app; got {first!r}.").format(first=first[0])
             with sent(url, "/slow?ms=0"):
                 # A blocking wait can never let the second in first: the verdict is exact either way.
                 decided = grader_gevent.next_match(EVENT, SLOW_MS / 1000 + 2, (
-                    f"While GET /slow?ms={SLOW_MS} waited, GET /slow?ms=0 did not reach the app, and the first "
-                    "request did not end either: an endless loop or a blocking call?"
+                    _("While GET /slow?ms={slow_ms} waited, GET /slow?ms=0 did not reach the app, and the first request "
+                      "did not end either: an endless loop or a blocking call?").format(slow_ms=SLOW_MS)
                 ))
         assert decided.groups() == ("enter", "2"), (
-            f"On a plain gevent WSGIServer, GET /slow?ms={SLOW_MS} ran to its end before GET /slow?ms=0 could even "
-            "start: its wait blocked the server's only thread. Under gevent, pause() must yield (gevent.sleep), "
-            "not time.sleep."
+            _("On a plain gevent WSGIServer, GET /slow?ms={slow_ms} ran to its end before GET /slow?ms=0 could "
+              "even start: its wait blocked the server's only thread. Under gevent, pause() must yield "
+              "(gevent.sleep), not time.sleep.").format(slow_ms=SLOW_MS)
         )
 
 
@@ -629,7 +631,7 @@ def gunicorn_settings(chapter_module, monkeypatch):
     """gunicorn.conf.py read the way gunicorn reads it: run as Python, PORT from the environment."""
     path = Path(chapter_module.__file__).parent / "gunicorn.conf.py"
     if not path.is_file():
-        pytest.fail(f"{path.name} is missing next to app.py: restore it with `python -m track reset 10`.", pytrace=False)
+        pytest.fail(_("{name} is missing next to app.py: restore it with `python -m track reset 10`.").format(name=path.name), pytrace=False)
 
     def load(port: str | None = None) -> dict:
         if port is None:
@@ -650,16 +652,16 @@ class TestProduction:
         monkeypatch.setenv("FLASK_SECRET_KEY", value)
         found = chapter_module.create_app({"TESTING": True}).config.get("SECRET_KEY")
         assert found == value, (
-            f"With FLASK_SECRET_KEY={value!r} in the environment, SECRET_KEY should be that value; got {found!r}. "
-            "app.config.from_prefixed_env() reads it."
+            _("With FLASK_SECRET_KEY={value!r} in the environment, SECRET_KEY should be that value; got {found!r}. "
+              "app.config.from_prefixed_env() reads it.").format(value=value, found=found)
         )
 
     def test_without_the_variable_the_key_is_random(self, chapter_module, monkeypatch):
         monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
         keys = [chapter_module.create_app({"TESTING": True}).config.get("SECRET_KEY") for _ in range(2)]
         assert all(isinstance(k, str) and len(k) >= 32 for k in keys) and keys[0] != keys[1], (
-            "Without FLASK_SECRET_KEY each app should get a random SECRET_KEY of at least 32 characters "
-            f"(secrets.token_hex(32)), never one written in the code; two apps got {keys!r}."
+            _("Without FLASK_SECRET_KEY each app should get a random SECRET_KEY of at least 32 characters "
+              "(secrets.token_hex(32)), never one written in the code; two apps got {keys!r}.").format(keys=keys)
         )
 
     def test_a_random_key_is_logged_as_a_warning(self, chapter_module, monkeypatch, caplog):
@@ -680,11 +682,11 @@ class TestProduction:
     def test_test_config_still_wins(self, chapter_module, monkeypatch):
         monkeypatch.setenv("FLASK_SECRET_KEY", "from-the-environment")
         app = chapter_module.create_app({"TESTING": True, "SECRET_KEY": "from-test-config"})
-        assert app.config["SECRET_KEY"] == "from-test-config", "test_config is applied after the environment."
+        assert app.config["SECRET_KEY"] == "from-test-config", _("test_config is applied after the environment.")
 
     def test_debug_is_off(self, chapter_module, monkeypatch):
         monkeypatch.delenv("FLASK_DEBUG", raising=False)
-        assert chapter_module.create_app().debug is False, "create_app() must not turn debug mode on."
+        assert chapter_module.create_app().debug is False, _("create_app() must not turn debug mode on.")
 
     @pytest.mark.parametrize(("forwarded_for", "ip"), [
         (None, "127.0.0.1"), ("203.0.113.7", "203.0.113.7"), ("1.1.1.1, 203.0.113.7", "203.0.113.7"),
@@ -693,8 +695,8 @@ class TestProduction:
         headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
         data = expect_json(client.get("/whoami", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}))
         assert data.get("ip") == ip, (
-            f"Behind one proxy, X-Forwarded-For: {forwarded_for!r} means the client is {ip}; /whoami said {data.get('ip')!r}. "
-            "Wrap app.wsgi_app in ProxyFix(x_for=1): only the address our proxy appended is trusted."
+            _("Behind one proxy, X-Forwarded-For: {forwarded_for!r} means the client is {ip}; /whoami said "
+              "{said!r}. Wrap app.wsgi_app in ProxyFix(x_for=1): only the address our proxy appended is trusted.").format(forwarded_for=forwarded_for, ip=ip, said=data.get('ip'))
         )
 
     def test_no_forwarded_header_gets_a_500(self, app, client):
@@ -705,20 +707,21 @@ class TestProduction:
 
     def test_forwarded_proto_sets_the_scheme(self, client):
         data = expect_json(client.get("/whoami", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}))
-        assert data.get("scheme") == "https", f"X-Forwarded-Proto: https from our proxy should make request.scheme https; got {data!r}."
+        assert data.get("scheme") == "https", _("X-Forwarded-Proto: https from our proxy should make request.scheme https; got {data!r}.").format(data=data)
 
     def test_gunicorn_uses_gevent_on_loopback(self, gunicorn_settings):
         settings = gunicorn_settings()
         found = {name: settings.get(name) for name in ("bind", "worker_class")}
         assert found == {"bind": "127.0.0.1:8000", "worker_class": "gevent"}, (
-            f"gunicorn.conf.py should bind 127.0.0.1:8000 (PORT unset) with worker_class 'gevent'; it sets {found}."
+            _("gunicorn.conf.py should bind 127.0.0.1:8000 (PORT unset) with worker_class 'gevent'; it sets "
+              "{found}.").format(found=found)
         )
         workers = settings.get("workers")
-        assert isinstance(workers, int) and 1 <= workers <= 8, f"workers should be a small int (1-8); got {workers!r}."
+        assert isinstance(workers, int) and 1 <= workers <= 8, _("workers should be a small int (1-8); got {workers!r}.").format(workers=workers)
 
     def test_gunicorn_port_from_the_environment(self, gunicorn_settings):
         bind = gunicorn_settings("9123").get("bind")
-        assert bind == "127.0.0.1:9123", f"With PORT=9123, gunicorn.conf.py should bind 127.0.0.1:9123; got {bind!r}."
+        assert bind == "127.0.0.1:9123", _("With PORT=9123, gunicorn.conf.py should bind 127.0.0.1:9123; got {bind!r}.").format(bind=bind)
 
     def test_gunicorn_settings_are_real_settings(self, gunicorn_settings):
         from gunicorn.config import KNOWN_SETTINGS
@@ -726,4 +729,4 @@ class TestProduction:
         known = {setting.name for setting in KNOWN_SETTINGS}
         names = {name for name, value in gunicorn_settings().items() if not name.startswith("_") and not isinstance(value, type(os))}
         unknown = sorted(names - known)
-        assert not unknown, f"gunicorn silently ignores names it does not know: {unknown} (a typo?)."
+        assert not unknown, _("gunicorn silently ignores names it does not know: {unknown} (a typo?).").format(unknown=unknown)
