@@ -380,7 +380,7 @@ class TestContexts:
 
     def test_count_requests_outside_pushes_its_own_context(self, chapter_module, app, client):
         count_requests_outside = require(chapter_module, "count_requests_outside")
-        for _ in range(3):
+        for _request in range(3):  # not `_`: that is the translator
             client.get("/health")
         assert not has_app_context(), _("The grader calls count_requests_outside with no context active.")
         counted = count_requests_outside(app)
@@ -396,7 +396,7 @@ class TestContexts:
             counted=repr(counted))
 
     def test_startup_runs_once_in_the_factory(self, app, client):
-        for _ in range(5):
+        for _request in range(5):  # not `_`: that is the translator
             client.get("/health")
         runs = app.extensions.get("init_runs")
         assert runs == 1, _(

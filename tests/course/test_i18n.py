@@ -6,6 +6,7 @@ import ast
 import os
 import re
 import subprocess
+import symtable
 import sys
 
 import pytest
@@ -48,6 +49,13 @@ def test_translations_keep_the_placeholders(domain):
 def python_sources():
     yield from (path for pattern in SHARED_SOURCES for path in ROOT.glob(pattern))
     yield from (ROOT / "tests").glob("test_ch*.py")
+    yield from (ROOT / "tests").glob("ch*_*/**/*.py")
+
+
+def scopes(table: symtable.SymbolTable):
+    yield table
+    for child in table.get_children():
+        yield from scopes(child)
 
 
 @pytest.mark.parametrize("path", sorted(python_sources()), ids=lambda p: str(p.relative_to(ROOT)))
@@ -59,6 +67,17 @@ def test_texts_are_looked_up_before_they_are_filled_in(path):
     wrong = [node.lineno for node in calls
              if len(node.args) != 1 or isinstance(node.args[0], (ast.JoinedStr, ast.BinOp, ast.Call))]
     assert not wrong, f"{path.relative_to(ROOT)}:{wrong[0]}: pass _() one literal string, then .format(...) it"
+
+
+@pytest.mark.parametrize("path", sorted(python_sources()), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_function_rebinds_the_translator(path):
+    """`_, x = pair` in a function that also calls `_()` makes `_` local there: its message then
+    fails with a TypeError or UnboundLocalError instead of teaching. Unpack with a slice instead."""
+    table = symtable.symtable(path.read_text(encoding="utf-8"), str(path), "exec")
+    wrong = [f"{scope.get_name()}() at line {scope.get_lineno()}" for scope in scopes(table)
+             if scope.get_type() == "function" and "_" in scope.get_identifiers()
+             and scope.lookup("_").is_assigned() and scope.lookup("_").is_referenced()]
+    assert not wrong, f"{path.relative_to(ROOT)}: {', '.join(wrong)} rebinds _ and calls _(): unpack with a slice"
 
 
 def test_the_learner_reads_chinese_when_asked(monkeypatch):
