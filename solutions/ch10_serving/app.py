@@ -214,9 +214,11 @@ def serve_gevent(app, host: str, port: int) -> None:
     announce(host, server.server_port)
     # gevent runs these handlers in a new greenlet, where stopping (which waits) is allowed;
     # a plain signal.signal handler could fire inside gevent's hub, where waiting is not.
-    handlers = [gevent.signal_handler(signum, server.stop, timeout=1) for signum in (signal.SIGINT, signal.SIGTERM)]
+    # The server has no pool, so stop() closes the socket and does not wait for requests in
+    # flight: under gunicorn, its graceful_timeout lets them finish.
+    handlers = [gevent.signal_handler(signum, server.stop) for signum in (signal.SIGINT, signal.SIGTERM)]
     try:
-        server.serve_forever(stop_timeout=1)
+        server.serve_forever()
     finally:
         for handler in handlers:
             handler.cancel()
