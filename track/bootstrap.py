@@ -11,8 +11,6 @@ import sys
 import venv
 from pathlib import Path
 
-from track.i18n import language  # standard library only, like this module
-
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
@@ -30,6 +28,10 @@ TEXTS = {
 
 def say(key: str, **values: str) -> str:
     english, chinese = TEXTS[key]
+    try:
+        from track.i18n import language  # standard library only, but of Python 3.9 and later
+    except ImportError:  # an interpreter too old for the course: it gets the English line
+        return english.format(**values)
     return (chinese if language() == "zh_CN" else english).format(**values)
 
 
