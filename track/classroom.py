@@ -4,7 +4,9 @@ Each student is graded in a temporary folder holding a copy of their `chapters/`
 `tests/` and `track/`, edited or not, are never used), by a child process of its own with a
 deadline (track/engine.py), `--jobs` at a time, with `track.guard` keeping the reference and
 the graders out of the student's reach. A student whose run dies or overruns is graded again
-chapter by chapter, so one chapter's crash or hang costs that chapter only. Rows are printed
+chapter by chapter, so one chapter's crash or hang costs that chapter only. An exercise's
+first failing test ends it (`--first-failure-only`): the same points for far less work on
+unfinished chapters. Rows are printed
 and written to the CSV as students finish (track/class_report.py).
 """
 from __future__ import annotations
@@ -86,7 +88,7 @@ def prepare(student: Student, graded: list[Chapter]) -> None:
 
 def job(student: Student, graded: list[Chapter], timeout_s: float) -> engine.Job:
     deadline = engine.SLACK_S + timeout_s * sum(len(c.exercises) for c in graded)
-    return engine.Job(graded, str(student.tree / "chapters"), extra=[f"--grader-timeout={timeout_s:g}", "-p", "track.guard"],
+    return engine.Job(graded, str(student.tree / "chapters"), extra=[f"--grader-timeout={timeout_s:g}", "--first-failure-only", "-p", "track.guard"],
                       deadline_s=deadline)
 
 

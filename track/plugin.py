@@ -14,6 +14,8 @@ own engine grade the same way:
 - An exercise whose manifest `requires` another that fails is blocked, not failed.
 - Every grader test has a time limit; after one test of an exercise runs out of time, the
   exercise's other tests are not run (one endless loop costs seconds, not minutes).
+- With `--first-failure-only` (class grading), after one test of an exercise fails its other
+  tests are not run: the points are the same, the unfinished work costs far less to grade.
 """
 from __future__ import annotations
 
@@ -64,6 +66,8 @@ def pytest_addoption(parser):
                     help="grade only this exercise (repeat for more)")
     group.addoption("--grader-timeout", type=float, default=GRADER_TIMEOUT_S, metavar="SECONDS",
                     help=f"time limit of each grader test (default {GRADER_TIMEOUT_S})")
+    group.addoption("--first-failure-only", action="store_true",
+                    help="after an exercise's first failing test, skip its other tests (same points, less work)")
 
 
 def pytest_configure(config):
@@ -183,6 +187,7 @@ class Grading:
     outcomes: dict[str, TestResult] = field(default_factory=dict)
     chapter_errors: dict[str, ChapterError] = field(default_factory=dict)
     timed_out: set[tuple[str, str]] = field(default_factory=set)
+    unsolved: set[tuple[str, str]] = field(default_factory=set)  # (chapter package, exercise) with a test not passing
     collected: list[Chapter] = field(default_factory=list)
 
     # Collection: each grader test names one exercise of its chapter's manifest.
@@ -226,8 +231,7 @@ class Grading:
         return chapter.number, [e.id for e in chapter.exercises].index(exercise_id)
 
     def failing(self, chapter: Chapter, exercise_id: str) -> bool:
-        return any(outcome.chapter == chapter.package and outcome.exercise == exercise_id and outcome.status != "pass"
-                   for outcome in self.outcomes.values())
+        return (chapter.package, exercise_id) in self.unsolved
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item):
@@ -244,6 +248,8 @@ class Grading:
         blocking = next((r for r in chapter.exercise(exercise_id).requires if self.failing(chapter, r)), None)
         if blocking is not None:
             pytest.skip(_("blocked by {exercise}").format(exercise=blocking))
+        if self.config.getoption("--first-failure-only") and self.failing(chapter, exercise_id):
+            pytest.skip(_("not run: an earlier test of `{id}` failed").format(id=exercise_id))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -277,6 +283,8 @@ class Grading:
             outcome.output = (outcome.output or "") + report.capstdout
         if outcome.status != "pass":
             return  # the first problem is the one to report
+        if report.failed or report.skipped and report.when == "setup":
+            self.unsolved.add((outcome.chapter, outcome.exercise))
         if report.skipped and report.when == "setup":
             outcome.status = "blocked"
             outcome.message = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)

@@ -188,6 +188,22 @@ def test_variants_expect_blocked_for_what_requires_the_stubbed_exercise():
     assert "models" not in alone.stubbed and "notes" not in alone.stubbed and alone.expected() == {"notes": "pass"}
 
 
+# --- class grading's shortcut: the first failure of an exercise ends it --------------------
+
+@pytest.mark.parametrize("stubbed", [None, {CH01.exercises[-1].id}], ids=["stub", "one_exercise_left"])
+def test_first_failure_only_keeps_every_verdict_and_runs_less(stubbed, tmp_path):
+    write_stubs(CH01, tmp_path / CH01.package, stubbed)
+    full, short = (engine.grade([CH01], target=str(tmp_path), extra=extra) for extra in ([], ["--first-failure-only"]))
+    verdicts = [[(e.id, e.status, e.score, e.message) for e in run.chapters[0].exercises] for run in (full, short)]
+    assert verdicts[0] == verdicts[1]
+    assert any(e.status == "fail" for e in full.chapters[0].exercises)
+    not_run = [t for t in short.chapters[0].tests if t.status == "blocked" and "earlier test" in (t.message or "")]
+    failed_in_full = [t for t in full.chapters[0].tests if t.status == "fail"]
+    # Every failure after an exercise's first is skipped (and any later test of it, passing or not).
+    assert len(not_run) >= len(failed_in_full) - len({t.exercise for t in failed_in_full}) > 0
+    assert {t.exercise for t in not_run} <= {e.id for e in short.chapters[0].exercises if e.status == "fail"}
+
+
 # --- golden results.json: real grading runs on small copies of chapter 1 --------------------
 
 def looping_hello(folder: Path) -> None:
