@@ -2,7 +2,9 @@
 
 Students are made from the reference solution, the stubs and leave-one-out variants
 (track/stubs.py writes them), a third each; every student's files carry a comment with
-their name, so no two students are the same content and no cache can answer for one.
+their name, so no two students are the same content, and the first two figures grade with
+`--no-reuse`: no stored verdict answers for anyone. The third grades the same class again as
+a teacher does after a few pushes: verdicts of unchanged chapters are reused.
 """
 from __future__ import annotations
 
@@ -35,10 +37,10 @@ def make_student(folder: Path, index: int) -> Path:
     return folder
 
 
-def grade_class(folders: list[Path], jobs: int) -> float:
+def grade_class(folders: list[Path], jobs: int, *options: str) -> float:
     roots = [arg for folder in folders for arg in ("--root", str(folder))]
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "track", "grade", *roots, "--jobs", str(jobs)], cwd=ROOT,
+    subprocess.run([sys.executable, "-m", "track", "grade", *roots, "--jobs", str(jobs), *options], cwd=ROOT,
                    capture_output=True, timeout=1800, check=False)
     return time.perf_counter() - start
 
@@ -47,12 +49,18 @@ def class_grading(quick: bool) -> list[dict]:
     size = QUICK_CLASS_SIZE if quick else CLASS_SIZE
     with tempfile.TemporaryDirectory(prefix="track-class-bench-") as scratch:
         folders = [make_student(Path(scratch) / f"student-{index:02d}", index) for index in range(size)]
-        one = grade_class(folders[:1], jobs=1)
-        everyone = grade_class(folders, jobs=2)
+        one = grade_class(folders[:1], 1, "--no-reuse")
+        everyone = grade_class(folders, 2, "--no-reuse")
+        grade_class(folders, 2)  # stores every verdict
+        with (folders[0] / "chapters" / "ch05_hooks" / "app.py").open("a", encoding="utf-8") as pushed:
+            pushed.write("# one push\n")
+        again = grade_class(folders, 2)
     return [
         row("classroom", "one solved student, all 12 chapters (grade --root)", one, "s", one / STUDENT_GOAL_S,
             f"goal <= {STUDENT_GOAL_S} s; one run, start-up included"),
         row("classroom", f"a class of {size} (grade --root x{size} --jobs 2)", everyone, "s",
             everyone / (CLASS_GOAL_S * size / CLASS_SIZE),
             f"goal <= {CLASS_GOAL_S} s for {CLASS_SIZE}; solution/stub/leave-one-out, distinct files, no cache"),
+        row("classroom", f"the class of {size} again, one chapter edited (reused verdicts)", again, "s",
+            again / (CLASS_GOAL_S * size / CLASS_SIZE), "the teacher's re-grade after a push"),
     ]

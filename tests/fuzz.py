@@ -6,16 +6,35 @@ with no deadline and no health checks that time anything: a busy machine must ne
 a verdict. When a request gets a 5xx, Hypothesis shrinks it to the smallest one that still
 does, and the learner reads that request.
 
+Replays: Hypothesis spends more time choosing each example than the app spends answering it.
+Derandomized, and with every answer fine, it draws the same examples whatever the app does, so
+`probe_examples.json.gz` keeps those examples (recorded on the reference solution by
+`python -m track probes`; a course test checks the file is in step) and a probe sends them
+again without Hypothesis. The key is the strategy's text, so a strategy built from what the app
+answered (an id it assigned) has its own key and goes to Hypothesis. On the first answer that
+is not fine, Hypothesis runs the probe as before: it finds and shrinks the failure, and the
+learner reads the same message. `TRACK_PROBES=hypothesis` turns replays off;
+`TRACK_PROBES=record:FILE` appends what each passing probe drew to FILE.
+
 Hypothesis is imported here, not in the graders, so a grader that uses no probe pays nothing.
 """
 from __future__ import annotations
 
+import base64
+import gzip
+import hashlib
 import json
+import os
+import warnings
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import hypothesis
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis.errors import HypothesisWarning
 from hypothesis import strategies as st
 
 from tests.expect import expect_error, request_line
@@ -122,6 +141,9 @@ def probe(send: Callable[[Any], Any], strategy: st.SearchStrategy, examples: int
     """Send `examples` drawn inputs with `send(value) -> response`; fail on the first 5xx and,
     with `json_errors`, on the first 4xx whose body is not the course's {"error", "message"}.
     An answer that is not an HTTP response (Socket.IO's events) is judged by `check(value, answer)` instead."""
+    key = replay_key(strategy, examples)
+    drawn: list = []
+    send = recording(send, drawn)  # the test below keeps its source, so Hypothesis keeps its seed
 
     @settings(max_examples=examples, derandomize=True, database=None, deadline=None, print_blob=False, verbosity=Verbosity.quiet,
               suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.generate, Phase.shrink))
@@ -147,12 +169,111 @@ def probe(send: Callable[[Any], Any], strategy: st.SearchStrategy, examples: int
         if json_errors and response.status_code >= 400:
             expect_error(response, response.status_code)
 
+    replayed = replay(never_a_server_error.hypothesis.inner_test, key)
+    if replayed is True:
+        return
     try:
         never_a_server_error()
     except Unwritten as stopped:
         raise stopped.args[0] from None  # the stub's own exception: the course explains that one itself
+    if replayed is not None:  # only the replay failed: the app's state had moved on; its failure stands
+        raise replayed
+    record(key, drawn)
+
+
+# --- replays: the examples Hypothesis draws, sent again without it ------------------------------
+
+STORE = Path(__file__).with_name("probe_examples.json.gz")
+MODE = os.environ.get("TRACK_PROBES", "replay")
+
+
+def replay_key(strategy: st.SearchStrategy, examples: int) -> str:
+    with warnings.catch_warnings():  # a long strategy's text is costly to build; once per probe is fine
+        warnings.simplefilter("ignore", HypothesisWarning)
+        text = repr(strategy)
+    return hashlib.sha256(f"{hypothesis.__version__}\0{examples}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@cache
+def stored() -> dict[str, list]:
+    """The recorded examples, read once per process (before any graded code runs, in class grading)."""
+    if MODE != "replay" or not STORE.is_file():
+        return {}
+    with gzip.open(STORE, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def replay(check_one: Callable[[Any], None], key: str) -> bool | BaseException | None:
+    """True if every recorded example is answered fine; None if none are recorded; else the failure."""
+    recorded = stored().get(key)
+    if recorded is None:
+        return None
+    try:
+        for value in recorded:
+            check_one(decoded(value))
+    except (Exception, Unwritten) as failure:
+        return failure
+    return True
+
+
+def recording(send: Callable[[Any], Any], drawn: list) -> Callable[[Any], Any]:
+    def send_and_keep(value):
+        drawn.append(value)
+        return send(value)
+    return send_and_keep
+
+
+def record(key: str, drawn: list) -> None:
+    """In record mode, append what a passing probe drew (`python -m track probes` packs the lines)."""
+    if not MODE.startswith("record:"):
+        return
+    try:
+        line = json.dumps({"key": key, "values": [encoded(value) for value in drawn]})
+    except (TypeError, RecursionError):  # a value JSON cannot carry exactly, or too deep: Hypothesis it is
+        return
+    with open(MODE.removeprefix("record:"), "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+
+
+def encoded(value: Any) -> Any:
+    """`value` as JSON that gives back the same Python value: scalars as they are, the rest tagged."""
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if type(value) is Digits:
+        return {"digits": str(value)}
+    if type(value) is bytes:
+        return {"bytes": base64.b64encode(value).decode("ascii")}
+    if type(value) in (list, tuple):
+        return {type(value).__name__: [encoded(item) for item in value]}
+    if type(value) is dict:
+        return {"dict": [[encoded(k), encoded(v)] for k, v in value.items()]}
+    raise TypeError(f"cannot record {type(value).__name__}")
+
+
+def decoded(data: Any) -> Any:
+    if not isinstance(data, dict):
+        return data
+    (tag, inner), = data.items()
+    if tag == "digits":
+        return Digits(inner)
+    if tag == "bytes":
+        return base64.b64decode(inner)
+    if tag == "dict":
+        return {decoded(k): decoded(v) for k, v in inner}
+    items = [decoded(item) for item in inner]
+    return tuple(items) if tag == "tuple" else items
 
 
 def shorten(value: Any, limit: int = 160) -> str:
     text = repr(value)
     return text if len(text) <= limit else f"{text[:limit // 2]} ... {text[-limit // 2:]} ({len(text)} characters)"
+
+
+def pack(lines: Path, store: Path = STORE) -> int:
+    """Write the store from a record run's lines, byte for byte the same for the same examples."""
+    found: dict[str, list] = {}
+    for line in lines.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        found.setdefault(entry["key"], entry["values"])
+    store.write_bytes(gzip.compress(json.dumps(found, sort_keys=True).encode("utf-8"), mtime=0))
+    return len(found)

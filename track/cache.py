@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from track.course import CHAPTERS, ROOT, STATE, Chapter
+from track.i18n import CATALOGS, language
 from track.results import ChapterResult, RunResult
 
 FOLDER = STATE / "results"
 # What every verdict depends on besides the chapter's own files.
 MACHINERY = ("track/plugin.py", "track/explain.py", "track/results.py", "track/engine.py", "track/course.py",
-             "tests/conftest.py", "tests/expect.py", "pyproject.toml", "requirements.txt")
+             "track/guard.py", "track/speedups.py", "tests/conftest.py", "tests/expect.py", "tests/fuzz.py",
+             "tests/probe_examples.json.gz", "pyproject.toml", "requirements.txt")
 SKIPPED = {"__pycache__", "instance"}
+LOCALE = CATALOGS / "zh_CN" / "LC_MESSAGES"
 
 
 def files_of(folder: Path) -> list[Path]:
@@ -27,12 +31,18 @@ def files_of(folder: Path) -> list[Path]:
 
 
 def key(chapter: Chapter, package_dir: Path | None = None) -> str:
-    """A digest of every file the chapter's verdict depends on."""
+    """A digest of every file the chapter's verdict depends on, and of the language its messages are in.
+
+    Paths enter it relative (to the package's parent, or to the course), so the same files
+    give the same key in any copy: a class shares verdicts between students' identical chapters.
+    """
     package_dir = package_dir or CHAPTERS / chapter.package
-    digest = hashlib.sha256()
-    inputs = [*files_of(package_dir), chapter.test_module, *(ROOT / name for name in MACHINERY)]
-    for path in inputs:
-        digest.update(path.as_posix().encode() + b"\0")
+    digest = hashlib.sha256(language().encode() + b"\0")
+    catalogs = [LOCALE / f"{domain}.po" for domain in (chapter.package, "track")]
+    named = [(path.relative_to(package_dir.parent), path) for path in files_of(package_dir)]
+    named += [(path.relative_to(ROOT), path) for path in (chapter.test_module, *(ROOT / n for n in MACHINERY), *catalogs)]
+    for name, path in named:
+        digest.update(name.as_posix().encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
         digest.update(b"\0")
     return digest.hexdigest()
@@ -62,3 +72,32 @@ def store(run: RunResult, keys: dict[str, str]) -> None:
         if result.package in keys:
             payload = {"key": keys[result.package], "results": RunResult([result]).to_json()}
             path_of(result.chapter).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+
+
+# --- a class's verdicts, shared by content between students (track/classroom.py) ------------
+
+CLASS_FOLDER = STATE / "class-results"
+TREE = "{student-tree}"  # a student's temporary copy, in the messages of a stored verdict
+
+
+def class_lookup(chapter: Chapter, tree: Path) -> ChapterResult | None:
+    """The verdict of a chapter with exactly these files, graded for any student before."""
+    path = CLASS_FOLDER / f"{key(chapter, tree / chapter.package)}.json"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return RunResult.from_json(json.loads(text.replace(TREE, json.dumps(str(tree))[1:-1]))).chapter(chapter.package)
+
+
+def class_store(result: ChapterResult, tree: Path) -> None:
+    """Keep a chapter's verdict for every student whose chapter is the same, unless a test ran
+    out of time or the chapter did not load (those depend on the machine and say why for one student)."""
+    if any(test.status == "error" for test in result.tests) or result.error is not None:
+        return
+    CLASS_FOLDER.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(RunResult([result]).to_json(), ensure_ascii=False).replace(json.dumps(str(tree))[1:-1], TREE)
+    path = CLASS_FOLDER / f"{key(result.chapter, tree / result.package)}.json"
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)  # students graded in parallel may store the same verdict at once

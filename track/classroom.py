@@ -16,10 +16,10 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from track import engine, integrity
+from track import cache, engine, integrity
 from track.class_report import CsvSink, ClassData, exercise_column, write_summaries
 from track.course import Chapter, UsageError, chapters
 from track.i18n import _
@@ -34,6 +34,8 @@ class Student:
     tree: Path | None = None  # the temporary copy of their chapters/
     flags: dict | None = None  # chapter package -> integrity flags
     started: float = 0.0
+    known: dict[str, ChapterResult] = field(default_factory=dict)  # verdicts of chapters graded before, by content
+    todo: list[Chapter] = field(default_factory=list)  # the chapters to grade now
 
     @property
     def chapters_dir(self) -> Path:
@@ -78,12 +80,16 @@ def students_of(roots: list[str], roster: str | None) -> list[Student]:
 
 # --- one student's verdict ---------------------------------------------------------------
 
-def prepare(student: Student, graded: list[Chapter]) -> None:
-    """The student's chapters/ copied to a temporary tree, and scanned."""
+def prepare(student: Student, graded: list[Chapter], reuse: bool) -> None:
+    """The student's chapters/ copied to a temporary tree and scanned; with `reuse`, the verdicts
+    of chapters whose files are exactly those of a chapter graded before (theirs or a classmate's)."""
     student.tree = Path(tempfile.mkdtemp(prefix="track-class-"))
     shutil.copytree(student.chapters_dir, student.tree / "chapters",
                     ignore=shutil.ignore_patterns("__pycache__", "instance", "*.pyc", ".*"))
     student.flags = integrity.scan(student.tree / "chapters", graded)
+    found = {c.package: cache.class_lookup(c, student.tree / "chapters") for c in graded} if reuse else {}
+    student.known = {package: result for package, result in found.items() if result is not None}
+    student.todo = [c for c in graded if c.package not in student.known]
 
 
 def job(student: Student, graded: list[Chapter], timeout_s: float) -> engine.Job:
@@ -153,6 +159,7 @@ class Options:
     jobs: int = os.cpu_count() or 1
     timeout_s: float = engine.GRADER_TIMEOUT_S
     fail_under: int | None = None
+    reuse: bool = True  # verdicts of identical chapters from earlier gradings (--no-reuse: grade everything)
 
 
 class Grader:
@@ -178,10 +185,14 @@ class Grader:
             if not student.chapters_dir.is_dir():
                 self.done(student, row_of(student, RunResult(), [_("no chapters/ folder")], self.graded, 0.0))
                 continue
-            prepare(student, self.graded)
+            prepare(student, self.graded, self.options.reuse)
             ready.append(student)
         try:
-            self.grade(ready)
+            for student in [s for s in ready if not s.todo]:  # every chapter known: nothing to run
+                self.finish(student, [])
+            if todo := [s for s in ready if s.todo]:
+                engine.warm(self.graded)  # forks then find the graders imported
+                self.grade(todo)
         finally:
             for student in ready:
                 shutil.rmtree(student.tree, ignore_errors=True)
@@ -192,37 +203,39 @@ class Grader:
         if len(ready) < self.options.jobs:  # more cores than students: spread their chapters over the cores
             self.grade_by_chapter(ready)
             return
-        timeout = self.options.timeout_s
         retry = []
-        jobs = [job(student, self.graded, timeout) for student in ready]
+        jobs = [job(student, student.todo, self.options.timeout_s) for student in ready]
         for index, run in engine.grade_each(jobs, self.options.jobs):
             student = ready[index]
             if run.message is not None:  # it died or overran: find the chapter, one at a time
                 retry.append(student)
                 continue
-            reasons = [r for c in run.chapters for r in chapter_reasons(c, timeout)]
-            self.done(student, row_of(student, run, reasons, self.graded, time.monotonic() - student.started))
+            self.finish(student, [(chapter, run) for chapter in student.todo])
         self.grade_by_chapter(retry)
 
     def grade_by_chapter(self, students: list[Student]) -> None:
-        timeout = self.options.timeout_s
-        parts = [(student, chapter) for student in students for chapter in self.graded]
-        jobs = [job(student, [chapter], timeout) for student, chapter in parts]
+        parts = [(student, chapter) for student in students for chapter in student.todo]
+        jobs = [job(student, [chapter], self.options.timeout_s) for student, chapter in parts]
         found: dict[str, list[tuple[Chapter, RunResult]]] = {s.key: [] for s in students}
         for index, run in engine.grade_each(jobs, self.options.jobs):
             student, chapter = parts[index]
             found[student.key].append((chapter, run))
-            if len(found[student.key]) == len(self.graded):
-                self.done(student, self.combined(student, found[student.key]))
+            if len(found[student.key]) == len(student.todo):
+                self.finish(student, found[student.key])
 
-    def combined(self, student: Student, runs: list[tuple[Chapter, RunResult]]) -> dict:
-        results, reasons = [], []
+    def finish(self, student: Student, runs: list[tuple[Chapter, RunResult]]) -> None:
+        """The student's row from the chapters graded now (`runs`) and the verdicts known before."""
+        results, reasons = list(student.known.values()), []
         for chapter, run in sorted(runs, key=lambda pair: pair[0].number):
-            results += run.chapters
-            reasons += [r for c in run.chapters for r in chapter_reasons(c, self.options.timeout_s)]
-            if run.message is not None:
+            result = run.chapter(chapter.package)
+            if result is not None:
+                results.append(result)
+                reasons += chapter_reasons(result, self.options.timeout_s)
+                cache.class_store(result, student.tree / "chapters")
+            elif run.message is not None:
                 reasons.append(_("chapter {n}: {reason}").format(n=chapter.number, reason=whole_run_reason(run)))
-        return row_of(student, RunResult(results), reasons, self.graded, time.monotonic() - student.started)
+        results.sort(key=lambda result: result.chapter.number)
+        self.done(student, row_of(student, RunResult(results), reasons, self.graded, time.monotonic() - student.started))
 
 
 def exit_code(rows: list[dict], fail_under: int | None) -> int:
@@ -256,7 +269,6 @@ def grade_students(options: Options) -> int:
         raise UsageError(_("--jobs {jobs}: grade at least one student at a time.").format(jobs=options.jobs))
     graded = list(chapters())
     students = students_of(options.roots, options.roster)
-    engine.warm(graded)  # forks then find the graders imported
     grader = Grader(options, students, graded)
     started = time.monotonic()
     grader.run()

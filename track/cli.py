@@ -12,11 +12,12 @@ import difflib
 import os
 import shutil
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
 
-from track import grading, hints, verdict
+from track import engine, grading, hints, verdict
 from track.course import ROOT, STATE, Chapter, UsageError, chapter, chapters
 from track.engine import GRADER_TIMEOUT_S
 from track.i18n import _
@@ -282,7 +283,8 @@ def cmd_postman(args) -> int:
 
 # Options of one mode only: given in the other, they are refused rather than ignored.
 CLASS_ONLY = (("--csv", lambda a: a.csv), ("--report", lambda a: a.report), ("--jobs", lambda a: a.jobs),
-              ("--timeout", lambda a: a.timeout != GRADER_TIMEOUT_S), ("--fail-under", lambda a: a.fail_under is not None))
+              ("--timeout", lambda a: a.timeout != GRADER_TIMEOUT_S), ("--fail-under", lambda a: a.fail_under is not None),
+              ("--no-reuse", lambda a: a.no_reuse))
 SINGLE_ONLY = (("--junitxml", lambda a: a.junitxml), ("--format classroom", lambda a: a.format == "classroom"),
                ("--target", lambda a: a.target != "chapters"))
 
@@ -299,7 +301,7 @@ def cmd_grade(args) -> int:
     if class_mode:
         return classroom.grade_students(classroom.Options(
             args.root or [], args.roster, args.csv, args.json, args.report, args.jobs or os.cpu_count() or 1,
-            args.timeout, args.fail_under))
+            args.timeout, args.fail_under, reuse=not args.no_reuse))
     extra = [f"--junitxml={args.junitxml}"] if args.junitxml else []
     run = engine.grade(chapters(), target=args.target, extra=extra)
     results = {chap.package: grading.chapter_result(run, chap) for chap in chapters()}
@@ -341,6 +343,22 @@ def cmd_messages(args) -> int:
     from track.messages import update
 
     return update(check_only=args.check, only=selected_chapters(args) if args.chapter else None)
+
+
+def cmd_probes(args) -> int:
+    """Record the examples Hypothesis draws for every probe on the reference (tests/fuzz.py replays them)."""
+    with tempfile.TemporaryDirectory(prefix="track-probes-") as scratch:
+        lines = Path(scratch) / "drawn.jsonl"
+        os.environ["TRACK_PROBES"] = f"record:{lines}"  # the grading children inherit it
+        run = engine.grade(chapters(), target="solutions", fork=False)
+        if run.status != "pass":
+            print(_("The reference does not pass, so nothing was recorded:"), run.message or run.first_unsolved())
+            return 1
+        from tests.fuzz import STORE, pack
+
+        count = pack(lines)
+    print(_("Recorded the examples of {count} probes in {path}").format(count=count, path=shown(STORE)))
+    return 0
 
 
 def cmd_snippets(args) -> int:
@@ -425,6 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help=_("class: each grader test's time limit (default {seconds})").format(seconds=GRADER_TIMEOUT_S))
     grade_cmd.add_argument("--fail-under", type=int, metavar="POINTS",
                            help=_("class: exit 0 when every student has at least POINTS"))
+    grade_cmd.add_argument("--no-reuse", action="store_true",
+                           help=_("class: grade every chapter, even one whose files were graded before"))
     demo_cmd = verb("demo", cmd_demo, _("classroom walkthrough: start the chapter, run its client.py, print each exchange"))
     demo_whose = demo_cmd.add_mutually_exclusive_group()
     demo_whose.add_argument("--solution", action="store_true",
@@ -439,6 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
     postman.add_argument("--all", action="store_true", help=_("every chapter"))
     stubs = verb("stubs", cmd_stubs, _("maintainers: regenerate the learners' stubs from the solutions"), "optional")
     stubs.add_argument("--check", action="store_true", help=_("only report stubs that are out of date"))
+    verb("probes", cmd_probes, _("maintainers: record the examples every probe draws, for replays"), None)
     verb("snippets", cmd_snippets, _("maintainers: copy snippet sources into the lessons"), "optional")
     messages_cmd = verb("messages", cmd_messages, _("maintainers: merge the Chinese message catalogs with the code (one chapter's, or all)"), "optional")
     messages_cmd.add_argument("--check", action="store_true", help=_("only report texts that have no Chinese yet"))

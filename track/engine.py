@@ -287,3 +287,5 @@ def warm(chapters: Iterable[Chapter]) -> None:
     modules = [str(chapter.test_module.relative_to(ROOT)) for chapter in chapters]
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
         pytest.main([*modules, f"--rootdir={ROOT}", "--collect-only", "-qq", *PLUGINS, *QUIET_REWRITE])
+    if "tests.fuzz" in sys.modules:  # the probe replays, read before any graded code runs in a fork
+        sys.modules["tests.fuzz"].stored()

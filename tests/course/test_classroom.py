@@ -6,6 +6,7 @@ issue 11, and two folders both named `repo`. One grading of the class serves mos
 """
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -153,6 +154,31 @@ def test_regrading_one_student_merges_into_the_reports(klass, tmp_path):
     assert rows["alice"] == rows_of(base / "class.csv")["alice"]
     merged = json.loads((report / "class.json").read_text(encoding="utf-8"))
     assert len(merged["students"]) == 8 and merged["students"]["syntax"]["score"] == MAX
+
+
+def test_a_chapter_graded_before_is_not_graded_again_unless_asked(klass, tmp_path):
+    course, base, _ = klass
+    stored = course / ".track" / "class-results"
+    shutil.rmtree(stored)
+    twin = shutil.copytree(base / "alice", tmp_path / "twin")  # alice's files exactly: her verdicts serve
+    assert rows_of_run(course, twin)["twin"]["score"] == str(MAX)
+    verdicts = sorted(stored.iterdir())
+    assert len(verdicts) == len(CHAPTERS)
+    # Tamper with the stored verdicts: a second grading that reads them shows it.
+    for path in verdicts:
+        path.write_text(path.read_text(encoding="utf-8").replace('"status": "pass"', '"status": "fail"'), encoding="utf-8")
+    assert rows_of_run(course, twin)["twin"]["score"] == "0"
+    edit(twin / "chapters" / CH02.package / "app.py", "# alice's copy", "# alice's copy, edited by her twin")
+    assert rows_of_run(course, twin)["twin"]["score"] == str(CH02.points)  # only the edited chapter is graded
+    assert rows_of_run(course, twin, "--no-reuse")["twin"]["score"] == str(MAX)
+
+
+def rows_of_run(course: Path, root: Path, *args: str) -> dict[str, dict]:
+    out = root.parent / "twin.csv"
+    out.unlink(missing_ok=True)
+    done = grade(course, "--root", str(root), "--csv", str(out), *args)
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    return rows_of(out)
 
 
 def test_exit_codes_follow_the_points(klass):
