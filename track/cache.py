@@ -101,3 +101,26 @@ def class_store(result: ChapterResult, tree: Path) -> None:
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)  # students graded in parallel may store the same verdict at once
+
+
+# --- what grading a solved chapter costs, to share a student's chapters fairly over the cores ---
+
+COSTS = STATE / "chapter-costs.json"
+UNKNOWN_COST_S = 1.0
+
+
+def chapter_costs() -> dict[str, float]:
+    try:
+        return json.loads(COSTS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def note_cost(result: ChapterResult) -> None:
+    """Keep the seconds a solved chapter's tests took (an unsolved one stops early: not its cost)."""
+    if result.status != "pass":
+        return
+    costs = chapter_costs()
+    costs[result.package] = round(sum(test.duration for test in result.tests), 3)
+    COSTS.parent.mkdir(parents=True, exist_ok=True)
+    COSTS.write_text(json.dumps(costs, indent=1, sort_keys=True), encoding="utf-8")

@@ -98,6 +98,18 @@ def job(student: Student, graded: list[Chapter], timeout_s: float) -> engine.Job
                       deadline_s=deadline)
 
 
+def balanced(todo: list[Chapter], shares: int, costs: dict[str, float]) -> list[list[Chapter]]:
+    """`todo` in at most `shares` groups of about equal cost: the costliest chapter first, each
+    to the group with the least so far."""
+    groups: list[list[Chapter]] = [[] for _ in range(min(shares, len(todo)))]
+    totals = [0.0] * len(groups)
+    for chapter in sorted(todo, key=lambda c: -costs.get(c.package, cache.UNKNOWN_COST_S)):
+        lightest = totals.index(min(totals))
+        groups[lightest].append(chapter)
+        totals[lightest] += costs.get(chapter.package, cache.UNKNOWN_COST_S)
+    return [sorted(group, key=lambda c: c.number) for group in groups]
+
+
 def chapter_reasons(result: ChapterResult, timeout_s: float) -> list[str]:
     """Why part of a chapter could not be graded: it does not load, or a test ran out of time."""
     number = result.chapter.number
@@ -200,28 +212,28 @@ class Grader:
                 self.sink.close()
 
     def grade(self, ready: list[Student]) -> None:
-        if len(ready) < self.options.jobs:  # more cores than students: spread their chapters over the cores
-            self.grade_by_chapter(ready)
-            return
-        retry = []
-        jobs = [job(student, student.todo, self.options.timeout_s) for student in ready]
-        for index, run in engine.grade_each(jobs, self.options.jobs):
-            student = ready[index]
-            if run.message is not None:  # it died or overran: find the chapter, one at a time
-                retry.append(student)
-                continue
-            self.finish(student, [(chapter, run) for chapter in student.todo])
-        self.grade_by_chapter(retry)
+        """Each student's chapters in as many runs as the cores allow per student (one run when
+        the class outnumbers the cores), balanced by what each chapter cost when last solved. A
+        run that dies or overruns is graded again chapter by chapter: only its culprit loses."""
+        shares = max(1, self.options.jobs // len(ready))
+        costs = cache.chapter_costs()
+        found: dict[str, list[tuple[Chapter, RunResult]]] = {s.key: [] for s in ready}
+        failed = self.grade_parts([(s, group) for s in ready for group in balanced(s.todo, shares, costs)], found)
+        self.grade_parts([(student, [chapter]) for student, group in failed for chapter in group], found)
 
-    def grade_by_chapter(self, students: list[Student]) -> None:
-        parts = [(student, chapter) for student in students for chapter in student.todo]
-        jobs = [job(student, [chapter], self.options.timeout_s) for student, chapter in parts]
-        found: dict[str, list[tuple[Chapter, RunResult]]] = {s.key: [] for s in students}
+    def grade_parts(self, parts: list[tuple[Student, list[Chapter]]], found: dict) -> list[tuple[Student, list[Chapter]]]:
+        """Grade each (student, chapters) part; the parts of several chapters whose run failed as a whole."""
+        jobs = [job(student, group, self.options.timeout_s) for student, group in parts]
+        failed = []
         for index, run in engine.grade_each(jobs, self.options.jobs):
-            student, chapter = parts[index]
-            found[student.key].append((chapter, run))
+            student, group = parts[index]
+            if run.message is not None and len(group) > 1:
+                failed.append((student, group))
+                continue
+            found[student.key] += [(chapter, run) for chapter in group]
             if len(found[student.key]) == len(student.todo):
                 self.finish(student, found[student.key])
+        return failed
 
     def finish(self, student: Student, runs: list[tuple[Chapter, RunResult]]) -> None:
         """The student's row from the chapters graded now (`runs`) and the verdicts known before."""
@@ -232,6 +244,7 @@ class Grader:
                 results.append(result)
                 reasons += chapter_reasons(result, self.options.timeout_s)
                 cache.class_store(result, student.tree / "chapters")
+                cache.note_cost(result)
             elif run.message is not None:
                 reasons.append(_("chapter {n}: {reason}").format(n=chapter.number, reason=whole_run_reason(run)))
         results.sort(key=lambda result: result.chapter.number)

@@ -197,9 +197,20 @@ def similarity(students: dict[str, Path], chapters: list[Chapter]) -> list[Simil
                 if tokens and tokens != stubs.get(relative):
                     by_file.setdefault(relative, {})[student] = tokens
         for relative, versions in by_file.items():
-            for (one, first), (other, second) in itertools.combinations(sorted(versions.items()), 2):
-                matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
-                if matcher.real_quick_ratio() >= SIMILAR_RATIO and matcher.quick_ratio() >= SIMILAR_RATIO \
-                        and (ratio := matcher.ratio()) >= SIMILAR_RATIO:
-                    hints.append(Similar(f"{chapter.package}/{relative}", (one, other), round(ratio, 3)))
+            hints += similar_pairs(f"{chapter.package}/{relative}", versions)
     return sorted(hints, key=lambda hint: (-hint.ratio, hint.file, hint.students))
+
+
+def similar_pairs(file: str, versions: dict[str, tuple[str, ...]]) -> list[Similar]:
+    """The pairs of students whose `file` is alike: students with the very same tokens are
+    compared once as a group (a class of copies costs one comparison, not one per pair)."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for student, tokens in sorted(versions.items()):
+        groups.setdefault(tokens, []).append(student)
+    pairs = [(one, other, 1.0) for same in groups.values() for one, other in itertools.combinations(same, 2)]
+    for (first, ones), (second, others) in itertools.combinations(groups.items(), 2):
+        matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
+        if matcher.real_quick_ratio() >= SIMILAR_RATIO and matcher.quick_ratio() >= SIMILAR_RATIO \
+                and (ratio := matcher.ratio()) >= SIMILAR_RATIO:
+            pairs += [(*sorted((one, other)), ratio) for one in ones for other in others]
+    return [Similar(file, (one, other), round(ratio, 3)) for one, other, ratio in pairs]

@@ -5,6 +5,8 @@ syntax error, an endless loop in a view, a folder without chapters/, the two che
 issue 11, and two folders both named `repo`. One grading of the class serves most tests.
 """
 import csv
+import difflib
+import itertools
 import json
 import shutil
 import subprocess
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.course.test_cli import TIMEOUT_S
+from track import classroom, integrity
 from track.copies import copy_course
 from track.course import chapter
 from track.engine import GRADER_TIMEOUT_S
@@ -102,6 +105,28 @@ def test_a_hang_costs_the_time_limit_given_with_timeout(klass):
     row = rows_of(base / "hang.csv")["loop"]
     assert f"chapter 3: timed out after {HANG_TIMEOUT_S} s (text" in row["reason"], done.stdout + done.stderr
     assert row["status"] == "error" and done.returncode == 1, "graded, with an error, and not every exercise passes"
+
+
+def test_one_student_is_spread_over_the_cores_and_a_crash_costs_its_chapter_only(klass, tmp_path):
+    course, base, _ = klass
+    crasher = shutil.copytree(base / "alice", tmp_path / "crasher")
+    # Two runs for two cores: with no costs known, chapters 1 and 3 share one, and it dies.
+    (course / ".track" / "chapter-costs.json").unlink(missing_ok=True)
+    edit(crasher / "chapters" / CH01.package / "app.py", "# alice's copy\n", "# alice's copy\nimport os\nos._exit(3)\n")
+    done = grade(course, "--root", str(crasher), "--jobs", "2", "--no-reuse", "--csv", str(tmp_path / "one.csv"))
+    row = rows_of(tmp_path / "one.csv")["crasher"]
+    assert row["reason"].startswith("chapter 1: "), done.stdout + done.stderr
+    assert (row[CH01.package], row[CH02.package], row[CH03.package]) == ("0", str(CH02.points), str(CH03.points))
+
+
+def test_chapters_are_shared_out_by_cost():
+    chapters_ = [chapter(n) for n in range(1, 13)]
+    costs = {c.package: float(c.number % 4 + 1) for c in chapters_}
+    groups = classroom.balanced(chapters_, 2, costs)
+    assert sorted(c.number for group in groups for c in group) == list(range(1, 13))
+    totals = [sum(costs[c.package] for c in group) for group in groups]
+    assert len(groups) == 2 and abs(totals[0] - totals[1]) <= max(costs.values())
+    assert classroom.balanced(chapters_[:1], 4, {}) == [chapters_[:1]]
 
 
 def test_csv_has_a_column_per_chapter_and_per_exercise(klass):
@@ -199,3 +224,17 @@ def test_options_that_do_nothing_in_a_mode_are_refused(klass, args, refused):
     course, _, _ = klass
     done = grade(course, *args)
     assert done.returncode == 2 and done.stderr.startswith(refused) and done.stdout == "", done.stderr
+
+
+def test_similar_pairs_are_those_a_pairwise_comparison_finds():
+    base = tuple("def create_app ( test_config = None ) : app = Flask ( __name__ ) return app".split())
+    near = base[:-1] + ("application",)
+    other = tuple("import os print ( os . getcwd ( ) )".split())
+    versions = {"ann": base, "bob": base, "cid": near, "dan": other, "eve": base}
+    expected = []
+    for (one, first), (two, second) in itertools.combinations(sorted(versions.items()), 2):
+        ratio = difflib.SequenceMatcher(None, first, second, autojunk=False).ratio()
+        if ratio >= integrity.SIMILAR_RATIO:
+            expected.append((one, two, round(ratio, 3)))
+    found = [(*hint.students, hint.ratio) for hint in integrity.similar_pairs("ch01/app.py", versions)]
+    assert sorted(found) == sorted(expected) and len(expected) == 6  # ann, bob, eve alike; cid near them; not dan
