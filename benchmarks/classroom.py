@@ -8,6 +8,7 @@ a teacher does after a few pushes: verdicts of unchanged chapters are reused.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ CLASS_SIZE = 30
 QUICK_CLASS_SIZE = 2
 CLASS_GOAL_S = 60
 STUDENT_GOAL_S = 2
+CORES = os.cpu_count() or 1
 
 
 def make_student(folder: Path, index: int) -> Path:
@@ -49,15 +51,15 @@ def class_grading(quick: bool) -> list[dict]:
     size = QUICK_CLASS_SIZE if quick else CLASS_SIZE
     with tempfile.TemporaryDirectory(prefix="track-class-bench-") as scratch:
         folders = [make_student(Path(scratch) / f"student-{index:02d}", index) for index in range(size)]
-        one = grade_class(folders[:1], 1, "--no-reuse")
+        one = grade_class(folders[:1], CORES, "--no-reuse")
         everyone = grade_class(folders, 2, "--no-reuse")
         grade_class(folders, 2)  # stores every verdict
         with (folders[0] / "chapters" / "ch05_hooks" / "app.py").open("a", encoding="utf-8") as pushed:
             pushed.write("# one push\n")
         again = grade_class(folders, 2)
     return [
-        row("classroom", "one solved student, all 12 chapters (grade --root)", one, "s", one / STUDENT_GOAL_S,
-            f"goal <= {STUDENT_GOAL_S} s; one run, start-up included"),
+        row("classroom", f"one solved student, all 12 chapters (grade --root, --jobs {CORES})", one, "s",
+            one / STUDENT_GOAL_S, f"goal <= {STUDENT_GOAL_S} s; start-up included, the default jobs (the cores)"),
         row("classroom", f"a class of {size} (grade --root x{size} --jobs 2)", everyone, "s",
             everyone / (CLASS_GOAL_S * size / CLASS_SIZE),
             f"goal <= {CLASS_GOAL_S} s for {CLASS_SIZE}; solution/stub/leave-one-out, distinct files, no cache"),
