@@ -1,8 +1,10 @@
 """Results kept between commands, keyed by the content of everything a verdict depends on.
 
-A chapter's key hashes its files in the learner's copy, its grader, its manifest and the
-grading machinery. `list` and `progress` answer from here and re-grade only the chapters
-whose key changed; `check` always grades, and stores what it found.
+A chapter's key hashes its files in the learner's copy, its grader, the course's manifest
+of it, the grading machinery and message catalogs, the language and the database. `list`
+and `progress` answer from here and re-grade only the chapters whose key changed; `check`
+always grades, and stores what it found. A class shares the same keys (`class_lookup`): a
+student's chapter identical to one graded before is not graded again.
 """
 from __future__ import annotations
 
@@ -31,16 +33,18 @@ def files_of(folder: Path) -> list[Path]:
 
 
 def key(chapter: Chapter, package_dir: Path | None = None) -> str:
-    """A digest of every file the chapter's verdict depends on, and of the language its messages are in.
+    """A digest of every file the chapter's verdict depends on, and of the settings it is graded under.
 
     Paths enter it relative (to the package's parent, or to the course), so the same files
     give the same key in any copy: a class shares verdicts between students' identical chapters.
     """
     package_dir = package_dir or CHAPTERS / chapter.package
-    digest = hashlib.sha256(language().encode() + b"\0")
+    # The language of the messages, and the database chapter 9's grader runs on (SQLite unless DATABASE_URL).
+    digest = hashlib.sha256(f"{language()}\0{os.environ.get('DATABASE_URL', '')}\0".encode())
     catalogs = [LOCALE / f"{domain}.po" for domain in (chapter.package, "track")]
     named = [(path.relative_to(package_dir.parent), path) for path in files_of(package_dir)]
-    named += [(path.relative_to(ROOT), path) for path in (chapter.test_module, *(ROOT / n for n in MACHINERY), *catalogs)]
+    course_files = (chapter.test_module, chapter.learner_dir / "chapter.toml", *(ROOT / n for n in MACHINERY), *catalogs)
+    named += [(path.relative_to(ROOT), path) for path in course_files]
     for name, path in named:
         digest.update(name.as_posix().encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")

@@ -6,8 +6,9 @@ deadline (track/engine.py), `--jobs` at a time, with `track.guard` keeping the r
 the graders out of the student's reach. A student whose run dies or overruns is graded again
 chapter by chapter, so one chapter's crash or hang costs that chapter only. An exercise's
 first failing test ends it (`--first-failure-only`): the same points for far less work on
-unfinished chapters. Rows are printed
-and written to the CSV as students finish (track/class_report.py).
+unfinished chapters. A chapter whose files are exactly those of one graded before (this
+student's or a classmate's) reuses that verdict (track/cache.py). Rows are printed and
+written to the CSV as students finish (track/class_report.py).
 """
 from __future__ import annotations
 
