@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import inspect
 import operator
-import re
 import sys
 import tomllib
 import traceback
@@ -28,8 +27,8 @@ from track.course import Chapter, chapter
 from track.i18n import _
 from track.postman import Printer, Walkthrough, printing_session, shorten, shown_url
 from track.ui import command
+from track.walkthrough import regions
 
-MARKER = re.compile(r"^[ \t]*# --8<-- \[(start|end):([\w-]+)\]")
 FIRST_STEP = "start"
 VALUE_ROOM = 32  # cells for one value in a failure line, so the line still fits a projector
 STEP_HOOK, RUNS, EXPECT = "__demo_step__", "__demo_runs__", "__demo_expect__"
@@ -53,20 +52,6 @@ def plan_of(chap: Chapter | None) -> Plan:
     table = tomllib.loads((chap.learner_dir / "chapter.toml").read_text(encoding="utf-8")).get("demo", {})
     steps = {name: tuple(needs) for name, needs in table.get("steps", {}).items()}
     return Plan(steps, tuple(table.get("headers", ())))
-
-
-def region_spans(source: str) -> list[tuple[str, int, int]]:
-    """(name, start line, end line) of each region marker pair, in file order."""
-    opened: dict[str, int] = {}
-    spans = []
-    for number, text in enumerate(source.splitlines(), 1):
-        if found := MARKER.match(text):
-            kind, name = found.groups()
-            if kind == "start":
-                opened[name] = number
-            else:
-                spans.append((name, opened.pop(name), number))
-    return sorted(spans, key=lambda span: span[1])
 
 
 def names(statements: list[ast.stmt], context: type) -> set[str]:
@@ -123,7 +108,7 @@ def expect(left, comparison: str, right, note=None) -> None:
 def stepped(source: str, filename: str) -> ast.Module:
     """The walkthrough's module with every function that holds a region split into steps."""
     tree = ast.parse(source, filename)
-    spans = region_spans(source)
+    spans = sorted(regions(source), key=lambda span: span[1])
     for function in (node for node in tree.body if isinstance(node, ast.FunctionDef)):
         if not any(start < statement.lineno < end for statement in function.body for _, start, end in spans):
             continue

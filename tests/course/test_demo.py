@@ -16,7 +16,8 @@ import pytest
 from rich.cells import cell_len
 
 from track.course import ROOT, chapter, chapters
-from track.demo import plan_of, region_spans, step_names
+from track.demo import plan_of, step_names
+from track.walkthrough import regions
 from track.lessons import region
 from track.live import chapter_server, load_walkthrough
 from track.postman import INDENT, NOTE, PLAIN_WIDTH
@@ -81,7 +82,7 @@ def test_every_step_names_the_exercises_it_needs(chap):
     steps = step_names(load_walkthrough(chap))
     assert list(plan.steps) == steps, f"chapters/{chap.package}/chapter.toml [demo] steps: keys should be {steps}"
     source = (chap.learner_dir / "client.py").read_text(encoding="utf-8")
-    for name, _, _ in region_spans(source):
+    for name, _, _ in regions(source):
         region(source, name)  # the lessons can quote it
         assert plan.steps[name], f"{chap.package}: region {name!r} needs at least one exercise"
     known = {exercise.id for exercise in chap.exercises}
