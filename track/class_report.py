@@ -44,6 +44,7 @@ class CsvSink:
     """The class CSV, written as students finish: kept rows first, then each new one, flushed."""
 
     def __init__(self, path: Path, chapters: list[Chapter], regraded: set[str]):
+        self.path = path
         kept = []
         if path.exists():
             with path.open(newline="", encoding="utf-8") as old:
@@ -59,7 +60,15 @@ class CsvSink:
         self.handle.flush()
 
     def close(self) -> None:
+        """Rows in the students' order at the end, so two gradings of a class give the same file."""
         self.handle.close()
+        with self.path.open(newline="", encoding="utf-8") as written:
+            reader = csv.DictReader(written)
+            header, rows = reader.fieldnames, sorted(reader, key=lambda row: row["student"])
+        with self.path.open("w", newline="", encoding="utf-8") as output:
+            writer = csv.DictWriter(output, header)
+            writer.writeheader()
+            writer.writerows(rows)
 
 
 @dataclass
@@ -76,10 +85,11 @@ class ClassData:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(data.get("students", {}), data.get("similarity", []))
 
-    def merge(self, rows: dict[str, dict], similarity: list[dict]) -> None:
-        """This run's rows replace those students' old rows; hints about them are recomputed."""
+    def merge(self, rows: dict[str, dict], similarity: list[dict], compared: set[str]) -> None:
+        """This run's rows replace those students' old rows; `similarity` holds the hints among
+        the `compared` students, and older hints about anyone else are kept."""
         self.rows.update(rows)
-        self.similarity = [h for h in self.similarity if not set(h["students"]) & set(rows)] + similarity
+        self.similarity = [h for h in self.similarity if not set(h["students"]) <= compared] + similarity
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

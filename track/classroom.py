@@ -34,9 +34,14 @@ class Student:
     path: Path
     tree: Path | None = None  # the temporary copy of their chapters/
     flags: dict | None = None  # chapter package -> integrity flags
-    started: float = 0.0
+    started: float = 0.0  # the clock of the row's seconds: from the student's first run, not while queued
+    begun: bool = False
     known: dict[str, ChapterResult] = field(default_factory=dict)  # verdicts of chapters graded before, by content
     todo: list[Chapter] = field(default_factory=list)  # the chapters to grade now
+
+    def begin(self) -> None:
+        if not self.begun:
+            self.begun, self.started = True, time.monotonic()
 
     @property
     def chapters_dir(self) -> Path:
@@ -96,7 +101,7 @@ def prepare(student: Student, graded: list[Chapter], reuse: bool) -> None:
 def job(student: Student, graded: list[Chapter], timeout_s: float) -> engine.Job:
     deadline = engine.SLACK_S + timeout_s * sum(len(c.exercises) for c in graded)
     return engine.Job(graded, str(student.tree / "chapters"), extra=[f"--grader-timeout={timeout_s:g}", "--first-failure-only", "-p", "track.guard"],
-                      deadline_s=deadline)
+                      deadline_s=deadline, on_start=student.begin)
 
 
 def balanced(todo: list[Chapter], shares: int, costs: dict[str, float]) -> list[list[Chapter]]:
@@ -111,6 +116,9 @@ def balanced(todo: list[Chapter], shares: int, costs: dict[str, float]) -> list[
     return [sorted(group, key=lambda c: c.number) for group in groups]
 
 
+REASON_MAX = 200  # characters of a chapter's error in the reason column: the import a guard refused fits
+
+
 def chapter_reasons(result: ChapterResult, timeout_s: float) -> list[str]:
     """Why part of a chapter could not be graded: it does not load, or a test ran out of time."""
     number = result.chapter.number
@@ -119,7 +127,7 @@ def chapter_reasons(result: ChapterResult, timeout_s: float) -> list[str]:
         if "does not parse" in result.error.message:
             return [_("chapter {n}: {reason}").format(n=number, reason=f"SyntaxError {where}")]
         first = result.error.message.split("\n")[0]
-        return [_("chapter {n}: {reason}").format(n=number, reason=first if len(first) <= 120 else first[:119] + "…")]
+        return [_("chapter {n}: {reason}").format(n=number, reason=first if len(first) <= REASON_MAX else first[:REASON_MAX - 1] + "…")]
     hung = sorted({t.exercise for t in result.tests if t.status == "error"})
     return [_("chapter {n}: timed out after {seconds} s ({exercises})").format(
         n=number, seconds=f"{timeout_s:g}", exercises=", ".join(hung))] if hung else []
@@ -161,6 +169,8 @@ def whole_run_reason(run: RunResult) -> str:
 
 
 # --- the class ---------------------------------------------------------------------------
+
+SHOWN_HINTS = 10  # similarity hints printed; the report lists them all
 
 @dataclass
 class Options:
@@ -262,18 +272,34 @@ def exit_code(rows: list[dict], fail_under: int | None) -> int:
     return 0 if all(row["status"] == "pass" for row in rows) else 1
 
 
-def write_reports(options: Options, rows: dict[str, dict], hints: list[dict], graded: list[Chapter]) -> None:
+def class_hints(rows: dict[str, dict], graded: list[Chapter], known: tuple[set[str], list[dict]]) -> tuple[set[str], list[dict]]:
+    """(students compared, similarity hints among them): every student of `rows` whose folder is
+    still there, so a re-graded student is compared with the whole class again. `known` is what
+    this run already compared."""
+    folders = {key: Path(row["path"]) / "chapters" for key, row in rows.items()}
+    present = {key: folder for key, folder in folders.items() if folder.is_dir()}
+    if set(present) == known[0]:
+        return known
+    return set(present), [asdict(hint) for hint in integrity.similarity(present, graded)]
+
+
+def merged(path: Path, rows: dict[str, dict], graded: list[Chapter], known: tuple[set[str], list[dict]]) -> ClassData:
+    """The class data at `path` with this run's rows, and hints among everyone still on disk."""
+    data = ClassData.read(path)
+    compared, hints = class_hints({**data.rows, **rows}, graded, known)
+    data.merge(rows, hints, compared)
+    return data
+
+
+def write_reports(options: Options, rows: dict[str, dict], known: tuple[set[str], list[dict]], graded: list[Chapter]) -> None:
     """The class JSON and the summaries, each merged into what an earlier grading wrote."""
     if options.csv_path:
         print(_("Wrote {path}").format(path=options.csv_path))
     if options.json_path:
-        data = ClassData.read(Path(options.json_path))
-        data.merge(rows, hints)
-        data.write(Path(options.json_path))
+        merged(Path(options.json_path), rows, graded, known).write(Path(options.json_path))
         print(_("Wrote {path}").format(path=options.json_path))
     if options.report_dir:
-        data = ClassData.read(Path(options.report_dir) / "class.json")
-        data.merge(rows, hints)
+        data = merged(Path(options.report_dir) / "class.json", rows, graded, known)
         for path in write_summaries(Path(options.report_dir), data, graded):
             print(_("Wrote {path}").format(path=path))
 
@@ -287,8 +313,11 @@ def grade_students(options: Options) -> int:
     started = time.monotonic()
     grader.run()
     print(_("Graded {count} students in {seconds} s.").format(count=len(students), seconds=f"{time.monotonic() - started:.1f}"))
-    similar = integrity.similarity({s.key: s.chapters_dir for s in students if s.chapters_dir.is_dir()}, graded)
-    for hint in similar:
+    compared = {s.key: s.chapters_dir for s in students if s.chapters_dir.is_dir()}
+    similar = integrity.similarity(compared, graded)
+    for hint in similar[:SHOWN_HINTS]:
         print(_("  similar: {hint}").format(hint=hint))
-    write_reports(options, grader.rows, [asdict(hint) for hint in similar], graded)
+    if len(similar) > SHOWN_HINTS:
+        print(_("  ... and {count} more similarity hints in the report").format(count=len(similar) - SHOWN_HINTS))
+    write_reports(options, grader.rows, (set(compared), [asdict(hint) for hint in similar]), graded)
     return exit_code(list(grader.rows.values()), options.fail_under)

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +48,7 @@ class Job:
     exercises: Sequence[str] = ()
     extra: Sequence[str] = ()
     deadline_s: float | None = None
+    on_start: Callable[[], None] | None = None  # told when the run leaves the queue
 
     def deadline(self) -> float:
         """One time-out per exercise and some slack: after one test of an exercise times out,
@@ -216,6 +217,8 @@ def grade_each(jobs: Iterable[Job], parallel: int = 1, fork: bool = CAN_FORK) ->
             while pending and len(running) < parallel:
                 index, job = pending.pop(0)
                 running[index] = start(job, fork)
+                if job.on_start is not None:
+                    job.on_start()
             yield from reap(running).items()
     finally:  # Ctrl-C in watch, or an error here: take every child down
         for child in running.values():

@@ -177,8 +177,13 @@ def test_regrading_one_student_merges_into_the_reports(klass, tmp_path):
     rows = rows_of(csv_copy)
     assert len(rows) == 8 and rows["syntax"]["score"] == str(MAX) and rows["syntax"]["reason"] == ""
     assert rows["alice"] == rows_of(base / "class.csv")["alice"]
+    assert list(rows) == sorted(rows), "the finished CSV lists students in order, however they finished"
     merged = json.loads((report / "class.json").read_text(encoding="utf-8"))
     assert len(merged["students"]) == 8 and merged["students"]["syntax"]["score"] == MAX
+    # The re-graded student is compared with the whole class again, not only with this run.
+    pairs = {(tuple(hint["students"]), hint["file"].split("/")[0]) for hint in merged["similarity"]}
+    assert (("alice", "syntax"), CH02.package) in pairs and (("class1/repo", "class2/repo"), CH01.package) in pairs
+    assert not any(hint["file"].endswith("client.py") for hint in merged["similarity"]), "the course's own files are no hint"
 
 
 def test_a_chapter_graded_before_is_not_graded_again_unless_asked(klass, tmp_path):
