@@ -9,13 +9,19 @@ reads, so pytest need not rewrite (and re-parse) this module on every run.
 """
 from __future__ import annotations
 
+import sysconfig
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.exceptions import HTTPException
 
+from track.course import ROOT
 from track.i18n import _
+from track.ui import shown
 
 BODY_PREVIEW = 300
 
@@ -32,10 +38,74 @@ def preview(response) -> str:
     return f"{response.status_code} {response.content_type or _('(no Content-Type)')}: {text!r}"
 
 
-def expect_status(response, expected: int) -> None:
-    assert response.status_code == expected, _(
-        "{request} answered {got}, expected {expected}.\n  What came back: {preview}"
-    ).format(request=request_line(response), got=response.status_code, expected=expected, preview=preview(response))
+def expect_status(response, expected: int, cause: str | None = None) -> None:
+    """`cause`: the likely cause of a wrong status, in words, when the grader knows it better than
+    the general guesses of `likely_cause`."""
+    if response.status_code == expected:
+        return
+    text = _("{request} answered {got}, expected {expected}.").format(
+        request=request_line(response), got=response.status_code, expected=expected)
+    why = cause or likely_cause(response, expected)
+    raise AssertionError(text + (f"\n  {why}" if why else "") + "\n  " + _("What came back: {preview}").format(
+        preview=preview(response)))
+
+
+def learner_frame(error: BaseException) -> traceback.FrameSummary | None:
+    """The innermost line of `error`'s traceback outside Python, its libraries and the course's engine."""
+    outside = (sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"], str(ROOT / "track"), str(ROOT / "tests"))
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not frame.filename.startswith(outside)]
+    return frames[-1] if frames else None
+
+
+def raised(error: BaseException) -> str:
+    """`ValueError: ... at app.py:12: `int(x)``: an exception and the learner's line that raised it."""
+    text = f"{type(error).__name__}: {error}".rstrip(": ")
+    frame = learner_frame(error)
+    if frame is None:
+        return text
+    return text + _(" at {where}: `{line}`").format(where=f"{shown(Path(frame.filename))}:{frame.lineno}", line=frame.line)
+
+
+def route_cause(response, expected: int) -> str | None:
+    """Why a path matched no rule, or a method was refused: the usual slips in writing a route."""
+    url_map = getattr(response, "url_map", None)
+    if url_map is None:
+        return None
+    request = response.request
+    adapter = url_map.bind("localhost")
+    if response.status_code == 405:
+        return _("A rule matches {path}, but it does not accept {method}: is {method} in the route's `methods=`?").format(
+            path=request.path, method=request.method)
+    if response.status_code == 308 and response.headers.get("Location", "").endswith(request.path + "/"):
+        return _("Flask redirected to {path}/ because the rule ends with a slash: write the rule as {path}, "
+                 "without the trailing slash.").format(path=request.path)
+    if response.status_code != 404 or expected == 404:
+        return None
+    rules = [rule.rule for rule in url_map.iter_rules()]
+    if any(part.lstrip("-").isdigit() and part.startswith("-") for part in request.path.split("/")) and any(
+            "<int:" in rule or "<float:" in rule for rule in rules):
+        return _("No rule matched {path}: `<int:...>` and `<float:...>` match no negative number; "
+                 "write `<int(signed=True):...>`.").format(path=request.path)
+    other = request.path.rstrip("/") if request.path.endswith("/") else request.path + "/"
+    try:
+        adapter.match(other, method=request.method)
+    except Exception:  # NotFound, MethodNotAllowed, RequestRedirect: the other spelling is no better
+        return _("No rule matched {path}: check the rule's spelling, its converters and its methods. "
+                 "The rules are: {rules}.").format(path=request.path, rules=", ".join(sorted(set(rules))))
+    return _("No rule matched {path}, but {other} does: the rule's trailing slash differs from the URL's.").format(
+        path=request.path, other=other)
+
+
+def likely_cause(response, expected: int) -> str | None:
+    """The likely cause of a wrong status, guessed from what the app did while answering."""
+    error = getattr(response, "handled", None)
+    if isinstance(error, KeyError) and response.request.is_json:
+        return _("The app raised {error}: a JSON body is not in request.form; read it with request.get_json().").format(
+            error=raised(error))
+    if error is not None and not isinstance(error, HTTPException):
+        return _("The app's error handling turned an exception into this {status}: {error}.").format(
+            status=response.status_code, error=raised(error))
+    return route_cause(response, expected)
 
 
 def expect_text(response, expected: str, status: int = 200) -> None:
@@ -82,7 +152,7 @@ def difference(got: Any, expected: Any, where: str = "") -> str | None:
     if isinstance(expected, list):
         if len(got) != len(expected):
             return _("the list{at} has {count} items, expected {expected_count}: {expected}").format(
-                at=at, count=len(got), expected_count=len(expected), expected=repr(expected))
+                at=at, count=len(got), expected_count=len(expected), expected=repr(expected)) + list_changes(got, expected)
         first = next(filter(None, (difference(g, e, f"{where}[{i}]") for i, (g, e) in enumerate(zip(got, expected)))), None)
         if first and sorted(map(repr, got)) == sorted(map(repr, expected)):
             return _("the list{at} has the right items in the wrong order: expected {expected}").format(
@@ -90,6 +160,14 @@ def difference(got: Any, expected: Any, where: str = "") -> str | None:
         return first
     return None if got == expected else _("{got}{at} should be {expected}").format(
         got=repr(got), at=at, expected=repr(expected))
+
+
+def list_changes(got: list, expected: list) -> str:
+    """"; missing [...]; unexpected [...]": the items one list has and the other lacks."""
+    missing = [item for item in expected if item not in got]
+    extra = [item for item in got if item not in expected]
+    return (_("; missing {items}").format(items=repr(missing)) if missing else "") + (
+        _("; unexpected {items}").format(items=repr(extra)) if extra else "")
 
 
 def object_difference(got: dict, expected: dict, where: str, at: str) -> str | None:
@@ -109,6 +187,17 @@ def expect_json_equal(response, expected: Any, status: int = 200) -> None:
     problem = difference(data, expected)
     assert problem is None, _("{request} answered JSON {got}, expected {expected}: {problem}.").format(
         request=request_line(response), got=repr(data), expected=repr(expected), problem=problem)
+
+
+@contextmanager
+def expected_answer(answer: str) -> Iterator[None]:
+    """Around a request whose answer the test expects: if the app raises instead, the learner
+    reads what answer was expected (`answer`, in words) beside the exception."""
+    try:
+        yield
+    except Exception as error:
+        error.add_note(f"expected: {answer}")
+        raise
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from flask import url_for
 from hypothesis import strategies as st
 
 from tests import fuzz
-from tests.expect import expect_json, expect_json_equal, expect_status, expect_text
+from tests.expect import difference, expect_json, expect_json_equal, expect_status, expect_text, expected_answer
 from track.i18n import _
 
 ALL_METHODS_OF_METHOD_ROUTE = {"GET", "HEAD", "OPTIONS", "POST"}
@@ -40,6 +40,9 @@ class TestGreet:
     )
     def test_escapes_html(self, client, name, escaped):
         response = client.get(f"/user/{name}")
+        assert response.get_data(as_text=True) != f"Hello, {name}!", _(
+            "GET /user/{name} sent the name back as it came, tags and all: a browser would run them (an XSS hole). "
+            "Put `escape(name)` (from markupsafe) into the text instead of the raw name.").format(name=name)
         expect_text(response, f"Hello, {escaped}!")
         assert "<" not in response.get_data(as_text=True), _(
             "A tag from the URL came back unescaped: that is an XSS hole.")
@@ -55,11 +58,18 @@ class TestGreet:
 class TestPost:
     @pytest.mark.parametrize("post_id", [0, 7, 12345])
     def test_returns_the_id_as_a_json_int(self, client, post_id):
-        expect_json_equal(client.get(f"/post/{post_id}"), {"post_id": post_id})
+        response = client.get(f"/post/{post_id}")
+        assert (response.get_json(silent=True) or {}).get("post_id") != str(post_id), _(
+            "GET /post/{id} answered the id as the string {text}: a URL segment is a string unless a converter "
+            "turns it into an int. Write the rule as `/post/<int:post_id>`; a non-number is then a 404 "
+            "before the view runs.").format(id=post_id, text=repr(str(post_id)))
+        expect_json_equal(response, {"post_id": post_id})
 
     @pytest.mark.parametrize("segment", ["abc", "1.5", "-3", "7x", "%20"])
     def test_non_integers_are_404(self, client, segment):
-        expect_status(client.get(f"/post/{segment}"), 404)
+        with expected_answer(_("a 404 (`/post/<int:post_id>` refuses a non-number before the view runs)")):
+            response = client.get(f"/post/{segment}")
+        expect_status(response, 404)
 
     def test_no_id_gets_a_500(self, client):
         ids = st.one_of(st.integers().map(str), fuzz.HUGE_NUMBERS.map(str), fuzz.path_segments())
@@ -97,9 +107,11 @@ class TestAddUrlRule:
     def test_both_rules_share_endpoint_t1(self, app):
         endpoints = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
         found = {path: endpoints.get(path) for path in ("/test", "/test2")}
+        shown = ", ".join(f"{path} → {endpoint!r}" if endpoint else _("{path}: no rule").format(path=path)
+                          for path, endpoint in found.items())
         assert found == {"/test": "t1", "/test2": "t1"}, _(
-            "Expected /test and /test2 under the endpoint 't1', found {found} (None: no such rule)."
-        ).format(found=found)
+            "/test and /test2 should share one endpoint, 't1' (add_url_rule(..., endpoint=\"t1\", ...) for both); "
+            "found {found}.").format(found=shown)
 
     def test_url_for_builds_one_of_them(self, app):
         with app.test_request_context():
@@ -124,9 +136,10 @@ class TestUrlMap:
         data = expect_json(client.get("/routes"))
         assert isinstance(data, list), _(
             "GET /routes should answer a JSON list, got {kind}.").format(kind=type(data).__name__)
-        assert data == self.expected(app), _(
-            "GET /routes answered {got};\nexpected (sorted by rule, methods sorted, no 'static'): {expected}"
-        ).format(got=repr(data), expected=repr(self.expected(app)))
+        problem = difference(data, self.expected(app))
+        assert problem is None, _(
+            "GET /routes should list every rule of the URL map but 'static', sorted by rule, each with its methods "
+            "sorted: {problem}.").format(problem=problem)
 
     def test_reads_the_live_url_map(self, app, client):
         app.add_url_rule("/added-by-the-grader", "grader_rule", lambda: "x", methods=["DELETE"])

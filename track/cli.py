@@ -384,6 +384,26 @@ def cmd_matrix(args) -> int:
     return 1 if found else 0
 
 
+def cmd_mistakes(args) -> int:
+    """The typical-mistakes catalogs (see track/mistakes.py); exit 1 on a mistake a message does not name."""
+    from track import mistakes
+
+    selected = [chapter(args.chapter)] if args.chapter else mistakes.catalogued()
+    wrong = 0
+    for chap in selected:
+        found = mistakes.problems(chap, mistakes.load(chap))
+        outcomes = [] if found else mistakes.graded(chap, jobs=args.jobs, only=args.only)
+        for outcome in outcomes:
+            print(f"{chap.package:<22} {outcome.line()}")
+            if not outcome.named and args.verbose:
+                print("    " + outcome.message.replace("\n", "\n    "))
+        print("\n".join(found))
+        named = sum(outcome.named for outcome in outcomes)
+        print(f"{chap.package}: {named}/{len(outcomes)} named" + (f", catalog problems: {len(found)}" if found else ""))
+        wrong += len(found) + len(outcomes) - named
+    return 1 if wrong else 0
+
+
 def cmd_new(args) -> int:
     from track import scaffold
 
@@ -466,6 +486,11 @@ def build_parser() -> argparse.ArgumentParser:
     matrix_cmd = verb("matrix", cmd_matrix, _("maintainers: prove each exercise is graded on its own code"), "optional")
     matrix_cmd.add_argument("--jobs", type=int, default=2, help=_("variants graded at once (default 2)"))
     matrix_cmd.add_argument("--table", action="store_true", help=_("also print each exercise's two verdicts"))
+    mistakes_cmd = verb("mistakes", cmd_mistakes, _("maintainers: grade each typical mistake of tests/mistakes/ and read its message"),
+                        "optional")
+    mistakes_cmd.add_argument("--jobs", type=int, default=2, help=_("variants graded at once (default 2)"))
+    mistakes_cmd.add_argument("--only", metavar="ID", help=_("only the mistake with this id"))
+    mistakes_cmd.add_argument("-v", "--verbose", action="store_true", help=_("print the message of each mistake not named"))
     new = verbs.add_parser("new", help=_("maintainers: create the skeleton of a new chapter"),
                            description="maintainers: create the skeleton of a new chapter")
     new.add_argument("number", type=int, help=_("the chapter's number, e.g. 13"))

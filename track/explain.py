@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from track.course import Chapter
-from track.i18n import _
+from track.i18n import N_, _
 from track.stubs import BEGIN
 from track.ui import command, shown
 
@@ -62,10 +62,22 @@ def where_to_look(chapter: Chapter, exercise_id: str, package_dir: Path) -> str:
         where=_(exercise.where), todo=f" ({todo})" if todo else "", hint=command("hint", chapter.number))
 
 
-def request_of(error: BaseException) -> str | None:
-    """The request the test client was answering when `error` escaped (see tests/conftest.py)."""
+def note_of(error: BaseException, kind: str) -> str | None:
+    """A note the graders' helpers added to `error`: `request: GET /x` (track/plugin.py), `expected: ...` (tests/expect.py)."""
     notes = getattr(error, "__notes__", ())
-    return next((note.removeprefix("request: ") for note in notes if note.startswith("request: ")), None)
+    return next((note.removeprefix(f"{kind}: ") for note in notes if note.startswith(f"{kind}: ")), None)
+
+
+def request_of(error: BaseException) -> str | None:
+    """The request the test client was answering when `error` escaped."""
+    return note_of(error, "request")
+
+
+# Exceptions whose message has one usual cause, and that cause in words.
+KNOWN_CAUSES = (
+    ("is not JSON serializable", N_("A view's return value is sent as JSON: JSON has lists, not sets or tuples of "
+                                    "objects; turn a set into a sorted list with `sorted(...)`.")),
+)
 
 
 def explain_exception(chapter: Chapter, excinfo, package_dir: Path) -> str:
@@ -75,7 +87,13 @@ def explain_exception(chapter: Chapter, excinfo, package_dir: Path) -> str:
     what = f"{type(error).__name__}: {error}".rstrip(": ")
     text = (_("{request} raised {what}").format(request=request, what=what) if request
             else _("Your code raised {what}").format(what=what))
+    if expected := note_of(error, "expected"):
+        text += _(", where {expected} was expected").format(expected=expected)
     frames = frames_in(excinfo, package_dir)
+    known = next((_(cause) for pattern, cause in KNOWN_CAUSES if pattern in str(error)), None)
+    if known:
+        text = f"{text}{_(' at {where}').format(where=location(frames[-1])) if frames else ''}.\n{known}"
+        return text
     if not frames:
         return text + "."
     provided = provided_functions(chapter)

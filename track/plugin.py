@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, got_request_exception
 from flask.testing import FlaskClient
 
 from track import speedups
@@ -143,16 +143,43 @@ def require(module, name: str):
     pytest.fail(text, pytrace=False)
 
 
+HANDLED = "track.handled"  # app.extensions key: the exceptions the app's own handlers turned into a response
+
+
 class ExplainingClient(FlaskClient):
-    """The test client, noting on an escaping exception which request raised it."""
+    """The test client, noting on an escaping exception which request raised it, and on each
+    response (`response.handled`) the exception the app's own error handling turned into it."""
 
     def open(self, *args, **kwargs):
+        handled = self.application.extensions.setdefault(HANDLED, [])
+        handled.clear()
         try:
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
         except BaseException as error:  # a time-out (pytest's Failed) included
             path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "/")
             error.add_note(f"request: {kwargs.get('method', 'GET')} {path}")
             raise
+        response.handled = handled[-1] if handled else None
+        response.url_map = self.application.url_map
+        return response
+
+
+def record_handled(app: Flask) -> None:
+    """Note each exception a request raised, before the app's handlers answer it (a 500 from an
+    `@app.errorhandler(Exception)`, or Flask's own 500): the grader can then show it."""
+    handle_user_exception = app.handle_user_exception
+
+    def recording(error):
+        app.extensions.setdefault(HANDLED, []).append(error)
+        return handle_user_exception(error)
+
+    app.handle_user_exception = recording
+
+
+@got_request_exception.connect
+def note_unhandled(sender: Flask, exception: BaseException, **extra) -> None:
+    """An exception no handler of the app took (Flask answers it with a 500, or re-raises it in tests)."""
+    sender.extensions.setdefault(HANDLED, []).append(exception)
 
 
 def build_app(config, chapter: Chapter, module, test_config: dict) -> Flask:
@@ -166,6 +193,7 @@ def build_app(config, chapter: Chapter, module, test_config: dict) -> Flask:
         raise ChapterLoadError(_("create_app() returned {kind}, not a Flask app: end it with `return app`.").format(
             kind=type(app).__name__), shown(Path(module.__file__)))
     app.test_client_class = ExplainingClient
+    record_handled(app)
     return app
 
 
