@@ -105,6 +105,8 @@ def likely_cause(response, expected: int) -> str | None:
     if error is not None and not isinstance(error, HTTPException):
         return _("The app's error handling turned an exception into this {status}: {error}.").format(
             status=response.status_code, error=raised(error))
+    if response.status_code == 302 and expected in (301, 303, 307, 308):
+        return _("redirect() answers 302 unless told otherwise: pass code={expected}.").format(expected=expected)
     return route_cause(response, expected)
 
 
@@ -115,9 +117,9 @@ def expect_text(response, expected: str, status: int = 200) -> None:
         request=request_line(response), got=repr(body), expected=repr(expected))
 
 
-def expect_json(response, status: int = 200) -> Any:
-    """The response's JSON after checking status and Content-Type."""
-    expect_status(response, status)
+def expect_json(response, status: int = 200, cause: str | None = None) -> Any:
+    """The response's JSON after checking status (`cause`: see expect_status) and Content-Type."""
+    expect_status(response, status, cause)
     assert response.is_json, _(
         "{request} should answer JSON (Content-Type: application/json), "
         "got {preview}. Return a dict/list or use jsonify()."
@@ -182,11 +184,13 @@ def object_difference(got: dict, expected: dict, where: str, at: str) -> str | N
     return next(filter(None, (difference(got[key], expected[key], f"{where}[{key!r}]") for key in expected)), None)
 
 
-def expect_json_equal(response, expected: Any, status: int = 200) -> None:
+def expect_json_equal(response, expected: Any, status: int = 200, cause: str | None = None) -> None:
+    """`cause`: the likely cause in words, shown when the JSON differs."""
     data = expect_json(response, status)
     problem = difference(data, expected)
     assert problem is None, _("{request} answered JSON {got}, expected {expected}: {problem}.").format(
-        request=request_line(response), got=repr(data), expected=repr(expected), problem=problem)
+        request=request_line(response), got=repr(data), expected=repr(expected), problem=problem) + (
+        f"\n  {cause}" if cause else "")
 
 
 @contextmanager
@@ -208,9 +212,9 @@ def expect_raises(exception: type[BaseException], rule: str) -> Iterator[pytest.
         pytest.fail(rule, pytrace=False)  # reached only when the block raised nothing
 
 
-def expect_error(response, status: int) -> dict:
-    """A 4xx/5xx with the course's error body {"error": str, "message": str}."""
-    data = expect_json(response, status)
+def expect_error(response, status: int, cause: str | None = None) -> dict:
+    """A 4xx/5xx with the course's error body {"error": str, "message": str} (`cause`: see expect_status)."""
+    data = expect_json(response, status, cause)
     assert isinstance(data, dict) and isinstance(data.get("error"), str) and isinstance(data.get("message"), str), _(
         "{request} answered {status} as it should, but the body should be "
         '{{"error": "<short name>", "message": "<human text>"}}; got {got}.'

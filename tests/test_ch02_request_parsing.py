@@ -51,7 +51,11 @@ class TestQuery:
              "arabic-indic-digits", "trailing-junk", "nineteen-digits"],
     )
     def test_a_bad_page_is_400_not_a_silent_default(self, client, page):
-        error = expect_error(client.get(f"/search?q=x&page={page}"), 400)
+        response = client.get(f"/search?q=x&page={page}")
+        error = expect_error(response, 400, _(
+            "A bad page came back as a page: request.args.get(\"page\", 1, type=int) turns what it cannot convert into "
+            "the default without a word. Read the raw text, check it, and raise BadRequest.")
+            if (response.get_json(silent=True) or {}).get("page") == 1 else None)
         assert error["message"], _("The 400 should say what is wrong with page.")
 
     def test_a_page_of_5000_digits_is_400_not_a_crash(self, app, client):
@@ -74,7 +78,9 @@ class TestForm:
     def test_reads_name_and_every_tag_in_order(self, client, content_type):
         data = {"name": "Ada", "tags": ["python", "flask", "web", "flask"]}
         response = client.post("/form", data=data, content_type=content_type)
-        expect_json_equal(response, {"name": "Ada", "tags": ["python", "flask", "web", "flask"]})
+        expect_json_equal(response, {"name": "Ada", "tags": ["python", "flask", "web", "flask"]}, cause=_(
+            "A field sent several times holds several values: request.form.get() and request.form[...] give only the "
+            "first; request.form.getlist(\"tags\") gives them all, in order."))
 
     def test_no_tags_is_an_empty_list(self, client):
         expect_json_equal(client.post("/form", data={"name": "小明"}), {"name": "小明", "tags": []})
@@ -111,7 +117,11 @@ class TestJson:
         ids=["mixed", "empty-object", "unicode", "null-value"],
     )
     def test_echoes_the_object_and_its_sorted_keys(self, client, payload):
-        expect_json_equal(client.post("/json", json=payload), {"received": payload, "keys": sorted(payload)})
+        response = client.post("/json", json=payload)
+        empty = payload and (response.get_json(silent=True) or {}).get("received") == {}
+        expect_json_equal(response, {"received": payload, "keys": sorted(payload)}, cause=_(
+            "The object arrived empty: request.form holds only form-encoded fields, never a JSON body. "
+            "Read JSON with request.get_json().") if empty else None)
 
     @pytest.mark.parametrize(
         ("body", "content_type"),
@@ -179,7 +189,10 @@ class TestUpload:
     )
     def test_reports_the_secured_file_name(self, client, filename):
         expected = {**UPLOAD_FIELDS, "filename": secure_filename(filename), "size": len(PNG_BYTES), "content_type": "image/png"}
-        expect_json_equal(upload(client, filename), expected)
+        response = upload(client, filename)
+        expect_json_equal(response, expected, cause=_(
+            "The file name came back as the client sent it: a client chooses it, `../` and all. "
+            "Answer secure_filename(upload.filename).") if filename in response.get_data(as_text=True) else None)
 
     @pytest.mark.parametrize(
         ("filename", "fields"),
@@ -251,7 +264,9 @@ class TestHeaders:
         assert ip == expected, _(
             "Behind one proxy, X-Forwarded-For {forwarded_for} means the client is {expected}; got {ip}. "
             "Only the last hop was written by our proxy: the earlier ones came from the client."
-        ).format(forwarded_for=repr(forwarded_for), expected=repr(expected), ip=repr(ip))
+        ).format(forwarded_for=repr(forwarded_for), expected=repr(expected), ip=repr(ip)) + (
+            " " + _("request.remote_addr is still the proxy's own address: wrap the app in "
+                    "ProxyFix(app.wsgi_app, x_for=1) so it reads the last X-Forwarded-For hop.") if ip == "10.0.0.2" else "")
 
     def test_post_is_405_json(self, client):
         expect_error(client.post("/whoami"), 405)
@@ -275,7 +290,9 @@ class TestValues:
         ids=["args", "form", "both-args-win", "neither-post", "neither-get", "empty-id"],
     )
     def test_reports_the_value_and_its_source(self, client, method, url, form, expected):
-        expect_json_equal(client.open(url, method=method, data=form), expected)
+        expect_json_equal(client.open(url, method=method, data=form), expected, cause=_(
+            "request.values looks in the query string first, then in the form: when both carry `id`, the query "
+            "string wins. Read request.values.get(\"id\") rather than the two by hand.") if form and "?id=" in url else None)
 
     def test_put_is_405_json(self, client):
         expect_error(client.put("/values?id=1"), 405)

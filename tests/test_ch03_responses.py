@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests import fuzz
-from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status, expect_text
+from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status, expect_text, expected_answer
 from track.i18n import _
 
 # Enough of each format's signature to stand for an image; the app checks names, not pixels.
@@ -74,6 +74,8 @@ class TestJson:
 class TestStatus:
     def test_created_with_201_and_location(self, client):
         response = client.post("/items", json={"name": "jinja"})
+        expect_status(response, 201, _("A new resource is a 201: return the tuple (body, status, headers), such as "
+                                       "`return item, 201, {\"Location\": ...}`; a body without a status is a 200."))
         data = expect_json(response, 201)
         assert isinstance(data.get("id"), int) and data.get("name") == "jinja", _(
             'POST /items should answer {{"id": <new int id>, "name": "jinja"}}, got {data}.'
@@ -273,7 +275,8 @@ class TestDownload:
         ids=["missing", "dot-dot", "dot-dot-twice", "encoded-dots", "parent", "backslash", "absolute", "sibling-name"],
     )
     def test_missing_or_escaping_names_are_404(self, client, stored, path):
-        response = client.get(path)
+        with expected_answer(_("a 404 (send_from_directory answers it for a missing file or a name that leaves the folder)")):
+            response = client.get(path)
         response.get_data()
         response.close()
         expect_error(response, 404)

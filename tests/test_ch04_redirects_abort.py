@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from tests import fuzz
 from tests.conftest import require
-from tests.expect import expect_error, expect_header, expect_json_equal, expect_status, expect_text, request_line
+from tests.expect import expect_error, expect_header, expect_json_equal, expect_status, expect_text, expected_answer, request_line
 from track.i18n import _
 
 SECRET = "hunter2"  # in the exception /boom raises; it must never reach the client
@@ -57,7 +57,11 @@ class TestUrlFor:
     def test_go_redirects_to_the_profile_url(self, app, client, name):
         response = client.get("/go/" + name)
         expect_status(response, 302)
-        expect_header(response, "Location", built_url(app, "profile", name=name))
+        expected = built_url(app, "profile", name=name)
+        assert response.headers.get("Location") == expected, _(
+            "GET /go/{name} sent Location: {got}, expected {expected}. Build the URL with "
+            "url_for(\"profile\", name=name): it quotes what a URL cannot hold as it is; an f-string does not.").format(
+            name=name, got=repr(response.headers.get("Location")), expected=repr(expected))
 
     @pytest.mark.parametrize("name", ["alice", "小明", "<script>alert(1)", "<img src=x onerror=alert(1)>", '"quoted"&'])
     def test_profile_escapes_the_name(self, client, name):
@@ -148,7 +152,9 @@ class TestAbort:
 
     @pytest.mark.parametrize("path", ["/users/0", "/users/3", "/users/999999", "/users/-1", "/users/abc"])
     def test_unknown_ids_are_404(self, client, path):
-        expect_status(client.get(path), 404)
+        with expected_answer(_("a 404: check the id first and call abort(404, ...) for an unknown one")):
+            response = client.get(path)
+        expect_status(response, 404)
 
     def test_no_id_gets_a_500(self, client):
         ids = st.one_of(st.integers().map(str), fuzz.HUGE_NUMBERS.map(str), fuzz.path_segments())
@@ -196,7 +202,8 @@ class TestErrorHandlers:
         expect_error(response, 500)
         body = response.get_data(as_text=True)
         assert SECRET not in body and "Traceback" not in body and "RuntimeError" not in body, (
-            _("The 500 must not show what went wrong inside; it sent {body}.").format(body=repr(body))
+            _("The 500 must not show what went wrong inside; it sent {body}. Flask has already written the exception "
+              "to the log: answer a fixed message, not str(error).").format(body=repr(body))
         )
 
 
@@ -206,7 +213,7 @@ class TestCustomException:
         cls = getattr(chapter_module, "InsufficientFunds", None)
         assert isinstance(cls, type) and issubclass(cls, HTTPException), _(
             "InsufficientFunds should subclass HTTPException.")
-        assert cls.code == 402, _("InsufficientFunds.code should be 402, got {code}.").format(code=repr(cls.code))
+        assert cls.code == 402, _("InsufficientFunds.code should be 402, got {code}: set the class attribute `code = 402`.").format(code=repr(cls.code))
 
     def test_withdrawals_lower_the_balance(self, client):
         expect_json_equal(client.post("/withdraw", data={"amount": "30"}), {"balance": 70})

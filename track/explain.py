@@ -75,6 +75,9 @@ def request_of(error: BaseException) -> str | None:
 
 # Exceptions whose message has one usual cause, and that cause in words.
 KNOWN_CAUSES = (
+    ("The return type must be a string, dict, list, tuple", N_(
+        "A view may return a str, a dict, a list, a tuple (body, status, headers) or a Response: turn another "
+        "collection (dict.values(), a generator) into a list with `list(...)`.")),
     ("is not JSON serializable", N_("A view's return value is sent as JSON: JSON has lists, not sets or tuples of "
                                     "objects; turn a set into a sorted list with `sorted(...)`.")),
 )
