@@ -20,6 +20,7 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 from track.course import ROOT
+from track.explain import known_cause
 from track.i18n import _
 from track.ui import shown
 
@@ -103,8 +104,13 @@ def likely_cause(response, expected: int) -> str | None:
         return _("The app raised {error}: a JSON body is not in request.form; read it with request.get_json().").format(
             error=raised(error))
     if error is not None and not isinstance(error, HTTPException):
-        return _("The app's error handling turned an exception into this {status}: {error}.").format(
+        text = _("The app's error handling turned an exception into this {status}: {error}.").format(
             status=response.status_code, error=raised(error))
+        return text + (f" {cause}" if (cause := known_cause(error)) else "")
+    if isinstance(error, HTTPException) and error.code and error.code != response.status_code:
+        return _("The app's error handler received {error} ({code}) and answered {status}: an HTTPException carries "
+                 "its own status; hand it on (`if isinstance(error, HTTPException): ...`) instead of making it a 500.").format(
+            error=type(error).__name__, code=error.code, status=response.status_code)
     if response.status_code == 302 and expected in (301, 303, 307, 308):
         return _("redirect() answers 302 unless told otherwise: pass code={expected}.").format(expected=expected)
     return route_cause(response, expected)

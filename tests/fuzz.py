@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis.errors import HypothesisWarning
 from hypothesis import strategies as st
 
-from tests.expect import expect_error, request_line
+from tests.expect import expect_error, likely_cause, request_line
 from track.i18n import _
 
 EXAMPLES = 25  # enough to meet each drawn class a few times; every probe costs every `check`
@@ -165,7 +165,8 @@ def probe(send: Callable[[Any], Any], strategy: st.SearchStrategy, examples: int
             "{request} answered {status} for the input {value}: "
             "bad input must get a 4xx with the JSON error body, never a crash. "
             "Find the line that raised in the server's traceback above, and turn that case into a 400."
-        ).format(request=request_line(response), status=response.status_code, value=shorten(value))
+        ).format(request=request_line(response), status=response.status_code, value=shorten(value)) + (
+            f" {cause}" if (cause := likely_cause(response, 400)) else "")
         if json_errors and response.status_code >= 400:
             expect_error(response, response.status_code)
 

@@ -16,6 +16,7 @@ import uuid
 import pytest
 from flask import abort, g, has_app_context, request
 from hypothesis import strategies as st
+from werkzeug.exceptions import NotFound
 
 from tests import fuzz
 from tests.conftest import require
@@ -105,7 +106,8 @@ class TestTiming:
     ])
     def test_every_response_has_both_headers(self, client, path, headers, status):
         response = client.get(path, headers=headers)
-        expect_status(response, status)
+        if status == 200:  # the other statuses are the interceptor's and error_handler's to get right
+            expect_status(response, status)
         took = expect_header(response, "X-Response-Time")
         assert DECIMAL.fullmatch(took), _(
             "X-Response-Time should be milliseconds as a plain decimal like 1.234, got {took}.").format(took=repr(took))
@@ -155,7 +157,10 @@ class TestInterceptor:
     ])
     def test_refuses_without_a_known_token(self, client, case, headers):
         response = client.get(GRADER_ROUTE, headers=headers)
-        expect_error(response, 401)
+        expect_error(response, 401, _(
+            "The view ran: a before_request hook stops a request only when it returns a response "
+            "(`return unauthorized(...)`); one that returns None, or builds a response without returning it, "
+            "lets the request go on.") if response.status_code < 300 else None)
         scheme = expect_header(response, "WWW-Authenticate")
         assert scheme.startswith("Bearer"), _("({case}) WWW-Authenticate should name the Bearer scheme, got {scheme}.").format(
             case=case, scheme=repr(scheme))
@@ -185,7 +190,11 @@ class TestInterceptor:
 
     @pytest.mark.parametrize("path", ["/health/x", "/healthz", "/no-such-page"])
     def test_unknown_urls_stay_404(self, client, path):
-        expect_status(client.get(path), 404)
+        response = client.get(path)
+        # Flask's NotFound reached the error handling untouched: the interceptor let it through
+        # (what the error handler then makes of it is graded by error_handler).
+        if not isinstance(response.handled, NotFound):
+            expect_status(response, 404)
 
     def test_no_authorization_gets_a_500(self, client):
         values = st.one_of(fuzz.header_values(), fuzz.header_values().map("Bearer {}".format))
@@ -227,7 +236,9 @@ class TestTeardown:
         expect_status(response, 500)
         entries = self.log(app)
         assert entries and entries[-1].get("path") == path and isinstance(entries[-1].get("error"), str), (
-            _("After GET {path} raised, the last teardown entry should name the exception's class; log: {log}").format(
+            _("After GET {path} raised, the last teardown entry should name the exception's class; log: {log}. "
+              "Flask passes `exc` to a teardown function only for an exception no handler took: once the error "
+              "handler answered, `exc` is None; read the exception the handler kept on g.error.").format(
                 path=path, log=repr(entries))
         )
         if path == "/grader-raise":
@@ -270,6 +281,10 @@ class TestCors:
     @pytest.mark.parametrize(("path", "headers"), [("/health", {}), (GRADER_ROUTE, ALICE), ("/no-such-page", ALICE)])
     def test_allowed_origin_is_echoed(self, client, path, headers):
         response = client.get(path, headers={"Origin": ALLOWED, **headers})
+        assert response.headers.get("Access-Control-Allow-Origin") in (ALLOWED, None), _(
+            "GET {path} sent Access-Control-Allow-Origin: {got}, expected {allowed}: echo the request's Origin when it "
+            "is in CORS_ORIGINS (never '*', which lets every site read the answer).").format(
+            path=path, got=repr(response.headers["Access-Control-Allow-Origin"]), allowed=repr(ALLOWED))
         expect_header(response, "Access-Control-Allow-Origin", ALLOWED)
         assert "origin" in response.vary, _("A response that depends on Origin needs Vary: Origin; Vary was {vary}.").format(
             vary=repr(response.headers.get("Vary")))

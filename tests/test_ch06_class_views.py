@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tests import fuzz
 from tests.conftest import require
-from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status, expect_text
+from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status, expect_text, expected_answer
 from track.i18n import _
 
 API_KEY = "grader-key-123"
@@ -168,7 +168,10 @@ class TestMethodView:
     ])
     def test_wrong_method_or_id(self, client, path, method, status):
         expect_status(create(client, "ada"), 201)
-        expect_error(client.open(path, method=method, json={"name": "x"}), status)
+        with expected_answer(_("a {status}: give each rule the methods it serves, "
+                               "add_url_rule(\"/users\", ..., methods=[\"GET\", \"POST\"])").format(status=status)):
+            response = client.open(path, method=method, json={"name": "x"})
+        expect_error(response, status)
 
     def test_two_endpoints_one_method_view_class(self, app):
         collection, item = view_class_of(app, "users"), view_class_of(app, "user")
@@ -249,7 +252,11 @@ class TestDecoratorsAttr:
 class TestAsViewArgs:
     @pytest.mark.parametrize(("path", "text"), [("/greeting/en", "Hello"), ("/greeting/zh", "你好")])
     def test_greetings(self, client, path, text):
-        expect_text(client.get(path), text)
+        response = client.get(path)
+        assert response.get_data(as_text=True) == text, _(
+            "GET {path} answered {got}, expected {text}: each registration hands its own greeting to __init__ "
+            "through as_view(name, greeting=...).").format(path=path, got=repr(response.get_data(as_text=True)), text=repr(text))
+        expect_text(response, text)
 
     def test_one_class_two_endpoints(self, app):
         en, zh = view_class_of(app, "greeting_en"), view_class_of(app, "greeting_zh")

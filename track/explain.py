@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import traceback
 from functools import cache
 from pathlib import Path
 
@@ -73,6 +74,15 @@ def request_of(error: BaseException) -> str | None:
     return note_of(error, "request")
 
 
+def known_cause(error: BaseException) -> str | None:
+    """The usual cause of `error`, in words, when its message or where it was raised tells it."""
+    functions = [frame.name for frame in traceback.extract_tb(error.__traceback__)]
+    if "process_response" in functions and "NoneType" in str(error):
+        return _("An after_request function handed on None: each one must end with `return response`, "
+                 "or the next one (and Flask) gets nothing to send.")
+    return next((_(cause) for pattern, cause in KNOWN_CAUSES if pattern in str(error)), None)
+
+
 # Exceptions whose message has one usual cause, and that cause in words.
 KNOWN_CAUSES = (
     ("The return type must be a string, dict, list, tuple", N_(
@@ -93,7 +103,7 @@ def explain_exception(chapter: Chapter, excinfo, package_dir: Path) -> str:
     if expected := note_of(error, "expected"):
         text += _(", where {expected} was expected").format(expected=expected)
     frames = frames_in(excinfo, package_dir)
-    known = next((_(cause) for pattern, cause in KNOWN_CAUSES if pattern in str(error)), None)
+    known = known_cause(error)
     if known:
         text = f"{text}{_(' at {where}').format(where=location(frames[-1])) if frames else ''}.\n{known}"
         return text
@@ -125,6 +135,9 @@ def explain_timeout(seconds: str, excinfo, package_dir: Path) -> str:
 
 
 def explain_not_written(chapter: Chapter, exercise_id: str, excinfo, package_dir: Path) -> str:
+    if excinfo.traceback[-1].name == "dispatch_request" and "flask" in str(excinfo.traceback[-1].path):
+        return _("Flask's View.dispatch_request() raised NotImplementedError: a class built on View must override "
+                 "dispatch_request(); methods named get() or post() are called only by a MethodView.")
     written_for = TODO.search(str(excinfo.value))
     frames = frames_in(excinfo, package_dir)
     where = location(frames[-1]) if frames else _("the code")
