@@ -9,7 +9,7 @@ from flask import url_for
 from hypothesis import strategies as st
 
 from tests import fuzz
-from tests.expect import expect_error, expect_header, expect_json_equal, expect_status, expect_text
+from tests.expect import expect_error, expect_header, expect_json_equal, expect_status, expect_text, expected_answer
 from track.i18n import _
 
 SERVER_NAME = "example.test"
@@ -110,7 +110,10 @@ class TestList:
     @pytest.mark.parametrize("nums", [[1, 2, 3], [7], [10, -4, 0]])
     def test_sums(self, client, nums):
         text = ",".join(map(str, nums))
-        expect_json_equal(client.get(f"/sum/{text}"), {"nums": nums, "sum": sum(nums)})
+        with expected_answer(_("a list of ints for the view to sum: ListConverter.to_python turns each item into "
+                               "an int (`int(item)`); the matched text is a str")):
+            response = client.get(f"/sum/{text}")
+        expect_json_equal(response, {"nums": nums, "sum": sum(nums)})
 
     @pytest.mark.parametrize("text", ["1,x,3", "a", "1,,2", "1,2,", ",1", "1.5,2", "1;2"])
     def test_non_integers_are_404(self, client, text):
@@ -177,7 +180,10 @@ class TestDate:
         "20240229", "2024-02-29T00:00", "yesterday",
     ])
     def test_not_a_date_is_404(self, client, text):
-        expect_error(client.get(f"/archive/{text}"), 404)
+        with expected_answer(_("a 404: in to_python, turn the ValueError of a day that does not exist into "
+                               "`raise ValidationError()`, Werkzeug's \"this rule does not match\"")):
+            response = client.get(f"/archive/{text}")
+        expect_error(response, 404)
 
     def test_url_for_with_a_date(self, app):
         day = date.today() - timedelta(days=3)
@@ -244,7 +250,12 @@ class TestSubdomain:
 
     @pytest.mark.parametrize("user", ["alice", "bob", "user-42"])
     def test_username_subdomain(self, client, user):
-        expect_text(client.get("/", base_url=f"http://{user}.{SERVER_NAME}"), user)
+        response = client.get("/", base_url=f"http://{user}.{SERVER_NAME}")
+        assert response.get_data(as_text=True) != "root", _(
+            "GET http://{user}.{server}/ was answered by the rule without a subdomain: Flask matches subdomains only "
+            "when the app is built with Flask(__name__, subdomain_matching=True) and SERVER_NAME is set.").format(
+            user=user, server=SERVER_NAME)
+        expect_text(response, user)
 
     def test_bare_server_name_is_root(self, client):
         expect_text(client.get("/", base_url=f"http://{SERVER_NAME}"), "root")

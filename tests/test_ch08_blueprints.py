@@ -282,7 +282,11 @@ class TestScopedHooks:
 @pytest.mark.exercise("nested")
 class TestNested:
     def test_ping_answers_pong(self, client):
-        expect_json_equal(client.get("/api/v1/ping"), {"pong": True})
+        response = client.get("/api/v1/ping")
+        expect_status(response, 200, None if "api.v1" in client.application.blueprints else _(
+            "No blueprint api.v1 is registered: nest v1 inside api with `bp.register_blueprint(v1)` in views/api.py; "
+            "the app registers api, and v1 comes with it under /api/v1."))
+        expect_json_equal(response, {"pong": True})
 
     def test_endpoint_is_api_v1_ping(self, app):
         found = rule_of(app, "api.v1.ping")
