@@ -548,7 +548,9 @@ class TestRegister:
 class TestLogin:
     def test_login_answers_a_token_with_a_string_subject_and_a_role_claim(self, client, database):
         user_id = database.add_user("alice")
-        data = expect_json(login(client))
+        data = expect_json(login(client), cause=_(
+            "The password was right, and the database holds its bcrypt hash, not the password: compare the two "
+            "with password_matches(user.password_hash, password) (bcrypt's check), never password_hash == password."))
         assert set(data) == {"access_token"}, _("POST /login should answer {{'access_token': ...}}, got {data}.").format(
             data=repr(data))
         claims = pyjwt.decode(data["access_token"], SECRET, algorithms=["HS256"])
@@ -814,12 +816,16 @@ class TestNotes:
     def test_delete_own_note(self, client, alice):
         note = expect_json(client.post("/notes", json={"text": "gone soon"}, headers=bearer(alice[1])), 201)
         expect_status(client.delete(f"/notes/{note['id']}", headers=bearer(alice[1])), 204)
-        expect_json_equal(client.get("/notes", headers=bearer(alice[1])), [])
+        expect_json_equal(client.get("/notes", headers=bearer(alice[1])), [], cause=_(
+            "DELETE answered 204, yet the note is back on the next request: a change reaches the database only when "
+            "it is committed. Did you call db.session.commit() after db.session.delete(note)?"))
 
     def test_another_users_note_is_404_and_survives(self, app, client, models, database, alice):
         bob = token_for(app, database.add_user("bob"))
         note = expect_json(client.post("/notes", json={"text": "bob's secret"}, headers=bearer(bob)), 201)
-        expect_error(client.delete(f"/notes/{note['id']}", headers=bearer(alice[1])), 404)
+        expect_error(client.delete(f"/notes/{note['id']}", headers=bearer(alice[1])), 404, _(
+            "Alice deleted Bob's note: check that the note's owner_id is the caller's id before deleting, and answer "
+            "404 (as for a note that does not exist) when it is not."))
         assert [n.id for n in database.rows(models.Note)] == [note["id"]], _("Bob's note must survive Alice's DELETE.")
         expect_json_equal(client.get("/notes", headers=bearer(bob)), [note])
 
