@@ -428,7 +428,9 @@ class TestMiddleware:
             response = client.get(f"/call-{expected}")
             assert response.headers.get("X-Request-Count") == expected, (
                 _("Request number {expected} through RequestCounter should carry X-Request-Count: {expected}; headers "
-                  "were {headers!r}.").format(expected=expected, headers=dict(response.headers))
+                  "were {headers!r}. The wrapped app sends its headers through the start_response it is handed: "
+                  "hand it your own start_response, which adds the header and calls the server's.").format(
+                    expected=expected, headers=dict(response.headers))
             )
         assert counter.count == 3, _("RequestCounter.count should be 3 after three requests, got {count!r}.").format(count=counter.count)
 

@@ -88,6 +88,8 @@ KNOWN_CAUSES = (
     ("The return type must be a string, dict, list, tuple", N_(
         "A view may return a str, a dict, a list, a tuple (body, status, headers) or a Response: turn another "
         "collection (dict.values(), a generator) into a list with `list(...)`.")),
+    ("expected a bytes-like object, int found", N_(
+        "A WSGI body is an iterable of bytes: return [body], a list; iterating a bare bytes object yields ints.")),
     ("is not JSON serializable", N_("A view's return value is sent as JSON: JSON has lists, not sets or tuples of "
                                     "objects; turn a set into a sorted list with `sorted(...)`.")),
 )
