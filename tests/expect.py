@@ -78,8 +78,8 @@ def route_cause(response, expected: int) -> str | None:
         return _("A rule matches {path}, but it does not accept {method}: is {method} in the route's `methods=`?").format(
             path=request.path, method=request.method)
     if response.status_code == 308 and response.headers.get("Location", "").endswith(request.path + "/"):
-        return _("Flask redirected to {path}/ because the rule ends with a slash: write the rule as {path}, "
-                 "without the trailing slash.").format(path=request.path)
+        return _("Flask redirected {path} to {path}/ because the rule is written with a trailing slash.").format(
+            path=request.path)
     if response.status_code != 404 or expected == 404:
         return None
     rules = [rule.rule for rule in url_map.iter_rules()]

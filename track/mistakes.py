@@ -2,10 +2,11 @@
 
 A chapter's catalog is `tests/mistakes/chNN_slug.toml` (one `[[mistakes]]` table per mistake:
 `id`, `exercise`, `what`, `file`, `find`, `replace`, `cause_en`, `cause_zh`). For each entry the
-solution is written to a scratch folder, `find` (which must occur exactly once in `file`) is
-replaced, and the chapter is graded up to the entry's exercise, once in English and once with
-TRACK_LANG=zh. The mistake is *named* when its exercise is the first that does not pass and
-the message holds every cause word of that language; otherwise it is *vague* (or misplaced).
+solution is written to a scratch folder and `find` (which must occur exactly once in `file`)
+is replaced. The chapter is then graded up to the entry's exercise in English, and the entry's
+exercise alone with TRACK_LANG=zh. The mistake is *named* when its exercise is the first that
+does not pass and the message holds every cause word of that language; otherwise it is *vague*
+(or misplaced).
 
 Only the exercises up to the named one are graded (those after it cannot change which fails
 first), and an exercise stops at its first failing test: the message is that test's.
@@ -101,14 +102,18 @@ def problems(chapter: Chapter, mistakes: list[Mistake]) -> list[str]:
     return found
 
 
-def job(chapter: Chapter, mistake: Mistake, folder: Path) -> Job:
-    """The solution with the mistake made, graded up to the mistake's exercise."""
+def job(chapter: Chapter, mistake: Mistake, folder: Path, lang: str) -> Job:
+    """The solution with the mistake made, graded up to the mistake's exercise.
+
+    Which exercise fails first does not depend on the language: the English run grades every
+    exercise up to the mistake's, the other languages only the mistake's own, for its message.
+    """
     package = folder / chapter.package
     write_stubs(chapter, package, stubbed=())
     path = package / mistake.file
     path.write_text(path.read_text(encoding="utf-8").replace(mistake.find, mistake.replace), encoding="utf-8")
     known = [exercise.id for exercise in chapter.exercises]
-    upto = known[:known.index(mistake.exercise) + 1]
+    upto = known[:known.index(mistake.exercise) + 1] if lang == "en" else [mistake.exercise]
     return Job([chapter], str(folder), upto, ["--first-failure-only"])
 
 
@@ -147,6 +152,6 @@ def graded(chapter: Chapter, jobs: int = 2, only: str | None = None) -> list[Out
         for lang in LANGUAGES:
             folders = [Path(scratch) / lang / str(n) for n in range(len(mistakes))]
             with language(lang):
-                runs = grade_all([job(chapter, m, f) for m, f in zip(mistakes, folders)], parallel=jobs)
+                runs = grade_all([job(chapter, m, f, lang) for m, f in zip(mistakes, folders)], parallel=jobs)
             outcomes += [outcome(chapter, m, lang, run) for m, run in zip(mistakes, runs)]
     return outcomes
