@@ -1,4 +1,5 @@
-"""Progressive hints: each call shows one more; what was shown lives in `.track/hints.json`.
+"""Progressive hints: each call shows one more; what was shown lives in `.track/hints.json`
+(`hints.zh_CN.json` for the Chinese hints: a learner switching language starts that language's count).
 
 The next hint is the first one not shown yet about the test that fails first (a hint may
 name the tests it is about, see track.course.Hint), else the first one not shown yet.
@@ -6,25 +7,34 @@ name the tests it is about, see track.course.Hint), else the first one not shown
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from track.course import STATE, Chapter, Exercise
-from track.i18n import _
+from track.i18n import _, language
 from track.results import ChapterResult
 from track.ui import command
 
 HINTS_FILE = STATE / "hints.json"
+LANGUAGES = ("en", "zh_CN")  # what track.i18n.language() can answer
 
 
-def load() -> dict:
+def hints_file(lang: str | None = None) -> Path:
+    """Where the hints shown in `lang` (default: the learner's language) are counted."""
+    lang = lang or language()
+    return HINTS_FILE if lang == "en" else HINTS_FILE.with_name(f"{HINTS_FILE.stem}.{lang}.json")
+
+
+def load(lang: str | None = None) -> dict:
     try:
-        return json.loads(HINTS_FILE.read_text(encoding="utf-8"))
+        return json.loads(hints_file(lang).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-def save(shown: dict) -> None:
-    HINTS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    HINTS_FILE.write_text(json.dumps(shown, indent=2), encoding="utf-8")
+def save(shown: dict, lang: str | None = None) -> None:
+    path = hints_file(lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(shown, indent=2), encoding="utf-8")
 
 
 def choose(exercise: Exercise, shown: list[int], failing_test: str | None) -> int | None:
@@ -65,7 +75,8 @@ def for_first_unsolved(chapter: Chapter, result: ChapterResult) -> str:
 
 
 def forget(chapter: Chapter) -> None:
-    """After a reset, the hints start again from the first."""
-    state = load()
-    if state.pop(chapter.package, None) is not None:
-        save(state)
+    """After a reset, the hints start again from the first, in every language."""
+    for lang in LANGUAGES:
+        state = load(lang)
+        if state.pop(chapter.package, None) is not None:
+            save(state, lang)

@@ -43,7 +43,8 @@ def exercise_line(number: int, result, exercise, width: int) -> str:
         tests = (_("needs {other}").format(other=result.blocked_by) if result.blocked_by
                  else _("blocked") if result.status == "blocked" else f"{result.tests - result.failed}/{result.tests} " + _("tests"))
     padded = tests + " " * max(0, 14 - cell_len(tests))  # columns line up in Chinese too
-    return fit(f"  {mark} {number}. {exercise.id:<16} {earned}/{exercise.points} pt  {padded} {_(exercise.title)}", width)
+    score = _("{earned}/{points} pt").format(earned=earned, points=exercise.points)
+    return fit(f"  {mark} {number}. {exercise.id:<16} {score}  {padded} {_(exercise.title)}", width)
 
 
 def scoreboard(chapter: Chapter, result: ChapterResult, width: int = WIDTH) -> list[str]:
