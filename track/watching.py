@@ -7,9 +7,12 @@ on watching.
 """
 from __future__ import annotations
 
+import os
+import select
 import shutil
 import sys
 import time
+from pathlib import Path
 
 from watchfiles import DefaultFilter, watch as file_changes
 
@@ -54,17 +57,54 @@ def solved(result: ChapterResult) -> bool:
 
 
 def watch(start: Chapter | None) -> int:
-    """Check, wait for a save, check again; on to the next chapter once one passes."""
+    """Check, wait for a save, check again; once a chapter passes, on to the next one when the
+    learner says so (Enter, or a save in the next chapter), so the verdict stays on screen."""
     current = start or first_unsolved_chapter()
     engine.warm(chapters())
     while current is not None:
         print(_("\n=== Watching chapter {n} ({folder}/): save a file to re-check ===").format(
             n=current.number, folder=current.learner_dir.name), flush=True)
         wait_until_solved(current)
-        print(_("\nChapter {n} solved!").format(n=current.number), flush=True)
-        current = following(current)
+        after = following(current)
+        if after is None:
+            print(_("\nChapter {n} solved!").format(n=current.number), flush=True)
+            break
+        print(_("\nChapter {n} solved! Press Enter, or save a file of chapter {next} ({folder}/), to go on to it; "
+                "a save in chapter {n} checks it again.").format(n=current.number, next=after.number,
+                                                                 folder=after.learner_dir.name), flush=True)
+        if go_on(current, after):
+            current = after
     print(_("Every chapter is solved. Well done! `{progress}` shows the whole course.").format(progress=command("progress")), flush=True)
     return 0
+
+
+def enter_pressed() -> bool:
+    """A line typed on the terminal (or a pipe) since the last look; never blocks."""
+    if os.name == "nt" or sys.stdin is None or sys.stdin.closed:
+        return False  # select() cannot watch a console on Windows: a save moves on there
+    if not select.select([sys.stdin], [], [], 0)[0]:
+        return False
+    line = sys.stdin.readline()
+    if not line:  # end of input (no keyboard at all): stop asking
+        sys.stdin.close()
+    return bool(line)
+
+
+def go_on(solved_chapter: Chapter, after: Chapter) -> bool:
+    """Wait for Enter or a save: True to go on to `after`, False when `solved_chapter` was saved again."""
+    changes = file_changes(solved_chapter.learner_dir, after.learner_dir, debounce=DEBOUNCE_MS, step=STEP_MS,
+                           watch_filter=DefaultFilter(), rust_timeout=ARM_TIMEOUT_MS, yield_on_timeout=True)
+    try:
+        for changed in changes:
+            if any(Path(path).is_relative_to(after.learner_dir) for _change, path in changed):
+                return True
+            if changed:
+                return False
+            if enter_pressed():
+                return True
+    finally:
+        changes.close()
+    return True
 
 
 def wait_until_solved(chapter: Chapter) -> None:

@@ -160,7 +160,7 @@ def test_demo_prints_each_exchange(course):
     assert mine.returncode == 1 and "needs exercise" in mine.stdout and "Traceback" not in mine.stdout + mine.stderr
 
 
-def read_until(lines: queue.Queue, marker: str, deadline: float, seen: list[str]) -> None:
+def read_until(lines: queue.Queue, marker: str, deadline: float, seen: list[str]) -> str:
     while (remaining := deadline - time.monotonic()) > 0:
         try:
             line = lines.get(timeout=remaining)
@@ -169,12 +169,13 @@ def read_until(lines: queue.Queue, marker: str, deadline: float, seen: list[str]
         if line is None:
             break
         if marker in line:
-            return
+            return line
     raise AssertionError(f"never saw {marker!r}; output was:\n{''.join(seen)}")
 
 
-def test_watch_rechecks_on_save_and_moves_on(course):
-    process = subprocess.Popen([sys.executable, "-u", "-m", "track", "watch", "1"], cwd=course,
+def test_watch_rechecks_on_save_and_moves_on_when_asked(course):
+    """The solved verdict stays: a save in the solved chapter checks it again; Enter goes on."""
+    process = subprocess.Popen([sys.executable, "-u", "-m", "track", "watch", "1"], cwd=course, stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     seen, lines = [], queue.Queue()
     reader = threading.Thread(target=drain, args=(process, seen, lines), daemon=True)
@@ -183,7 +184,12 @@ def test_watch_rechecks_on_save_and_moves_on(course):
         deadline = time.monotonic() + TIMEOUT_S
         read_until(lines, "Stuck?", deadline, seen)
         solve_chapter_1(course)
-        read_until(lines, "Chapter 1 solved!", deadline, seen)
+        read_until(lines, "Chapter 1 solved! Press Enter", deadline, seen)
+        solve_chapter_1(course)  # saved again: chapter 1 is checked again, not left
+        assert "chapter 1 " in read_until(lines, "=== Watching chapter", deadline, seen)
+        read_until(lines, "Chapter 1 solved! Press Enter", deadline, seen)
+        process.stdin.write("\n")
+        process.stdin.flush()
         read_until(lines, "Watching chapter 2", deadline, seen)
     finally:
         stop(process)
