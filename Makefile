@@ -103,3 +103,12 @@ stubs: setup ## maintainers: regenerate chapters/ stubs from solutions/
 
 clean: ## remove .venv, .track and instance/ (uploads, databases); your code stays
 	rm -rf .venv .track instance
+
+# Any other goal is a typo (`make chapter-1 chek`): name the closest target instead of make's
+# "No rule to make target". The targets are read from this file's `## ` lines.
+TARGETS = $(shell sed -n 's/^\([a-z-]*\):.*## .*/\1/p' $(firstword $(MAKEFILE_LIST)))
+CLOSEST = import difflib, sys; found = difflib.get_close_matches(sys.argv[1], sys.argv[2:], 1, 0.6); \
+	print(f" Did you mean {found[0]}?" if found else "")
+Makefile: ;
+%:
+	$(error There is no target "$@".$(shell $(PYTHON) -c '$(CLOSEST)' '$@' $(TARGETS)) `make help` lists them)

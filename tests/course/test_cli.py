@@ -208,6 +208,14 @@ def test_make_forms_call_the_same_verbs(make_args, expected):
     assert expected in done.stdout, done.stdout + done.stderr
 
 
+@pytest.mark.parametrize(("goals", "meant"), [(["chapter-1", "chek"], "check"), (["chapter-2", "wach"], "watch"),
+                                             (["hepl"], "help")])
+def test_a_make_typo_names_the_closest_target(goals, meant):
+    done = subprocess.run(["make", *goals], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode != 0 and f"Did you mean {meant}?" in done.stderr, done.stdout + done.stderr
+    assert "No rule to make target" not in done.stderr
+
+
 def test_make_without_a_chapter_says_which_is_missing():
     done = subprocess.run(["make", "run"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode != 0 and "Which chapter?" in done.stderr
