@@ -10,8 +10,11 @@ from __future__ import annotations
 import os
 import select
 import shutil
+import signal
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from watchfiles import DefaultFilter, watch as file_changes
@@ -20,7 +23,7 @@ from track import engine, grading, verdict
 from track.course import Chapter, chapters
 from track.i18n import _
 from track.results import ChapterResult
-from track.ui import command
+from track.ui import command, invoked_by_make
 
 # Editors save in bursts (a temp file, a rename, a chmod) within tens of milliseconds: the
 # verdict comes STEP_MS after the last event of a burst.
@@ -56,9 +59,36 @@ def solved(result: ChapterResult) -> bool:
     return result.error is None and result.first_unsolved() is None
 
 
+@contextmanager
+def own_terminal() -> Iterator[None]:
+    """Under make, in a terminal: be the terminal's foreground process group while watching.
+
+    Ctrl-C then reaches watch alone, which ends quietly; make, which would otherwise get the
+    signal too and print `make: *** [Makefile:NN: watch] Interrupt`, never sees it.
+    """
+    if os.name == "nt" or not invoked_by_make() or not sys.stdin.isatty():
+        yield
+        return
+    terminal = sys.stdin.fileno()
+    before = os.tcgetpgrp(terminal)
+    quiet = signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # a background group may not take the terminal otherwise
+    try:
+        os.setpgid(0, 0)
+        os.tcsetpgrp(terminal, os.getpgrp())
+        yield
+    finally:
+        os.tcsetpgrp(terminal, before)
+        signal.signal(signal.SIGTTOU, quiet)
+
+
 def watch(start: Chapter | None) -> int:
     """Check, wait for a save, check again; once a chapter passes, on to the next one when the
     learner says so (Enter, or a save in the next chapter), so the verdict stays on screen."""
+    with own_terminal():
+        return watch_from(start)
+
+
+def watch_from(start: Chapter | None) -> int:
     current = start or first_unsolved_chapter()
     engine.warm(chapters())
     while current is not None:

@@ -1,8 +1,11 @@
 """The course CLI, run as a learner or a teacher would: a subprocess in a temporary copy."""
 import csv
 import json
+import os
+import pty
 import queue
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -206,6 +209,37 @@ def test_watch_rechecks_on_save_and_moves_on_when_asked(course):
 def test_make_forms_call_the_same_verbs(make_args, expected):
     done = subprocess.run(["make", "-n", *make_args], cwd=ROOT, capture_output=True, text=True)
     assert expected in done.stdout, done.stdout + done.stderr
+
+
+def test_ctrl_c_ends_make_watch_without_make_s_interrupt_line(course):
+    """In a terminal, Ctrl-C under `make watch` stops watch, and make says nothing of it."""
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: make, in a new session whose terminal is the pty
+        os.chdir(course)
+        os.execvp("make", ["make", "watch", "CHAPTER=1", f"PYTHON={sys.executable}"])
+    output = b""
+    try:
+        deadline = time.monotonic() + TIMEOUT_S
+        while b"Watching chapter 1" not in output and time.monotonic() < deadline:
+            output += read_some(terminal)
+        os.write(terminal, b"\x03")  # what Ctrl-C sends
+        while chunk := read_some(terminal):
+            output += chunk
+    finally:
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        os.close(terminal)
+    text = output.decode(errors="replace")
+    assert "Watching chapter 1" in text and "Interrupt" not in text and code == 0, text
+
+
+def read_some(terminal: int) -> bytes:
+    """What the pty has to say within a while; b"" once the other side is gone."""
+    if not select.select([terminal], [], [], TIMEOUT_S)[0]:
+        return b""
+    try:
+        return os.read(terminal, 4096)
+    except OSError:  # EIO: every process on the terminal has exited
+        return b""
 
 
 @pytest.mark.parametrize(("goals", "meant"), [(["chapter-1", "chek"], "check"), (["chapter-2", "wach"], "watch"),
