@@ -82,6 +82,15 @@ def route_cause(response, expected: int) -> str | None:
             path=request.path)
     if response.status_code != 404 or expected == 404:
         return None
+    try:
+        rule, arguments = adapter.match(request.path, method=request.method, return_rule=True)
+    except Exception:  # NotFound (and its kin): no rule matched; see below why
+        pass
+    else:
+        shown = ", ".join(f"{name}={value!r} ({type(value).__name__})" for name, value in arguments.items())
+        return _("The rule {rule} matched (endpoint {endpoint}{arguments}): the 404 came from the view itself. "
+                 "Check what it looks up; a segment without a converter reaches the view as a str.").format(
+            rule=rule.rule, endpoint=rule.endpoint, arguments=f"; {shown}" if shown else "")
     rules = [rule.rule for rule in url_map.iter_rules()]
     if any(part.lstrip("-").isdigit() and part.startswith("-") for part in request.path.split("/")) and any(
             "<int:" in rule or "<float:" in rule for rule in rules):
@@ -111,6 +120,9 @@ def likely_cause(response, expected: int) -> str | None:
         return _("The app's error handler received {error} ({code}) and answered {status}: an HTTPException carries "
                  "its own status; hand it on (`if isinstance(error, HTTPException): ...`) instead of making it a 500.").format(
             error=type(error).__name__, code=error.code, status=response.status_code)
+    if response.status_code == 200 and expected == 201:
+        return _("A view answers 200 unless it says otherwise: a created resource returns (body, 201), "
+                 "or (body, 201, headers).")
     if response.status_code == 302 and expected in (301, 303, 307, 308):
         return _("redirect() answers 302 unless told otherwise: pass code={expected}.").format(expected=expected)
     return route_cause(response, expected)

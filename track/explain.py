@@ -109,8 +109,9 @@ def explain_exception(chapter: Chapter, excinfo, package_dir: Path) -> str:
     if known:
         text = f"{text}{_(' at {where}').format(where=location(frames[-1])) if frames else ''}.\n{known}"
         return text
+    advice = _(chapter.error_advice[type(error).__name__]) if type(error).__name__ in chapter.error_advice else None
     if not frames:
-        return text + "."
+        return f"{text}.\n{advice}" if advice else text + "."
     provided = provided_functions(chapter)
     relative = [(Path(str(f.path)).relative_to(package_dir).as_posix(), f.name) for f in frames]
     if relative[-1] in provided:
@@ -121,7 +122,6 @@ def explain_exception(chapter: Chapter, excinfo, package_dir: Path) -> str:
         text += "."
     else:
         text += _(" at {where}.").format(where=location(frames[-1]))
-    advice = chapter.error_advice.get(type(error).__name__)
     return f"{text}\n{advice}" if advice else text
 
 
