@@ -56,6 +56,14 @@ def location(entry) -> str:
     return f"{shown(Path(str(entry.path)))}:{entry.lineno + 1}"
 
 
+def source_line(entry) -> str:
+    """The first line of the statement a traceback entry was running, as written."""
+    try:
+        return str(entry.statement).strip().splitlines()[0]
+    except (IndexError, OSError):
+        return "?"
+
+
 def where_to_look(chapter: Chapter, exercise_id: str, package_dir: Path) -> str:
     exercise = chapter.exercise(exercise_id)
     todo = todo_location(package_dir, exercise_id)
@@ -121,7 +129,7 @@ def explain_exception(chapter: Chapter, excinfo, package_dir: Path) -> str:
             text += _(", called by your code at {where}").format(where=location(yours))
         text += "."
     else:
-        text += _(" at {where}.").format(where=location(frames[-1]))
+        text += _(" at {where}: `{line}`").format(where=location(frames[-1]), line=source_line(frames[-1])) + "."
     return f"{text}\n{advice}" if advice else text
 
 
