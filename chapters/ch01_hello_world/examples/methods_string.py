@@ -6,6 +6,7 @@ app = Flask(__name__)
 try:
     # A string is iterable too: without the check, "POST" would mean the methods P, O, S and T.
     app.add_url_rule("/send", view_func=lambda: "sent", methods="POST")
+    raise SystemExit("a string was accepted as methods")
 except TypeError as error:
     print("methods='POST'   ->", f"TypeError: {error}")
 

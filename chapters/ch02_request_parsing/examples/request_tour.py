@@ -33,10 +33,12 @@ with app.test_request_context(
     print("mimetype    ", request.mimetype)      # content_type without its parameters
     print("endpoint    ", request.endpoint)      # the matched rule's endpoint: the view's name here
     print("scheme      ", request.scheme, "| host", request.host, "| is_secure", request.is_secure)
+    assert (request.endpoint, request.scheme, request.host, request.is_secure) == ("upload", "http", "127.0.0.1:5000", False)
 
 with app.test_request_context("/nowhere", base_url="https://example.com:8443"):
     # No rule matched: no endpoint. https makes is_secure True; host keeps a non-default port.
     print("endpoint    ", request.endpoint, "| scheme", request.scheme, "| host", request.host, "| is_secure", request.is_secure)
+    assert (request.endpoint, request.is_secure) == (None, True)
 
 with app.test_request_context("/", method="PUT", data=b"raw body", content_type="application/octet-stream"):
     # get_data() reads the body as bytes (cached); form parsing never touches this type.
