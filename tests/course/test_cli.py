@@ -221,7 +221,7 @@ def test_the_hint_addresses_the_test_that_fails_first(course):
     app_py = course / "chapters" / CH01.package / "app.py"
     app_py.write_text(app_py.read_text().replace("escape(name)", "name"))  # greet now echoes tags
     shown = track(course, "hint", "1").stdout
-    escaping = next(h for h in CH01.exercise("greet").hints if h.tests)
+    escaping = next(h for h in CH01.exercise("greet").hints if h.rules)
     assert "exercise `greet`" in shown and escaping.text in shown, shown
 
 
