@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 import pytest
 
@@ -90,6 +91,7 @@ def rules_section(text: str) -> list[str] | None:
     return section
 
 
+@cache  # four checks read each chapter's contract: generate its stub once
 def read_contract(chapter: Chapter) -> Contract:
     """The `Rules:` sections of the learner's copy (the stub as generated from the solution)."""
     contract = Contract()
