@@ -161,6 +161,15 @@ def test_the_hint_about_the_rule_that_failed_comes_first():
     assert hints.choose(by_rule, [0], "TestGreet::test_one_segment", ["one-segment"]) == 1
 
 
+def test_a_bad_login_answered_200_gets_the_hint_about_the_401_first():
+    # Issue 20: chapter 9's `login` answered a bad login with 200 and hint 1 was about bcrypt.
+    login = chapter(9).exercise("login")
+    failed = TestResult("tests/test_ch09_extensions.py::TestLogin::test_wrong_user_or_password_is_401_with_one_message",
+                        "ch09_extensions", "login", "fail", rules=["one-401-message"])
+    first = login.hints[hints.choose(login, [], failed.name, failed.rules)]
+    assert "one-401-message" in first.rules, first.text
+
+
 @pytest.mark.parametrize(("make", "verb", "number", "options", "expected"), [
     (False, "hint", 1, (), "python -m track hint 1"),
     (True, "hint", 1, (), "make chapter-1 hint"),
