@@ -111,6 +111,11 @@ def target_dir(config, chapter: Chapter) -> Path:
     return base / chapter.package
 
 
+def rules_of(item) -> list[str]:
+    """The contract rules a grader test checks: its `@pytest.mark.rule(id)` markers, its own first."""
+    return [rule for marker in item.iter_markers("rule") for rule in marker.args]
+
+
 def chapter_of_module(module) -> Chapter | None:
     package = module.__name__.rpartition(".")[2].removeprefix("test_")
     return chapter_for_package(package) if PACKAGE_NAME.match(package) else None
@@ -287,7 +292,7 @@ class Grading:
             return
         chapter, exercise_id = item.stash[EXERCISE]
         self.outcomes[item.nodeid] = TestResult(item.nodeid, chapter.package, exercise_id, "pass",
-                                                test_code=source_of(item.function))
+                                                test_code=source_of(item.function), rules=rules_of(item))
         if item.nodeid == self.canary:
             return  # it always runs, whatever the exercise's state
         if item.nodeid in self.over_budget:
