@@ -15,17 +15,17 @@ import re
 import secrets
 from dataclasses import dataclass, field, replace
 
-from track.i18n import _
+from track.i18n import N_, _
 from track.results import ChapterResult, RunResult
 
 # What the sandbox's refusals look like in a run's output: (pattern, what the flag says).
 REFUSALS = (
-    (re.compile(r"No module named 'solutions"), "reached for the reference solutions (not in the sandbox)"),
-    (re.compile(r"Read-only file system"), "tried to write outside its scratch folder (refused by the sandbox)"),
-    (re.compile(r"Network is unreachable|Temporary failure in name resolution"), "tried to reach the network (refused by the sandbox)"),
+    (re.compile(r"No module named 'solutions"), N_("reached for the reference solutions (not in the sandbox)")),
+    (re.compile(r"Read-only file system"), N_("tried to write outside its scratch folder (refused by the sandbox)")),
+    (re.compile(r"Network is unreachable|Temporary failure in name resolution"), N_("tried to reach the network (refused by the sandbox)")),
     (re.compile(r"fork: retry|Cannot fork|can't start new thread|Resource temporarily unavailable"),
-     "started more processes than the sandbox allows (a fork bomb?)"),
-    (re.compile(r"MemoryError"), "used more memory than the sandbox allows"),
+     N_("started more processes than the sandbox allows (a fork bomb?)")),
+    (re.compile(r"MemoryError"), N_("used more memory than the sandbox allows")),
 )
 
 
