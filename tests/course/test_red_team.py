@@ -244,3 +244,41 @@ def test_a_forged_report_is_caught_by_the_canary_alone(tmp_path):
     missing = ChapterResult(CH01.package, [], honest[:1] + [TestResult(canary.nodeid, CH01.package, "hello", "fail", "5ecret")])
     assert "does not list the tests" in " ".join(judge(RunResult([missing]), CH01.package, ids, canary, "", "").flags)
     assert json.loads(canary.spec())["secret"] == "5ecret"
+
+
+SANDBOX_VIEW = """\
+import json, os, socket, sys
+from pathlib import Path
+root = Path(sys.argv[1])
+seen = {name: (root / name).exists() for name in ("solutions", ".track", ".git", "track", "tests", "chapters")}
+seen["home"] = Path(os.path.expanduser("~")).is_dir() and os.path.expanduser("~") != sys.argv[2]
+seen["teacher's /tmp"] = Path(sys.argv[3]).exists()
+try:
+    (root / "track" / "x").write_text("x")
+    seen["writes the course"] = True
+except OSError:
+    seen["writes the course"] = False
+seen["interfaces"] = sorted(name for _, name in socket.if_nameindex())
+seen["processes"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+print(json.dumps(seen))
+"""
+
+
+def test_the_sandbox_shows_only_what_grading_needs(tmp_path):
+    import subprocess
+    import sys
+
+    from track.course import ROOT
+
+    chapters, runs, elsewhere = tmp_path / "chapters", tmp_path / "runs", tmp_path.parent / "elsewhere"
+    for folder in (chapters, runs, elsewhere):
+        folder.mkdir(exist_ok=True)
+    argv = [sys.executable, "-c", SANDBOX_VIEW, str(ROOT), str(runs), str(elsewhere)]
+    done = subprocess.run(sandbox.command(argv, chapters, runs, {"PATH": "/usr/bin:/bin", "HOME": str(runs)}),
+                          capture_output=True, text=True, timeout=60, check=True)
+    seen = json.loads(done.stdout)
+    assert {k: seen[k] for k in ("solutions", ".track", ".git")} == {"solutions": False, ".track": False, ".git": False}
+    assert seen["track"] and seen["tests"] and seen["chapters"], "the graders and engine are there, read-only"
+    assert not seen["writes the course"] and not seen["home"] and not seen["teacher's /tmp"]
+    assert seen["interfaces"] == ["lo"], "no network but loopback"
+    assert len(seen["processes"]) <= 3, f"no other process of the machine is visible: {seen['processes']}"
