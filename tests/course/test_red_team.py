@@ -233,17 +233,17 @@ def test_a_forged_report_is_caught_by_the_canary_alone(tmp_path):
     from track.results import ChapterResult, ExerciseResult, RunResult, TestResult
 
     ids = ["tests/t.py::TestA::test_one", "tests/t.py::TestA::test_two"]
-    canary = Canary(ids[0], "test_one_two", "5ecret")
+    canary = Canary(ids[0], "test_one_two", "GET /notes/1234567 answered 404, expected 200")
     honest = [TestResult(i, CH01.package, "hello", "pass") for i in ids]
-    for status, message, believed in (("fail", "GET /5ecret answered 404", True), ("pass", None, False),
-                                      ("fail", "GET /guess answered 404", False)):
+    for status, message, believed in (("fail", canary.message + "\n\nWhere to look: ...", True), ("pass", None, False),
+                                      ("fail", "GET /notes/7654321 answered 404, expected 200", False)):
         tests = [*honest, TestResult(canary.nodeid, CH01.package, "hello", status, message)]
         result = ChapterResult(CH01.package, [ExerciseResult(CH01.package, "hello", "t", 1, "pass", 2, 0)], tests)
         verdict = judge(RunResult([result]), CH01.package, ids, canary, "", "")
         assert verdict.trusted is believed, (status, message, verdict.flags)
-    missing = ChapterResult(CH01.package, [], honest[:1] + [TestResult(canary.nodeid, CH01.package, "hello", "fail", "5ecret")])
+    missing = ChapterResult(CH01.package, [], honest[:1] + [TestResult(canary.nodeid, CH01.package, "hello", "fail", canary.message)])
     assert "does not list the tests" in " ".join(judge(RunResult([missing]), CH01.package, ids, canary, "", "").flags)
-    assert json.loads(canary.spec())["secret"] == "5ecret"
+    assert json.loads(canary.spec())["message"] == canary.message
 
 
 SANDBOX_VIEW = """\
