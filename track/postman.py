@@ -206,9 +206,17 @@ class Printer:
     def note(self, *values, sep: str = " ", end: str = "\n", **_) -> None:
         """Stands in for `print` in a walkthrough: its lines, wrapped to fit."""
         text = sep.join(str(value) for value in values)
+        if self.repeats_a_header(text):
+            return
         self.current().notes.append(text)
         for piece in text.splitlines() or [""]:
             self.line((NOTE, "dim"), (compact(piece), "italic"))
+
+    def repeats_a_header(self, text: str) -> bool:
+        """True for a `Name: value` the last exchange of this step already showed: each header once."""
+        last = self.current().exchanges[-1:]
+        return any(compact(text) == f"{name}: {value}" for shown in last
+                   for name, value in (*shown.request_headers, *shown.response_headers))
 
     def headers(self, headers: list[tuple[str, str]], style: str) -> None:
         """`Name: value` pairs, as many to a line as fit; a long one alone, wrapped."""
