@@ -33,7 +33,6 @@ from track.walkthrough import explanations, regions
 
 FIRST_STEP = "start"
 VALUE_ROOM = 60  # cells of one value kept in a failure line; a longer one says its length
-WHY_INDENT = "   "
 STEP_HOOK, RUNS, EXPECT = "__demo_step__", "__demo_runs__", "__demo_expect__"
 COMPARISONS = {ast.Eq: "==", ast.NotEq: "!=", ast.In: "in", ast.NotIn: "not in", ast.Lt: "<", ast.LtE: "<=",
                ast.Gt: ">", ast.GtE: ">=", ast.Is: "is", ast.IsNot: "is not"}
@@ -187,13 +186,13 @@ class Steps:
     def __call__(self, name: str, reads: tuple[str, ...], sets: tuple[str, ...], first_line: int) -> Iterator[bool]:
         self.ran.append(name)
         why = self.whys.get(first_line, {})
-        self.printer.step(name, why)
+        self.printer.step(name, why, why_in_language(why))
         try:
-            yield from self.run(name, reads, sets, why)
+            yield from self.run(name, reads, sets)
         finally:
             self.printer.unheaded = None  # a step that showed nothing leaves no heading behind
 
-    def run(self, name: str, reads: tuple[str, ...], sets: tuple[str, ...], why: dict[str, str]) -> Iterator[bool]:
+    def run(self, name: str, reads: tuple[str, ...], sets: tuple[str, ...]) -> Iterator[bool]:
         missing = [variable for variable in reads if variable in self.unset]
         if missing:
             sources = sorted({self.unset[variable] for variable in missing})
@@ -202,8 +201,6 @@ class Steps:
                 _("from step {steps}, which failed").format(steps=", ".join(f"`{s}`" for s in sources)))
             yield False
             return
-        if text := why_in_language(why):
-            self.printer.why(WHY_INDENT, text)
         self.printer.last = None
         try:
             yield True

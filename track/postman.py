@@ -6,7 +6,8 @@ An exchange fits a projector: `→ METHOD path` with the headers the client chos
 body, `← status` with the content type and body, then the notable headers (and those the
 chapter teaches). A long line wraps to the width (the terminal's, else COLUMNS, else 100),
 its continuation indented; nothing is cut but opaque values (tokens, hashes, long
-timestamps), shortened with their length: `eyJhbGci…(236 chars)`. The printer also keeps
+timestamps) and padding (one character 100 times or more), shortened with their length:
+`eyJhbGci…(236 chars)`. The printer also keeps
 what it showed, step by step, for the presenter view and the handout.
 """
 from __future__ import annotations
@@ -37,6 +38,7 @@ INDENT = "    "
 CONTINUATION = "  "  # before the second and later lines of a wrapped line
 HEADER_GAP = "   "  # between two headers that share a line
 NOTE = INDENT + "» "  # what the walkthrough itself prints
+WHY_INDENT = "   "    # under a step's heading: why it matters
 ELLIPSIS = "…"
 OPAQUE_HEAD = 8  # characters kept of an opaque value
 # A token or hash: one long run of URL-safe/base64 characters with letters and digits mixed;
@@ -44,6 +46,7 @@ OPAQUE_HEAD = 8  # characters kept of an opaque value
 TOKEN = re.compile(r"(?<![\w$./+=-])[\w$./+=-]{28,}(?![\w$./+=-])")
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:?\d\d|Z)")
 DISTINCT_IN_TOKEN = 12
+RUN = re.compile(r"(.)\1{99,}")  # one character 100 times or more: padding, shown with its count
 UNBROKEN = "\u00a0"  # the space inside `(236 chars)`: a wrapped line never splits the length from its value
 HELD = "\u2423"      # stands in for UNBROKEN while rich wraps, since rich breaks at any Unicode space
 
@@ -70,7 +73,7 @@ def compact(text: str) -> str:
     def timestamp(match: re.Match) -> str:  # kept to the second: `2026-12-07T19:33:30…(32 chars)`
         return shortened(match[0], len(TIMESTAMP_KEPT)) if len(match[0]) > len(TIMESTAMP_KEPT) + 1 else match[0]
 
-    return TOKEN.sub(token, TIMESTAMP.sub(timestamp, text))
+    return RUN.sub(lambda match: shortened(match[0]), TOKEN.sub(token, TIMESTAMP.sub(timestamp, text)))
 
 
 def shorten(text: str, room: int) -> str:
@@ -174,11 +177,13 @@ class Printer:
         self.last: requests.Response | None = None  # what the server answered last, for failure lines
         self.steps: list[Step] = []
         self.unheaded: Step | None = None  # a step whose heading waits for its first line
+        self.said = ""
 
-    def step(self, name: str, why: dict[str, str]) -> None:
-        """A new step; its heading is printed with its first line, so an empty step prints nothing."""
+    def step(self, name: str, why: dict[str, str], said: str = "") -> None:
+        """A new step; its heading (and `said`, why it matters) is printed with its first line,
+        so a step that shows nothing prints nothing."""
         self.steps.append(Step(name, why))
-        self.unheaded = self.steps[-1]
+        self.unheaded, self.said = self.steps[-1], said
 
     def current(self) -> Step:
         if not self.steps:
@@ -191,6 +196,8 @@ class Printer:
             heading, self.unheaded = self.unheaded, None
             if heading.name:
                 self.line(("── ", "bold"), (heading.name, "bold"))
+            if self.said:
+                self.line((self.said, "italic dim"), indent=WHY_INDENT)
         text = Text()
         for part, style in parts:
             text.append(part, style)
@@ -201,7 +208,8 @@ class Printer:
         for number, piece in enumerate(text.wrap(self.console, room, overflow="fold")):
             if held:
                 piece.plain = piece.plain.replace(HELD, UNBROKEN)
-            self.console.print(Text(indent if number == 0 else indent + CONTINUATION) + piece, crop=False)
+            lead = indent if number == 0 else " " * cell_len(indent) + CONTINUATION
+            self.console.print(Text(lead) + piece, crop=False)
 
     def note(self, *values, sep: str = " ", end: str = "\n", **_) -> None:
         """Stands in for `print` in a walkthrough: its lines, wrapped to fit."""
@@ -210,7 +218,7 @@ class Printer:
             return
         self.current().notes.append(text)
         for piece in text.splitlines() or [""]:
-            self.line((NOTE, "dim"), (compact(piece), "italic"))
+            self.line((compact(piece), "italic"), indent=NOTE)
 
     def repeats_a_header(self, text: str) -> bool:
         """True for a `Name: value` the last exchange of this step already showed: each header once."""
@@ -264,9 +272,6 @@ class Printer:
         """`✗ lead why`, wrapped: the lead says what to do, `why` what happened."""
         self.current().problem = lead + why
         self.line(("✗ ", "bold red"), (lead, "red"), (why, ""))
-
-    def why(self, indent: str, text: str) -> None:
-        self.line((text, "italic dim"), indent=indent)
 
     def good(self, text: str) -> None:
         self.line(("✓ ", "bold green"), (text, "green"))
