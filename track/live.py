@@ -134,9 +134,11 @@ class Demo:
     reference: bool
     steps: list[Step]
     passed: bool
+    unsolved: tuple[int, int] | None = None  # (solved, total) when the reference stands in for the learner's copy
 
 
-def demo_run(chapter: Chapter, reference: bool, printer: Printer, announce: bool = False) -> Demo:
+def demo_run(chapter: Chapter, reference: bool, printer: Printer, announce: bool = False,
+             progress: tuple[int, int] | None = None) -> Demo:
     """Serve the chapter fresh, run its client.py through `printer`, stop it, attach the server's log."""
     log: list[str] = []
     with fresh_chapter_server(chapter, reference, log) as url:
@@ -146,7 +148,7 @@ def demo_run(chapter: Chapter, reference: bool, printer: Printer, announce: bool
                 n=chapter.number, which=which, url=url), flush=True)
         passed = run_walkthrough(load_walkthrough(chapter), url, chapter.number, printer=printer)
     attach_log(printer.steps, log)
-    return Demo(chapter, reference, [step for step in printer.steps if step.shown], passed)
+    return Demo(chapter, reference, [step for step in printer.steps if step.shown], passed, progress)
 
 
 def run_demo(chapter: Chapter, solution: bool = False, mine: bool = False, pause: bool = False,

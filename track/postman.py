@@ -151,6 +151,16 @@ class Shown:
     response_body: str
     log: list[str] = field(default_factory=list)  # the server's lines for it, once its log is read
 
+    def sent(self) -> str:
+        """The request as a page shows it: its line, the headers the client chose, its body."""
+        return "\n".join([f"→ {self.method} {self.path}", *(f"{n}: {v}" for n, v in self.request_headers),
+                          *([""] + [self.request_body] if self.request_body else [])])
+
+    def received(self) -> str:
+        return "\n".join([f"← {self.status} {self.reason}  {self.content_type}",
+                          *(f"{n}: {v}" for n, v in self.response_headers),
+                          *([""] + [self.response_body] if self.response_body else [])])
+
 
 @dataclass
 class Step:
