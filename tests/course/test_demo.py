@@ -7,6 +7,7 @@ each is mostly waiting on its server; the tests then read what each printed.
 from __future__ import annotations
 
 import ast
+import html
 import io
 import json
 import os
@@ -55,8 +56,8 @@ def fresh_clone(tmp_path_factory):
     return root
 
 
-def run_demo(root, number: int, *options: str, stdin: str = "") -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("TRACK_VIA_MAKE", "COLUMNS")}
+def run_demo(root, number: int, *options: str, stdin: str = "", lang: str = "en") -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("TRACK_VIA_MAKE", "COLUMNS")} | {"TRACK_LANG": lang}
     return subprocess.run([sys.executable, "-m", "track", "demo", str(number), *options], cwd=root, input=stdin,
                           capture_output=True, text=True, timeout=DEMO_TIMEOUT_S, env=environment)
 
@@ -282,3 +283,25 @@ def test_two_runs_start_from_the_same_fresh_state():
                for run in runs]
     assert outputs[0] == outputs[1] and outputs[0][0] == "1", outputs
     assert (sorted(instance.rglob("*")) if instance.exists() else None) == before
+
+
+EXTERNAL = re.compile(r"""\b(?:src|href)\s*=|<link\b|@import|url\(""", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("number", "lang"), [(3, "en"), (9, "zh")])
+def test_the_handout_is_one_self_contained_page_in_the_chosen_language(fresh_clone, tmp_path, number, lang):
+    handout = tmp_path / f"chapter-{number}.html"
+    demo = run_demo(fresh_clone, number, "--solution", "--handout", str(handout), lang=lang)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    page = handout.read_text(encoding="utf-8")
+    assert not EXTERNAL.search(page), f"the handout loads {EXTERNAL.search(page)[0]!r} from elsewhere"
+    assert page.startswith("<!doctype html>") and f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in page
+    chap = chapter(number)
+    source = (chap.learner_dir / "client.py").read_text(encoding="utf-8")
+    headings = [line.removeprefix("── ") for line in demo.stdout.splitlines() if line.startswith("── ")]
+    assert re.findall(r'data-step="([^"]+)"', page) == headings
+    in_language = {why[lang] for why in explanations(source).values()}
+    shown_whys = [html.unescape(why) for why in re.findall(r'<p class="why">([^<]*)</p>', page)]
+    assert len(shown_whys) == len(headings) and set(shown_whys) <= in_language, shown_whys
+    assert page.count('class="slide exchange"') == sum(line.startswith("→ ") for line in demo.stdout.splitlines())
+    assert page.count("<h3>") >= 3 * page.count('class="slide exchange"')  # request, answer, server log
