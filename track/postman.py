@@ -47,8 +47,12 @@ TOKEN = re.compile(r"(?<![\w$./+=-])[\w$./+=-]{28,}(?![\w$./+=-])")
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:?\d\d|Z)")
 DISTINCT_IN_TOKEN = 12
 RUN = re.compile(r"(.)\1{99,}")  # one character 100 times or more: padding, shown with its count
-UNBROKEN = "\u00a0"  # the space inside `(236 chars)`: a wrapped line never splits the length from its value
-HELD = "\u2423"      # stands in for UNBROKEN while rich wraps, since rich breaks at any Unicode space
+UNBROKEN = "\u00a0"  # the space inside `(236 chars)`: no break between a length and its unit
+CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+CLOSING = "\u3001\u3002\uff0c\uff1b\uff1a\uff09\uff01\uff1f\u300d\u300f"  # 、。，；：）！？」』 stay with what they close
+# What a line may break after: a shortened value with its length, a word and its spaces, or one
+# Chinese character (with its closing punctuation).
+PIECE = re.compile(rf"[^ {CJK}]*…[(（][^)）]*[)）][^ {CJK}]* *|[{CJK}][{CLOSING}]* *|[^ {CJK}]+ *| +")
 
 
 TIMESTAMP_KEPT = "2026-12-07T19:33:30"
@@ -126,6 +130,24 @@ def shown_url(url: str) -> str:
     """The path and query: every request of a demo goes to the same server."""
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def break_points(text: str, room: int) -> list[int]:
+    """Where `text` breaks into lines of at most `room` cells: at spaces and between Chinese
+    characters; a word wider than a line is folded."""
+    breaks, width = [], 0
+    for match in PIECE.finditer(text):
+        word = match[0].rstrip(" ")
+        if width and width + cell_len(word) > room:
+            breaks.append(match.start())
+            width = 0
+        for offset, character in enumerate(word if cell_len(word) > room else ()):
+            if width and width + cell_len(character) > room:
+                breaks.append(match.start() + offset)
+                width = 0
+            width += cell_len(character)
+        width += cell_len(match[0]) - (cell_len(word) if cell_len(word) > room else 0)
+    return breaks
 
 
 def width_of(console: Console) -> int:
@@ -211,13 +233,9 @@ class Printer:
         text = Text()
         for part, style in parts:
             text.append(part, style)
-        held = HELD not in text.plain
-        if held:
-            text.plain = text.plain.replace(UNBROKEN, HELD)
         room = max(self.width - cell_len(indent + CONTINUATION), 1)
-        for number, piece in enumerate(text.wrap(self.console, room, overflow="fold")):
-            if held:
-                piece.plain = piece.plain.replace(HELD, UNBROKEN)
+        for number, piece in enumerate(text.divide(break_points(text.plain, room))):
+            piece.rstrip()
             lead = indent if number == 0 else " " * cell_len(indent) + CONTINUATION
             self.console.print(Text(lead) + piece, crop=False)
 

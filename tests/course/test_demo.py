@@ -170,7 +170,7 @@ def test_the_stub_demo_names_what_each_failing_step_needs(chap, demos):
     for line, name in zip(failures, failed):
         needs = plan.steps[name]
         said = f"needs exercise{'s' if len(needs) > 1 else ''} {', '.join(f'`{e}`' for e in needs)}" if needs else "failed"
-        assert f"step `{name}` {said} (python -m track check {chap.number}): " in line or \
+        assert f"step `{name}` {said} (python -m track check {chap.number}):" in line or \
             f"step `{name}` skipped: it needs " in line, line
     assert f"✗ {len(failed)} of {len(plan.steps)} steps did not: `python -m track check {chap.number}`" in demo.stdout
     assert_fits(demo.stdout)
