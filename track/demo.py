@@ -26,7 +26,7 @@ from pathlib import Path
 import requests
 
 from track.course import Chapter, chapter
-from track.i18n import _, language
+from track.i18n import _
 from track.postman import Printer, Walkthrough, printing_session, shorten, shown_url
 from track.ui import command
 from track.walkthrough import explanations, regions
@@ -185,8 +185,7 @@ class Steps:
     @contextmanager
     def __call__(self, name: str, reads: tuple[str, ...], sets: tuple[str, ...], first_line: int) -> Iterator[bool]:
         self.ran.append(name)
-        why = self.whys.get(first_line, {})
-        self.printer.step(name, why, why_in_language(why))
+        self.printer.step(name, self.whys.get(first_line, {}))
         try:
             yield from self.run(name, reads, sets)
         finally:
@@ -224,11 +223,6 @@ class Steps:
         else:
             self.printer.problem(_("{failed} of {count} steps did not: ").format(failed=len(self.failed), count=len(self.ran)),
                                  _("`{check}` says which exercises are left.").format(check=self.check_command()))
-
-
-def why_in_language(why: dict[str, str]) -> str:
-    """The step's sentence in the learner's language (English when it has no Chinese)."""
-    return why.get("zh" if language() == "zh_CN" else "en") or why.get("en", "")
 
 
 def run_steps(walkthrough: Walkthrough, base_url: str, number: int | None, pause: bool = False,

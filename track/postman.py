@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.text import Text
 
 from track.course import PACKAGE_NAME
-from track.i18n import _
+from track.i18n import _, language
 
 NOTABLE_HEADERS = ("Location", "Set-Cookie", "Allow", "WWW-Authenticate", "Content-Disposition")
 DEFAULT_REQUEST_HEADERS = default_headers()  # what requests sends unless the client says otherwise
@@ -53,9 +53,7 @@ CLOSING = "\u3001\u3002\uff0c\uff1b\uff1a\uff09\uff01\uff1f\u300d\u300f"  # 、�
 # What a line may break after: a shortened value with its length, a word and its spaces, or one
 # Chinese character (with its closing punctuation).
 PIECE = re.compile(rf"[^ {CJK}]*…[(（][^)）]*[)）][^ {CJK}]* *|[{CJK}][{CLOSING}]* *|[^ {CJK}]+ *| +")
-
-
-TIMESTAMP_KEPT = "2026-12-07T19:33:30"
+TIMESTAMP_KEPT = "2026-12-07T19:33:30"  # a long timestamp is kept to the second
 
 
 def opaque(value: str) -> bool:
@@ -197,6 +195,15 @@ class Step:
     def shown(self) -> bool:
         return bool(self.exchanges or self.notes or self.problem)
 
+    def why_in(self, lang: str) -> str:
+        """Why the step matters in `lang` ("en" or "zh"), English when it has no such sentence."""
+        return self.why.get(lang) or self.why.get("en", "")
+
+
+def learner_language() -> str:
+    """`en` or `zh`, the key of a step's why, for the language the learner reads now."""
+    return "zh" if language() == "zh_CN" else "en"
+
 
 class Printer:
     """Writes exchanges and notes in colour on a terminal, plain when piped; keeps each step's."""
@@ -209,13 +216,12 @@ class Printer:
         self.last: requests.Response | None = None  # what the server answered last, for failure lines
         self.steps: list[Step] = []
         self.unheaded: Step | None = None  # a step whose heading waits for its first line
-        self.said = ""
 
-    def step(self, name: str, why: dict[str, str], said: str = "") -> None:
-        """A new step; its heading (and `said`, why it matters) is printed with its first line,
-        so a step that shows nothing prints nothing."""
+    def step(self, name: str, why: dict[str, str]) -> None:
+        """A new step; its heading and why it matters are printed with its first line, so a step
+        that shows nothing prints nothing."""
         self.steps.append(Step(name, why))
-        self.unheaded, self.said = self.steps[-1], said
+        self.unheaded = self.steps[-1]
 
     def current(self) -> Step:
         if not self.steps:
@@ -228,8 +234,8 @@ class Printer:
             heading, self.unheaded = self.unheaded, None
             if heading.name:
                 self.line(("── ", "bold"), (heading.name, "bold"))
-            if self.said:
-                self.line((self.said, "italic dim"), indent=WHY_INDENT)
+            if why := heading.why_in(learner_language()):
+                self.line((why, "italic dim"), indent=WHY_INDENT)
         text = Text()
         for part, style in parts:
             text.append(part, style)

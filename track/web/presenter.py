@@ -18,16 +18,11 @@ from track.course import Chapter
 from track.demo import plan_of
 from track.i18n import _
 from track.live import Demo, demo_run, unsolved
-from track.postman import Printer
+from track.postman import Printer, learner_language
 
 WEB = Path(__file__).parent
 PAGES = Environment(loader=FileSystemLoader(WEB / "templates"), autoescape=select_autoescape())
 PAGES.globals["_"] = _
-
-
-def page_language() -> str:
-    """`zh` or `en`, the keys of a step's why, for the language texts are read in now."""
-    return "zh" if i18n.language() == "zh_CN" else "en"
 
 
 def which(demo: Demo) -> str:
@@ -42,7 +37,7 @@ def which(demo: Demo) -> str:
 
 
 def steps_html(demo: Demo) -> str:
-    return PAGES.get_template("walkthrough.html").render(demo=demo, lang=page_language())
+    return PAGES.get_template("walkthrough.html").render(demo=demo, lang=learner_language())
 
 
 def presented(chapter: Chapter, lang: str) -> dict:
@@ -57,6 +52,6 @@ def presented(chapter: Chapter, lang: str) -> dict:
 def write_handout(demo: Demo, path: Path) -> None:
     """The whole walkthrough as one page with its style inside: nothing else to send along."""
     page = PAGES.get_template("handout.html").render(
-        demo=demo, which=which(demo), steps=steps_html(demo), lang=page_language(),
+        demo=demo, which=which(demo), steps=steps_html(demo), lang=learner_language(),
         style=(WEB / "static" / "walkthrough.css").read_text(encoding="utf-8"))
     path.write_text(page, encoding="utf-8")
