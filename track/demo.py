@@ -5,10 +5,11 @@ become steps; code between regions is a step too, named `start` (before the firs
 or `after-NAME`. The file is compiled with each step wrapped in a `with` block that prints
 its heading, turns a failure into one line naming the exercises the step needs (from the
 `[demo] steps` table of chapter.toml) and goes on. A step's heading is printed with its
-first line (a step that sends and prints nothing shows nothing), followed by the sentence on
-why it matters (`# why:` / `# why-zh:` comments above the region in client.py). Steps run in the walkthrough's own
-functions, so they share its variables; a step that reads a variable a failed step set is
-skipped and says so. An `assert a == b` is compiled to say what it expected and what came.
+first line (a step that sends and prints nothing shows nothing), followed by the sentence
+on why it matters (the `# why:` / `# why-zh:` comments above it in client.py). Steps run
+in the walkthrough's own functions, so they share its variables; a step that reads a
+variable a failed step set is skipped and says so. An `assert a == b` is compiled to say
+what it expected and what came.
 """
 from __future__ import annotations
 
@@ -189,7 +190,7 @@ class Steps:
         try:
             yield from self.run(name, reads, sets)
         finally:
-            self.printer.unheaded = None  # a step that showed nothing leaves no heading behind
+            self.printer.end_step()
 
     def run(self, name: str, reads: tuple[str, ...], sets: tuple[str, ...]) -> Iterator[bool]:
         missing = [variable for variable in reads if variable in self.unset]

@@ -223,6 +223,10 @@ class Printer:
         self.steps.append(Step(name, why))
         self.unheaded = self.steps[-1]
 
+    def end_step(self) -> None:
+        """A step that showed nothing leaves no heading behind."""
+        self.unheaded = None
+
     def current(self) -> Step:
         if not self.steps:
             self.step("", {})
