@@ -37,7 +37,8 @@ help: ## list the targets
 	@echo
 	@echo "  Options: HOST=127.0.0.1 PORT=5000 DEV=1 (Flask dev server) SOLUTION=1 (reference copy)"
 	@echo "           YES=1 (reset without asking) FORCE=1 (solution before passing) QUICK=1 (bench)"
-	@echo "           MINE=1 STEP=1 (demo: your copy even unsolved; pause after each exchange)"
+	@echo "           MINE=1 STEP=1 HANDOUT=f.html (demo: your copy even unsolved; pause after each exchange;"
+	@echo "           also write the walkthrough as one page)"
 	@echo "  Without make: python -m track --help"
 
 chapter-%: ## pick a chapter for the verb that follows
@@ -64,8 +65,8 @@ reset: ## restore the pristine stub (asks first; YES=1 to skip)
 solution: ## diff your copy against the reference once it passes (FORCE=1: earlier)
 	$(need_chapter)@$(TRACK) solution $(CHAPTER) $(if $(FORCE),--force) $(QUIET)
 
-demo: ## classroom walkthrough: live server + client.py step by step (SOLUTION=1 reference, MINE=1 yours, STEP=1 pause)
-	$(need_chapter)@$(TRACK) demo $(CHAPTER) $(if $(SOLUTION),--solution) $(if $(MINE),--mine) $(if $(STEP),--step) $(QUIET)
+demo: ## classroom walkthrough: live server + client.py step by step (SOLUTION=1 reference, MINE=1 yours, STEP=1 pause, HANDOUT=f.html page)
+	$(need_chapter)@$(TRACK) demo $(CHAPTER) $(if $(SOLUTION),--solution) $(if $(MINE),--mine) $(if $(STEP),--step) $(if $(HANDOUT),--handout "$(HANDOUT)") $(QUIET)
 
 serve-prod: ## serve under gunicorn with the chapter's gunicorn.conf.py (chapter 10)
 	$(need_chapter)@$(TRACK) serve-prod $(CHAPTER) $(if $(SOLUTION),--solution)
