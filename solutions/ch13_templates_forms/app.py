@@ -2,6 +2,13 @@
 
 Run it with `make chapter-13 run` or `flask --app chapters.ch13_templates_forms.app run --debug`.
 The pages live in templates/ (base.html and the pages that extend it), the stylesheet in static/.
+Exercise `macros` is written in templates/_macros.html alone: `render_field(field)` draws one field.
+
+Rules:
+- [label-for] the field's `<label>`, whose `for` is the field's id
+- [widget] the field's widget (its input or textarea, with the value the user typed)
+- [errors-list] when the field has errors, `<ul class="errors">` with one `<li>` per error; none without
+- [both-fields] guestbook.html imports it and renders both form fields through it
 """
 from flask import Flask, flash, redirect, render_template, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
