@@ -278,6 +278,15 @@ class TestForm:
                 name=name[:45], name_length=len(name), message=message[:20], length=len(message),
                 verdict=_("valid") if valid else _("invalid"), errors=form.errors)
 
+    @pytest.mark.rule("fields")
+    def test_fields_are_labelled(self, app, forms_module):
+        with app.test_request_context():
+            form = require(forms_module, "EntryForm")(meta={"csrf": False})
+            labels = {name: form[name].label.text for name in ("name", "message") if name in form}
+        assert labels == {"name": "Name", "message": "Message"}, _(
+            "EntryForm's fields should be `name` labelled `Name` and `message` labelled `Message` (the first "
+            "argument of StringField / TextAreaField); got {labels}.").format(labels=labels)
+
     @pytest.mark.rule("prg-303")
     def test_valid_post_redirects_with_303(self, client, thanked):
         response = sign(client, name="Ada", message="Hello!")

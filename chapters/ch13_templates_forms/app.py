@@ -110,8 +110,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         """Exercise `form` (with forms.py): show the form and the entries; store a valid entry.
 
         Rules:
-        - [fields] EntryForm: `name` (StringField, required, at most 40 characters) and
-          `message` (TextAreaField, required, at most 500)
+        - [fields] EntryForm: `name` (StringField labelled `Name`, required, at most 40 characters)
+          and `message` (TextAreaField labelled `Message`, required, at most 500); blank counts as missing
         - [page] GET /guestbook answers 200 with the form and the entries, newest first, each
           `<li class="entry"><strong>NAME</strong>: MESSAGE</li>` (escaped)
         - [prg-303] a valid POST stores the entry, calls `thank(name)` and answers 303 with
