@@ -173,6 +173,14 @@ class TestFilters:
             "GET /hello/{name}: expected the <h1> to read `Hello, {name}!`, got {got!r}.").format(
             name=name, got=heading.text() if heading else None)
 
+    @pytest.mark.rule("hello-page")
+    @pytest.mark.parametrize("name", ["%00", "a" * 3000, "%ED%A0%80", "%F0%9F%98%80 smile", "%E4%B8%AD%E6%96%87"],
+                             ids=["nul", "3000-characters", "invalid-utf-8", "emoji", "chinese"])
+    def test_odd_names_are_greeted_never_a_500(self, client, name):
+        page = read_page(client.get(f"/hello/{name}"))
+        assert len(page.find_all("h1")) == 1 and len(page.find_all("p", class_="initials")) == 1, _(
+            "GET /hello/{name}: expected one <h1> and one <p class=\"initials\">.").format(name=name[:40])
+
     @pytest.mark.rule("initials-filter")
     @pytest.mark.parametrize(("text", "expected"), [
         ("ada lovelace", "A.L."), ("grace  brewster murray hopper", "G.B.M.H."), ("x", "X."),
@@ -326,6 +334,15 @@ class TestForm:
     def test_too_long_is_refused(self, client, thanked):
         read_page(sign(client, name="A" * (NAME_MAX + 1), message="Hello!"), 422)
         expect_nothing_stored(client, _("a POST with a 41-character name"))
+
+    @pytest.mark.rule("invalid-422")
+    @pytest.mark.parametrize("fields", [
+        {}, {"name": "Ada"}, {"message": "Hello!"}, {"name": "\u3000", "message": "Hello!"},
+        {"name": "Ada", "message": "M" * 10_000}, {"name": "Ada", "message": " \n\t "},
+    ], ids=["nothing", "no-message", "no-name", "ideographic-space", "10000-characters", "whitespace-message"])
+    def test_odd_submissions_are_refused_with_422(self, client, thanked, fields):
+        read_page(sign(client, **fields), 422)
+        expect_nothing_stored(client, _("an invalid POST"))
 
     @pytest.mark.rule("page")
     def test_form_page(self, client):
