@@ -70,6 +70,16 @@ class CommentSyntax:
 PYTHON = CommentSyntax("#")
 JINJA = CommentSyntax("{#", "#}")
 SYNTAX_BY_SUFFIX = {".py": PYTHON, ".html": JINJA}
+
+
+def comment_syntax(path: Path) -> CommentSyntax | None:
+    """How a solution file writes its markers; None for a file copied as it is (CSS, images)."""
+    return SYNTAX_BY_SUFFIX.get(path.suffix)
+
+
+def has_markers(path: Path) -> bool:
+    """Files whose exercises sit between markers: Python, and Jinja templates."""
+    return comment_syntax(path) is not None
 BEGIN = PYTHON.pattern(r"SOLUTION (?P<id>[a-z0-9_]+)")
 STUB = PYTHON.pattern("STUB")
 END = PYTHON.pattern("END SOLUTION")
@@ -138,7 +148,7 @@ def stub_files(chapter: Chapter, stubbed: Collection[str] | None = None) -> dict
         relative = path.relative_to(chapter.solution_dir)
         if path.is_dir() or SKIPPED.intersection(relative.parts):
             continue
-        if syntax := SYNTAX_BY_SUFFIX.get(path.suffix):
+        if syntax := comment_syntax(path):
             text = stub_source(path.read_text(encoding="utf-8"), chapter, str(path.relative_to(ROOT)), stubbed, syntax)
             files[relative] = text.encode("utf-8")
         else:
