@@ -47,8 +47,8 @@ def items(entries: list[dict]) -> list[dict]:
 
 
 def exchange(path: str, status: int = 200, response_json=None, **fields) -> Exchange:
-    return Exchange(section="", method="GET", path=path, headers=fields.pop("headers", {}), body=None,
-                    status=status, response_json=response_json, **fields)
+    return Exchange(section="", method=fields.pop("method", "GET"), path=path, headers=fields.pop("headers", {}),
+                    body=fields.pop("body", None), status=status, response_json=response_json, **fields)
 
 
 def test_a_value_from_a_response_used_later_becomes_a_variable():
@@ -58,6 +58,16 @@ def test_a_value_from_a_response_used_later_becomes_a_variable():
     found = flows(recorded)
     assert list(found) == [1], f"variables set by exchanges {list(found)} (expected only by exchange 1)"
     assert {(v.name, v.value) for v in found[1]} == {("id", "5"), ("token", "t" * 20)}
+
+
+def test_a_hidden_input_posted_back_becomes_a_variable():
+    """A form page's CSRF token: read from the HTML, sent back in the next POST's body."""
+    token = "IjRjNmFk.axcPqA.z01WYOBs-1IRPU"
+    page = f'<form><input id="csrf_token" name="csrf_token" type="hidden" value="{token}"><input name="name"></form>'
+    recorded = [exchange("/guestbook", response_text=page),
+                exchange("/guestbook", 303, method="POST", body=f"csrf_token={token}&name=Ada",
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})]
+    assert [(v.name, v.value) for v in flows(recorded)[0]] == [("csrf_token", token)]
 
 
 def test_a_value_never_sent_back_is_no_variable():

@@ -6,44 +6,23 @@ Every wait is on the page's state; the time limits only keep a broken page from 
 """
 import json
 import re
-import shutil
 import sys
 
 import pytest
-from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.course.chromium import browser, wait  # noqa: F401 (browser is a fixture)
 from track.copies import copy_course
 from track.course import ROOT, STATE, chapter, chapters
 from track.live import live_server
 from track.stubs import write_stubs
 
 CH01, CH02, CH03, CH09 = chapter(1), chapter(2), chapter(3), chapter(9)
-WAIT_S = 60  # a hang guard for grading on a busy machine, not a verdict
 SCREENSHOTS = STATE / "screenshots"
-INSTALL = "apt-get install -y chromium chromium-driver"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium; without it the test fails and says how to install it."""
-    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if binary is None or driver is None:
-        pytest.fail(f"The browser tests need Debian's Chromium and its driver: `sudo {INSTALL}`.")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    try:
-        session = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))
-    except WebDriverException as error:
-        pytest.fail(f"Chromium did not start ({error.msg}); reinstall it: `sudo {INSTALL}`.")
-    yield session
-    session.quit()
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +38,6 @@ def dashboard(cwd):
 def url(course):
     with dashboard(course) as found:
         yield found
-
-
-def wait(browser, condition):
-    return WebDriverWait(browser, WAIT_S).until(condition)
 
 
 def open_chapter(browser, url, number: int, query: str = "") -> None:

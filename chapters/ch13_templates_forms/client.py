@@ -1,0 +1,66 @@
+"""Chapter 13 from the client's side: pages, a form with its CSRF token, Post/Redirect/Get.
+
+`python -m track demo 13` starts the server and prints every exchange. Against a server
+you started yourself (`make chapter-13 run`), run `python -m chapters.ch13_templates_forms.client`.
+A browser does all of this for you; `requests` shows each step: the page, its hidden token,
+the session cookie that goes with it, the 303 and the GET that follows it.
+"""
+import re
+
+import requests
+
+# Enough for this page: the hidden input guestbook.html renders. The grader reads pages with a real HTML parser.
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def walkthrough(http: requests.Session, base_url: str) -> None:
+    # --8<-- [start:home]
+    home = http.get(f"{base_url}/")
+    assert home.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "<title>Home · Guestbook</title>" in home.text
+    assert http.get(f"{base_url}/static/style.css").headers["Content-Type"].startswith("text/css")
+    # --8<-- [end:home]
+
+    # --8<-- [start:hello]
+    hello = http.get(f"{base_url}/hello/<b>ada lovelace")
+    assert "<h1>Hello, &lt;b&gt;ada lovelace!</h1>" in hello.text   # autoescaped: no <b> tag
+    assert '<p class="initials">&lt;.L.</p>' in hello.text           # the filter `initials`
+    # --8<-- [end:hello]
+
+    # --8<-- [start:csrf]
+    # The form page carries a hidden csrf_token; the Session keeps the cookie it goes with.
+    form_page = http.get(f"{base_url}/guestbook")
+    token = TOKEN.search(form_page.text)[1]
+    assert "session" in http.cookies
+    # What another site's page can do: post to us with our cookie, but without the token.
+    forged = http.post(f"{base_url}/guestbook", data={"name": "Mallory", "message": "hi"})
+    assert forged.status_code == 400 and "The CSRF token is missing." in forged.text
+    # --8<-- [end:csrf]
+
+    # --8<-- [start:invalid]
+    invalid = http.post(f"{base_url}/guestbook", data={"csrf_token": token, "name": "Ada", "message": ""})
+    assert invalid.status_code == 422
+    assert 'value="Ada"' in invalid.text and '<ul class="errors">' in invalid.text
+    # --8<-- [end:invalid]
+
+    # --8<-- [start:sign]
+    signed = http.post(f"{base_url}/guestbook", data={"csrf_token": token, "name": "Ada", "message": "Hello!"},
+                       allow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["Location"] == "/guestbook"
+    after = http.get(f"{base_url}/guestbook")   # what a browser does on a 303: GET the Location
+    assert '<div class="flash success">Thanks, Ada!</div>' in after.text
+    assert '<li class="entry"><strong>Ada</strong>: Hello!</li>' in after.text
+    assert "Thanks, Ada!" not in http.get(f"{base_url}/guestbook").text   # shown once
+    # --8<-- [end:sign]
+
+    # --8<-- [start:missing]
+    missing = http.get(f"{base_url}/no-such-page")
+    assert missing.status_code == 404 and "<title>Not found · Guestbook</title>" in missing.text
+    assert http.delete(f"{base_url}/guestbook").status_code == 405
+    # --8<-- [end:missing]
+
+
+if __name__ == "__main__":
+    from track.postman import main
+
+    main(walkthrough)
