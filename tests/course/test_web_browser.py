@@ -1,11 +1,13 @@
 """The dashboard in a real headless Chromium (Debian's `chromium` and `chromium-driver`, through Selenium).
 
+Chromium is an optional part (tests/course/optional.py): without it these tests are not run
+and the run says how to install it; with TRACK_REQUIRE_ALL=1 (CI) they fail.
+
 The dashboard runs as the learner starts it (`python -m track web`) in a temporary copy of
 the course, so saving a file, the hints' state and the chapter servers touch only the copy.
 Every wait is on the page's state; the time limits only keep a broken page from hanging.
 """
 import json
-import shutil
 import sys
 
 import pytest
@@ -15,6 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.course.optional import PARTS, chromium
 from track.copies import copy_course
 from track.course import ROOT, STATE, chapter, chapters
 from track.live import live_server
@@ -23,15 +26,13 @@ from track.stubs import write_stubs
 CH01, CH02 = chapter(1), chapter(2)
 WAIT_S = 60  # a hang guard for grading on a busy machine, not a verdict
 SCREENSHOTS = STATE / "screenshots"
-INSTALL = "apt-get install -y chromium chromium-driver"
+pytestmark = pytest.mark.needs("chromium")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium; without it the test fails and says how to install it."""
-    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if binary is None or driver is None:
-        pytest.fail(f"The browser tests need Debian's Chromium and its driver: `sudo {INSTALL}`.")
+    """Headless Chromium (the `needs` marker has checked that it is installed)."""
+    binary, driver = chromium()
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
@@ -39,7 +40,7 @@ def browser():
     try:
         session = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))
     except WebDriverException as error:
-        pytest.fail(f"Chromium did not start ({error.msg}); reinstall it: `sudo {INSTALL}`.")
+        pytest.fail(f"Chromium did not start ({error.msg}); reinstall it: `{PARTS['chromium'].install_command()}`.")
     yield session
     session.quit()
 
