@@ -87,7 +87,7 @@ test: setup node_modules/.bin/newman ## prove the course is sound: solutions pas
 # ends by naming the newman tests it could not run.
 NPM := $(if $(shell command -v npm),npm,.venv/bin/npm)
 node_modules/.bin/newman: package-lock.json | setup
-	@$(NPM) ci --no-audit --no-fund --loglevel=error && touch $@ || echo "npm ci failed: the newman tests will not run"
+	@if $(NPM) ci --no-audit --no-fund --loglevel=error; then touch $@; else echo "npm ci failed: the newman tests will not run"; fi
 
 web: setup ## the course in your browser on http://127.0.0.1:8000 (PORT=8001 moves it)
 	@$(TRACK) web $(if $(filter command line environment,$(origin PORT)),--port $(PORT)) $(QUIET)
