@@ -24,7 +24,12 @@ from track.course import ROOT
 
 STRICT_ENV = "TRACK_REQUIRE_ALL"
 NEWMAN = ROOT / "node_modules" / ".bin" / "newman"
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")  # the names Linux, macOS and Windows installs use
+NPM_CI = "make node_modules/.bin/newman (npm ci; on the Node.js wheel where there is no npm)"
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")  # on PATH (Debian, Ubuntu, Chrome's packages)
+# where the macOS and Windows installers put the browser, off PATH
+INSTALLED_BROWSERS = ("/Applications/Chromium.app/Contents/MacOS/Chromium",
+                      "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+                      os.path.expandvars(r"%ProgramFiles%\Google\Chrome\Application\chrome.exe"))
 
 
 def strict() -> bool:
@@ -36,8 +41,9 @@ def platform() -> str:
 
 
 def chromium() -> tuple[str | None, str | None]:
-    """The browser and its driver on PATH (None where missing)."""
-    browser = next(filter(None, map(shutil.which, BROWSERS)), None)
+    """The browser (on PATH, or where the macOS and Windows installers put it) and its driver (None where missing)."""
+    found = [*map(shutil.which, BROWSERS), *(path for path in INSTALLED_BROWSERS if os.path.isfile(path))]
+    browser = next(filter(None, found), None)
     return browser, shutil.which("chromedriver") or shutil.which("chromium.chromedriver")
 
 
@@ -70,9 +76,9 @@ class Part:
 PARTS = {
     "chromium": Part(
         "Chromium and chromedriver", "the dashboard works in a real browser", chromium_missing,
-        {"linux": "sudo apt-get install -y chromium chromium-driver",
-         "macos": "brew install --cask chromium chromedriver",
-         "windows": "choco install chromium chromedriver"}),
+        {"linux": "sudo apt-get install -y chromium chromium-driver (Ubuntu: chromium-browser chromium-chromedriver)",
+         "macos": "brew install --cask google-chrome chromedriver",
+         "windows": "choco install googlechrome chromedriver"}),
     "postgresql": Part(
         "PostgreSQL server", "chapter 9's grader passes on PostgreSQL, not only SQLite", postgresql_missing,
         {"linux": "sudo apt-get install -y postgresql",
@@ -80,9 +86,7 @@ PARTS = {
          "windows": "winget install PostgreSQL.PostgreSQL.17, then add its bin folder to PATH"}),
     "newman": Part(
         "newman", "every chapter's Postman collection passes against its solution", newman_missing,
-        {"linux": "make node_modules/.bin/newman (npm ci, on the Node.js wheel when there is no npm)",
-         "macos": "make node_modules/.bin/newman (npm ci, on the Node.js wheel when there is no npm)",
-         "windows": r".venv\Scripts\npm ci"}),
+        {"linux": NPM_CI, "macos": NPM_CI, "windows": r".venv\Scripts\npm ci"}),
 }
 
 

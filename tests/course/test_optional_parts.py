@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.course.optional import PARTS, STRICT_ENV
 from track.course import ROOT
 
@@ -37,3 +39,14 @@ def test_strict_mode_fails_the_run_when_a_part_is_missing(tmp_path):
     assert code == 1, f"with {STRICT_ENV}=1 a missing Chromium must fail the run (exit {code}):\n{output[-3000:]}"
     assert f"{STRICT_ENV}=1 requires every part: Chromium and chromedriver not on PATH" in output, output[-3000:]
     assert " error" in output.splitlines()[-1] and "skipped" not in output.splitlines()[-1], output[-1000:]
+
+
+@pytest.mark.parametrize("readme", ["README.md", "README.zh-CN.md"])
+def test_the_readmes_give_each_part_and_its_install_commands(readme):
+    text = (ROOT / readme).read_text(encoding="utf-8")
+    for part in PARTS.values():
+        commands = {command.split(" (")[0].split(", ")[0] for command in part.install.values()}
+        missing = [command for command in commands if f"`{command}`" not in text]
+        assert not missing, f"{readme} does not give the install command(s) {missing} of {part.name}"
+    suites = ("tests/course/test_web_browser.py", "tests/course/test_postgres.py", f"{STRICT_ENV}=1 make test")
+    assert all(suite in text for suite in suites), f"{readme} must name the optional suites and {STRICT_ENV}"
