@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import queue
 import re
 import subprocess
@@ -46,11 +47,12 @@ def wait_for_url(process: subprocess.Popen, log: list[str], lines: queue.Queue) 
 
 
 @contextmanager
-def live_server(command: list[str], cwd: Path = ROOT) -> Iterator[str]:
+def live_server(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> Iterator[str]:
     """Start `command` (which prints `Serving on URL`), yield the URL, stop it afterwards."""
     log: list[str] = []
     lines: queue.Queue = queue.Queue()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **new_group())
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               **new_group())
     reader = threading.Thread(target=drain, args=(process, log, lines), daemon=True)
     reader.start()
     try:
@@ -61,10 +63,19 @@ def live_server(command: list[str], cwd: Path = ROOT) -> Iterator[str]:
         process.stdout.close()
 
 
-def chapter_server(chapter: Chapter, solution: bool, *extra: str):
+def chapter_server(chapter: Chapter, solution: bool, *extra: str, env: dict[str, str] | None = None):
     """`python -m track run N --port 0`: the chapter under gevent on a free loopback port."""
     command = [sys.executable, "-m", "track", "run", str(chapter.number), "--port", "0", *extra]
-    return live_server(command + (["--solution"] if solution else []))
+    return live_server(command + (["--solution"] if solution else []), env=env)
+
+
+def fresh_database(folder: Path) -> dict[str, str]:
+    """The environment with DATABASE_URL naming a new SQLite file in `folder` (chapter 9 reads it).
+
+    A walkthrough recorded on a fresh database and replayed (newman) on another sees the same
+    ids; on instance/'s database they would depend on what earlier runs left there.
+    """
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{(folder / 'database.sqlite').as_posix()}"}
 
 
 def load_walkthrough(chapter: Chapter):

