@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.course.postgres import find_bindir
+from track import sandbox
 from track.course import ROOT
 
 STRICT_ENV = "TRACK_REQUIRE_ALL"
@@ -58,6 +59,11 @@ def postgresql_missing() -> str | None:
     return None
 
 
+def bubblewrap_missing() -> str | None:
+    isolation = sandbox.probe()
+    return None if isolation.sandboxed else isolation.how
+
+
 def newman_missing() -> str | None:
     return None if NEWMAN.exists() else f"{NEWMAN.relative_to(ROOT).as_posix()} is missing (`npm ci` did not run)"
 
@@ -84,6 +90,11 @@ PARTS = {
         {"linux": "sudo apt-get install -y postgresql",
          "macos": "brew install postgresql@17 && brew link --force postgresql@17",
          "windows": "winget install PostgreSQL.PostgreSQL.17, then add its bin folder to PATH"}),
+    "bubblewrap": Part(
+        "bubblewrap", "class grading's sandbox holds against cheating students", bubblewrap_missing,
+        {"linux": "sudo apt-get install -y bubblewrap",
+         "macos": "none: bubblewrap runs on Linux only (CI runs these tests)",
+         "windows": "none: bubblewrap runs on Linux only (CI runs these tests)"}),
     "newman": Part(
         "newman", "every chapter's Postman collection passes against its solution", newman_missing,
         {"linux": NPM_CI, "macos": NPM_CI, "windows": r".venv\Scripts\npm ci"}),
