@@ -105,6 +105,15 @@ def attach_log(steps: Iterable[Step], log: list[str]) -> None:
             current.log, pending, current = pending, [], next(exchanges, None)
 
 
+def fresh_database(folder: Path) -> dict[str, str]:
+    """The environment with DATABASE_URL naming a new SQLite file in `folder` (chapter 9 reads it).
+
+    A walkthrough recorded on a fresh database and replayed (newman) on another sees the same
+    ids; on instance/'s database they would depend on what earlier runs left there.
+    """
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{(folder / 'database.sqlite').as_posix()}"}
+
+
 def load_walkthrough(chapter: Chapter):
     return importlib.import_module(f"chapters.{chapter.package}.client").walkthrough
 

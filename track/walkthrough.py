@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import sys
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from requests.utils import default_headers
 
 from track.cache import files_of
 from track.course import ROOT, STATE, Chapter
-from track.live import chapter_server, load_walkthrough
+from track.live import chapter_server, fresh_database, load_walkthrough
 
 FOLDER = STATE / "walkthroughs"
 MARKER = re.compile(r"#\s*--8<--\s*\[(start|end):([^\]]+)\]")
@@ -225,7 +226,8 @@ def exchanges(chapter: Chapter) -> list[Exchange]:
     key, path = cache_key(chapter), FOLDER / f"{chapter.package}.json"
     found = cached(path, key)
     if found is None:
-        with chapter_server(chapter, solution=True) as url:
+        with tempfile.TemporaryDirectory() as scratch, \
+                chapter_server(chapter, solution=True, env=fresh_database(Path(scratch))) as url:
             found = record(chapter, url)
         FOLDER.mkdir(parents=True, exist_ok=True)
         stored = {"key": key, "exchanges": [asdict(e) for e in found]}

@@ -12,6 +12,8 @@ from tests.course.chromium import browser, wait  # noqa: F401 (browser is a fixt
 from track.course import chapter
 from track.live import chapter_server
 
+pytestmark = pytest.mark.needs("chromium")
+
 CH13 = chapter(13)
 NAME = "Ada <b>Lovelace</b>"  # must stay text on every page: autoescape, in the entry and in the flash
 

@@ -1,5 +1,8 @@
 """The dashboard in a real headless Chromium (Debian's `chromium` and `chromium-driver`, through Selenium).
 
+Chromium is an optional part (tests/course/optional.py): without it these tests are not run
+and the run says how to install it; with TRACK_REQUIRE_ALL=1 (CI) they fail.
+
 The dashboard runs as the learner starts it (`python -m track web`) in a temporary copy of
 the course, so saving a file, the hints' state and the chapter servers touch only the copy.
 Every wait is on the page's state; the time limits only keep a broken page from hanging.
@@ -23,6 +26,7 @@ from track.stubs import write_stubs
 
 CH01, CH02, CH03, CH09 = chapter(1), chapter(2), chapter(3), chapter(9)
 SCREENSHOTS = STATE / "screenshots"
+pytestmark = pytest.mark.needs("chromium")
 
 
 @pytest.fixture(scope="module")
