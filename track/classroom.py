@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from track import cache, engine, integrity
+from track import cache, engine, grading, integrity
 from track.class_report import CsvSink, ClassData, exercise_column, write_summaries
 from track.course import Chapter, UsageError, chapters
 from track.i18n import _
@@ -98,8 +98,11 @@ def prepare(student: Student, graded: list[Chapter], reuse: bool) -> None:
     student.todo = [c for c in graded if c.package not in student.known]
 
 
-def job(student: Student, graded: list[Chapter], timeout_s: float) -> engine.Job:
-    deadline = engine.SLACK_S + timeout_s * sum(len(c.exercises) for c in graded)
+def job(student: Student, graded: list[Chapter], timeout_s: float, chapter_budget_s: float | None = None) -> engine.Job:
+    if chapter_budget_s is not None:
+        deadline = chapter_budget_s * len(graded)
+    else:
+        deadline = engine.SLACK_S + timeout_s * sum(len(c.exercises) for c in graded)
     return engine.Job(graded, str(student.tree / "chapters"), extra=[f"--grader-timeout={timeout_s:g}", "--first-failure-only", "-p", "track.guard"],
                       deadline_s=deadline, on_start=student.begin)
 
@@ -183,6 +186,9 @@ class Options:
     timeout_s: float = engine.GRADER_TIMEOUT_S
     fail_under: int | None = None
     reuse: bool = True  # verdicts of identical chapters from earlier gradings (--no-reuse: grade everything)
+    # Each chapter graded in a run of its own, stopped after this many seconds (Classroom 50's
+    # autograder: a whole-run budget shared by the chapters) instead of a deadline per exercise.
+    chapter_budget_s: float | None = None
 
 
 class Grader:
@@ -191,6 +197,7 @@ class Grader:
     def __init__(self, options: Options, students: list[Student], graded: list[Chapter]):
         self.options, self.students, self.graded = options, students, graded
         self.rows: dict[str, dict] = {}
+        self.verdicts: dict[str, RunResult] = {}  # each student's chapters, flagged ones zeroed, as the row counts them
         self.sink = CsvSink(Path(options.csv_path), graded, {s.key for s in students}) if options.csv_path else None
 
     def done(self, student: Student, row: dict) -> None:
@@ -226,15 +233,18 @@ class Grader:
         """Each student's chapters in as many runs as the cores allow per student (one run when
         the class outnumbers the cores), balanced by what each chapter cost when last solved. A
         run that dies or overruns is graded again chapter by chapter: only its culprit loses."""
+        found: dict[str, list[tuple[Chapter, RunResult]]] = {s.key: [] for s in ready}
+        if self.options.chapter_budget_s is not None:
+            self.grade_parts([(s, [chapter]) for s in ready for chapter in s.todo], found)
+            return
         shares = max(1, self.options.jobs // len(ready))
         costs = cache.chapter_costs()
-        found: dict[str, list[tuple[Chapter, RunResult]]] = {s.key: [] for s in ready}
         failed = self.grade_parts([(s, group) for s in ready for group in balanced(s.todo, shares, costs)], found)
         self.grade_parts([(student, [chapter]) for student, group in failed for chapter in group], found)
 
     def grade_parts(self, parts: list[tuple[Student, list[Chapter]]], found: dict) -> list[tuple[Student, list[Chapter]]]:
         """Grade each (student, chapters) part; the parts of several chapters whose run failed as a whole."""
-        jobs = [job(student, group, self.options.timeout_s) for student, group in parts]
+        jobs = [job(student, group, self.options.timeout_s, self.options.chapter_budget_s) for student, group in parts]
         failed = []
         for index, run in engine.grade_each(jobs, self.options.jobs):
             student, group = parts[index]
@@ -248,7 +258,7 @@ class Grader:
 
     def finish(self, student: Student, runs: list[tuple[Chapter, RunResult]]) -> None:
         """The student's row from the chapters graded now (`runs`) and the verdicts known before."""
-        results, reasons = list(student.known.values()), []
+        results, reasons, lost = list(student.known.values()), [], []
         for chapter, run in sorted(runs, key=lambda pair: pair[0].number):
             result = run.chapter(chapter.package)
             if result is not None:
@@ -258,7 +268,10 @@ class Grader:
                 cache.note_cost(result)
             elif run.message is not None:
                 reasons.append(_("chapter {n}: {reason}").format(n=chapter.number, reason=whole_run_reason(run)))
+                lost.append(grading.chapter_result(run, chapter))
         results.sort(key=lambda result: result.chapter.number)
+        self.verdicts[student.key] = zero_flagged(RunResult(sorted(results + lost, key=lambda r: r.chapter.number)),
+                                                  student.flags or {})
         self.done(student, row_of(student, RunResult(results), reasons, self.graded, time.monotonic() - student.started))
 
 

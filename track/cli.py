@@ -18,6 +18,7 @@ import traceback
 from pathlib import Path
 
 from track import engine, grading, hints, verdict
+from track.autograder import DEFAULT_BUDGET_S
 from track.course import ROOT, STATE, Chapter, UsageError, chapter, chapters
 from track.engine import GRADER_TIMEOUT_S
 from track.i18n import _
@@ -318,6 +319,19 @@ def cmd_grade(args) -> int:
     return run.exit_code()
 
 
+def cmd_autograder(args) -> int:
+    """Write the Classroom 50 autograder bundle (track/classroom50.py)."""
+    from track.classroom50 import write_bundle
+
+    if args.budget < 60:
+        raise UsageError(_("--budget {seconds}: give the whole run at least 60 s.").format(seconds=f"{args.budget:g}"))
+    entry = write_bundle(Path(args.out), args.budget)
+    print(_("Wrote {path} and the files beside it. Commit the folder {folder}/ as "
+            "CLASSROOM/autograders/ASSIGNMENT/ in your organisation's classroom50 repository "
+            "(the README's teacher section has the steps).").format(path=shown(entry), folder=shown(entry.parent)))
+    return 0
+
+
 # --- the maintainers' verbs ---------------------------------------------------------------
 
 def selected_chapters(args) -> list[Chapter]:
@@ -445,6 +459,11 @@ def build_parser() -> argparse.ArgumentParser:
                            help=_("class: exit 0 when every student has at least POINTS"))
     grade_cmd.add_argument("--no-reuse", action="store_true",
                            help=_("class: grade every chapter, even one whose files were graded before"))
+    autograder = verb("autograder", cmd_autograder, _("teachers: write the Classroom 50 autograder bundle"), None)
+    autograder.add_argument("--out", required=True, metavar="DIR", help=_("the bundle's folder (created)"))
+    autograder.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S, metavar="SECONDS",
+                            help=_("the whole run's time limit, shared by the chapters (default {seconds})").format(
+                                seconds=DEFAULT_BUDGET_S))
     demo_cmd = verb("demo", cmd_demo, _("classroom walkthrough: start the chapter, run its client.py, print each exchange"))
     demo_whose = demo_cmd.add_mutually_exclusive_group()
     demo_whose.add_argument("--solution", action="store_true",

@@ -16,10 +16,14 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
-from track.course import SOLUTIONS
+from track.course import CHAPTERS, SOLUTIONS
 from track.i18n import N_
 
+# todo.py is given to learners whole: a Classroom 50 bundle, which has no solutions/, carries
+# the course's own copy beside its chapter 11 manifest (never the student's, which they may edit).
 REFERENCE = SOLUTIONS / "ch11_testing" / "todo.py"
+if not REFERENCE.is_file():
+    REFERENCE = CHAPTERS / "ch11_testing" / "todo.py"
 PROBE = Path(__file__).with_name("probe_fixtures.py")
 # The learner's test module of each exercise but `fixtures`, whose tests are the grader's probes.
 LEARNER_MODULES = {

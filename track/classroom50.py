@@ -1,0 +1,135 @@
+"""Classroom 50: the autograder bundle (`python -m track autograder --out DIR`) and its grading child.
+
+The bundle is what a teacher commits to their `classroom50` configuration repository: the
+entry script (track/autograder.py, standard library only) as `autograder.py`, and beside it
+the course's engine (`track/`), graders (`tests/`, without the course's own tests and the
+typical-mistakes catalogs, which quote the solutions), `pyproject.toml` (pytest's settings),
+the pinned `requirements.txt` and, per chapter, what grading reads of the course but never a
+solution: the manifest, the files given to learners whole (chapter 11's todo.py), and the
+names of the helper functions the course provides (so a failure in one is explained as in
+the course). `solutions/` is not in it: the student's code runs next to nothing to copy.
+
+`python -m track.classroom50 CHECKOUT OUT SECONDS` is the child the entry script starts: it
+grades CHECKOUT's chapters/ with the class grader `grade --root` uses (a scratch copy, the
+integrity scan, and whatever isolation that path gives), each chapter in a run of its own
+within its share of SECONDS, and writes each exercise's points and first failure to OUT.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from track import classroom
+from track.autograder import DEFAULT_BUDGET_S
+from track.bootstrap import ROOT
+from track.class_report import exercise_column
+from track.course import Chapter, UsageError, chapters
+from track.engine import GRADER_TIMEOUT_S
+from track.i18n import _
+from track.results import ChapterResult, RunResult
+
+NOT_GRADERS = ("course", "mistakes")  # tests/ folders that test the course itself or quote the solutions
+SKIPPED = ("__pycache__", "*.pyc", ".*")
+
+
+# --- the bundle ---------------------------------------------------------------------------
+
+def given_whole(chapter: Chapter) -> list[Path]:
+    """Files of the reference that every learner receives unchanged (no exercise inside)."""
+    from track.stubs import stub_files
+
+    return [relative for relative, content in stub_files(chapter).items()
+            if relative.suffix == ".py" and (chapter.solution_dir / relative).read_bytes() == content
+            and relative.name != "__init__.py"]
+
+
+def write_chapter(chapter: Chapter, folder: Path) -> None:
+    from track.explain import PROVIDED, provided_functions
+
+    folder.mkdir(parents=True)
+    shutil.copy2(chapter.learner_dir / "chapter.toml", folder / "chapter.toml")
+    for relative in given_whole(chapter):
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(chapter.solution_dir / relative, folder / relative)
+    (folder / PROVIDED).write_text(json.dumps(sorted(provided_functions(chapter)), indent=1) + "\n", encoding="utf-8")
+
+
+def not_graders(folder: str, names: list[str]) -> set[str]:
+    """What `tests/` holds that is no grader (shutil.copytree's `ignore`)."""
+    skipped = set(shutil.ignore_patterns(*SKIPPED)(folder, names))
+    return skipped | set(NOT_GRADERS).intersection(names) if Path(folder) == ROOT / "tests" else skipped
+
+
+def write_bundle(out: Path, budget_s: float = DEFAULT_BUDGET_S) -> Path:
+    """The bundle in `out` (created, or replaced if it holds an earlier bundle); its entry script."""
+    if out.exists() and any(out.iterdir()):
+        if not (out / "bundle.json").is_file():
+            raise UsageError(_("{path} is not empty and holds no earlier bundle: pick a new folder.").format(path=out))
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "track" / "autograder.py", out / "autograder.py")
+    shutil.copytree(ROOT / "track", out / "track", ignore=shutil.ignore_patterns(*SKIPPED, "web"))
+    shutil.copytree(ROOT / "tests", out / "tests", ignore=not_graders)
+    for chapter in chapters():
+        write_chapter(chapter, out / "chapters" / chapter.package)
+    for name in ("pyproject.toml", "requirements.txt"):
+        shutil.copy2(ROOT / name, out / name)
+    (out / "bundle.json").write_text(json.dumps({"budget_s": budget_s}) + "\n", encoding="utf-8")
+    return out / "autograder.py"
+
+
+# --- the grading child ----------------------------------------------------------------------
+
+def first_failure(exercise_id: str, result: ChapterResult | None, reasons: list[str]) -> str:
+    """Why an exercise earned nothing: its first failing test, or why its chapter was not graded."""
+    found = next((e for e in result.exercises if e.id == exercise_id), None) if result else None
+    if found is not None and found.status == "blocked":
+        return _("not graded: it needs `{exercise}`, which does not pass yet").format(exercise=found.blocked_by)
+    if found is not None and found.message:
+        return found.message
+    if result is not None and result.error is not None:
+        return result.error.message
+    return "; ".join(reasons) or _("not graded")
+
+
+def chapter_budget(seconds: float, count: int, jobs: int) -> float:
+    """Each chapter's share of the whole run: the chapters run `jobs` at a time."""
+    return seconds / max(1, math.ceil(count / jobs))
+
+
+def verdicts(checkout: Path, seconds: float, graded: list[Chapter] | None = None, jobs: int | None = None) -> list[dict]:
+    """Each exercise's points and first failure, graded as `grade --root CHECKOUT` grades a student."""
+    graded = list(graded or chapters())
+    jobs = jobs or os.cpu_count() or 1
+    budget = chapter_budget(seconds, len(graded), jobs)
+    options = classroom.Options([str(checkout)], jobs=jobs, timeout_s=min(GRADER_TIMEOUT_S, budget), reuse=False,
+                                chapter_budget_s=budget)
+    [student] = classroom.students_of(options.roots, None)
+    grader = classroom.Grader(options, [student], graded)
+    grader.run()
+    row, run = grader.rows[student.key], grader.verdicts.get(student.key, RunResult())
+    scratch = f"{student.tree}/" if student.tree is not None else None
+    found = []
+    for chapter in graded:
+        result = run.chapter(chapter.package)
+        for exercise in chapter.exercises:
+            score = row["exercises"][exercise_column(chapter, exercise.id)]
+            message = None if score == exercise.points else first_failure(exercise.id, result, row["reason"])
+            if message and scratch:  # name chapters/..., not the scratch copy
+                message = message.replace(scratch, "")
+            found.append({"package": chapter.package, "exercise": exercise.id, "score": score, "message": message})
+    return found
+
+
+def main(argv: list[str]) -> int:
+    checkout, out, seconds = Path(argv[0]).resolve(), Path(argv[1]), float(argv[2])
+    out.write_text(json.dumps(verdicts(checkout, seconds), ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
