@@ -286,8 +286,7 @@ def cmd_postman(args) -> int:
 CLASS_ONLY = (("--csv", lambda a: a.csv), ("--report", lambda a: a.report), ("--jobs", lambda a: a.jobs),
               ("--timeout", lambda a: a.timeout != GRADER_TIMEOUT_S), ("--fail-under", lambda a: a.fail_under is not None),
               ("--no-reuse", lambda a: a.no_reuse))
-SINGLE_ONLY = (("--junitxml", lambda a: a.junitxml), ("--format classroom", lambda a: a.format == "classroom"),
-               ("--target", lambda a: a.target != "chapters"))
+SINGLE_ONLY = (("--junitxml", lambda a: a.junitxml), ("--target", lambda a: a.target != "chapters"))
 
 
 def cmd_grade(args) -> int:
@@ -309,12 +308,7 @@ def cmd_grade(args) -> int:
     print_table((_("N"), _("Chapter"), _("Exercises"), _("Points"), _("Next step")), progress_rows(results))
     print(_("\nScore: {score}/{max} ({status})").format(score=run.score, max=run.max_score, status=run.status))
     if args.json:
-        if args.format == "classroom":
-            from track.results import classroom_json
-
-            Path(args.json).write_text(classroom_json(run), encoding="utf-8")
-        else:
-            run.write(Path(args.json))
+        run.write(Path(args.json))
         print(_("Wrote {path}").format(path=args.json))
     return run.exit_code()
 
@@ -442,10 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
     sol.add_argument("--force", action="store_true", help=_("show it even though the chapter does not pass yet"))
     verb("progress", cmd_progress, _("a table of every chapter: exercises, points, next step"), None)
     grade_cmd = verb("grade", cmd_grade, _("grade every chapter (teachers: --root for students' clones)"), None)
-    grade_cmd.add_argument("--json", metavar="FILE", help=_("write the results as JSON (see --format)"))
-    grade_cmd.add_argument("--format", choices=("results", "classroom"), default="results",
-                           help=_("results: results.json, one entry per test (exercism v3); classroom: GitHub "
-                                  "Classroom's grading reporter, one entry per exercise"))
+    grade_cmd.add_argument("--json", metavar="FILE", help=_("write the results as JSON (results.json: exercism v3, "
+                                                            "one entry per test)"))
     grade_cmd.add_argument("--junitxml", metavar="FILE", help=_("also write pytest's JUnit XML report"))
     grade_cmd.add_argument("--target", default="chapters", help=_("chapters (default) or solutions"))
     grade_cmd.add_argument("--root", action="append", metavar="PATH", help=_("a student's clone; repeat for a class"))
