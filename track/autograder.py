@@ -1,7 +1,8 @@
 """Classroom 50's autograder: `autograder.py` of the bundle `python -m track autograder` writes.
 
 Classroom 50 runs it once per submission, with the student's checkout as the working
-directory and the bundle's other files beside it (wiki: Advanced-Autograding). It grades
+directory and the bundle's other files beside it (wiki: Advanced-Autograding), or packed
+inside it (a single-file bundle, for a classroom default). It grades
 the checkout's `chapters/` with the bundle's own graders and engine (never the student's
 `tests/` or `track/`), through the function `grade --root` uses, and writes the documented
 payload: `./result.json` (schema `classroom50/result/v1`, one test per exercise) and
@@ -14,13 +15,17 @@ bundle (or in a temporary folder when the bundle's folder is read-only).
 """
 from __future__ import annotations
 
+import base64
 import datetime
+import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import tomllib
@@ -36,6 +41,9 @@ SETTINGS = "bundle.json"  # written with the bundle: the whole-run budget
 PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
 MESSAGE_MAX = 500  # characters of a failure in result.json; the release body keeps its first line
 WRITE_SLACK_S = 20  # the budget's end: writing the payload, stopping the child
+# A single-file bundle (`--single-file`, for `gh teacher autograder set-default`, which uploads
+# one file): every other file of the bundle, as a base64 .tar.gz. Empty in a folder bundle.
+EMBEDDED = ""
 DEFAULT_BUDGET_S = 600  # the grade job stops after 15 minutes, set-up and Release publishing included
 
 
@@ -85,6 +93,16 @@ def interpreter(bundle: Path) -> Path:
     writable = os.access(bundle, os.W_OK)
     print(f"Installing the bundle's requirements into {beside if writable else 'a temporary folder'}...", flush=True)
     return install(requirements, beside if writable else Path(tempfile.mkdtemp(prefix="classroom50-venv-")))
+
+
+def unpacked(here: Path) -> Path:
+    """The bundle's folder: this file's, or a temporary one a single-file bundle unpacks itself into."""
+    if not EMBEDDED:
+        return here
+    folder = Path(tempfile.mkdtemp(prefix="classroom50-bundle-"))
+    with tarfile.open(fileobj=io.BytesIO(base64.b64decode(EMBEDDED)), mode="r:gz") as archive:
+        archive.extractall(folder, filter="data")
+    return folder
 
 
 # --- what is graded: the bundle's manifests -------------------------------------------
@@ -206,13 +224,16 @@ def release_body(entries: list[dict], trouble: str | None) -> str:
 
 def main() -> int:
     started = time.monotonic()
-    bundle, checkout = Path(__file__).resolve().parent, Path.cwd()
+    bundle, checkout = unpacked(Path(__file__).resolve().parent), Path.cwd()
     entries = manifest(bundle)
     try:
         python = interpreter(bundle)
         found, trouble = grade(bundle, checkout, python, budget(bundle) - (time.monotonic() - started) - WRITE_SLACK_S)
     except (OSError, subprocess.CalledProcessError) as error:
         found, trouble = {}, f"The grader could not be set up: {error}"
+    finally:
+        if EMBEDDED:  # the folder it unpacked itself into
+            shutil.rmtree(bundle, ignore_errors=True)
     for entry in entries:
         entry.update({k: v for k, v in found.get((entry["package"], entry["exercise"]), {}).items()
                       if k in ("score", "message")})

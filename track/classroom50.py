@@ -8,6 +8,8 @@ the pinned `requirements.txt` and, per chapter, what grading reads of the course
 solution: the manifest, the files given to learners whole (chapter 11's todo.py), and the
 names of the helper functions the course provides (so a failure in one is explained as in
 the course). `solutions/` is not in it: the student's code runs next to nothing to copy.
+`--single-file` packs all of it into the one `autograder.py` that `gh teacher autograder
+set-default` uploads (a classroom default has no sibling files).
 
 `python -m track.classroom50 CHECKOUT OUT SECONDS` is the child the entry script starts: it
 grades CHECKOUT's chapters/ with the class grader `grade --root` uses (a scratch copy, the
@@ -16,11 +18,14 @@ within its share of SECONDS, and writes each exercise's points and first failure
 """
 from __future__ import annotations
 
+import base64
+import io
 import json
 import math
 import os
 import shutil
 import sys
+import tarfile
 from pathlib import Path
 
 from track import classroom
@@ -64,10 +69,35 @@ def not_graders(folder: str, names: list[str]) -> set[str]:
     return skipped | set(NOT_GRADERS).intersection(names) if Path(folder) == ROOT / "tests" else skipped
 
 
-def write_bundle(out: Path, budget_s: float = DEFAULT_BUDGET_S) -> Path:
-    """The bundle in `out` (created, or replaced if it holds an earlier bundle); its entry script."""
+def packed(out: Path) -> None:
+    """Turn the folder bundle in `out` into one autograder.py that carries the other files."""
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w:gz") as tar:
+        for path in sorted(out.iterdir()):
+            if path.name != "autograder.py":
+                tar.add(path, arcname=path.name)
+    entry = out / "autograder.py"
+    source = entry.read_text(encoding="utf-8")
+    assert source.count('\nEMBEDDED = ""\n') == 1, "track/autograder.py declares EMBEDDED once"
+    entry.write_text(source.replace('\nEMBEDDED = ""\n', f'\nEMBEDDED = "{base64.b64encode(archive.getvalue()).decode()}"\n'),
+                     encoding="utf-8")
+    for path in out.iterdir():
+        if path != entry:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def is_bundle(folder: Path) -> bool:
+    """`folder` holds a bundle written before: a folder bundle, or a single-file one."""
+    entry = folder / "autograder.py"
+    return (folder / "bundle.json").is_file() or (
+        [p.name for p in folder.iterdir()] == [entry.name] and '\nEMBEDDED = "H4sI' in entry.read_text(encoding="utf-8"))
+
+
+def write_bundle(out: Path, budget_s: float = DEFAULT_BUDGET_S, single_file: bool = False) -> Path:
+    """The bundle in `out` (created, or replaced if it holds an earlier bundle); its entry script.
+    With `single_file`, that script alone, the other files packed inside it."""
     if out.exists() and any(out.iterdir()):
-        if not (out / "bundle.json").is_file():
+        if not is_bundle(out):
             raise UsageError(_("{path} is not empty and holds no earlier bundle: pick a new folder.").format(path=out))
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -79,6 +109,8 @@ def write_bundle(out: Path, budget_s: float = DEFAULT_BUDGET_S) -> Path:
     for name in ("pyproject.toml", "requirements.txt"):
         shutil.copy2(ROOT / name, out / name)
     (out / "bundle.json").write_text(json.dumps({"budget_s": budget_s}) + "\n", encoding="utf-8")
+    if single_file:
+        packed(out)
     return out / "autograder.py"
 
 
@@ -112,15 +144,15 @@ def verdicts(checkout: Path, seconds: float, graded: list[Chapter] | None = None
     grader = classroom.Grader(options, [student], graded)
     grader.run()
     row, run = grader.rows[student.key], grader.verdicts.get(student.key, RunResult())
-    scratch = f"{student.tree}/" if student.tree is not None else None
+    folders = [f"{folder}/" for folder in (student.tree, ROOT) if folder is not None]  # named relative to them
     found = []
     for chapter in graded:
         result = run.chapter(chapter.package)
         for exercise in chapter.exercises:
             score = row["exercises"][exercise_column(chapter, exercise.id)]
             message = None if score == exercise.points else first_failure(exercise.id, result, row["reason"])
-            if message and scratch:  # name chapters/..., not the scratch copy
-                message = message.replace(scratch, "")
+            for folder in folders if message else ():  # chapters/... and tests/..., not where they were copied
+                message = message.replace(folder, "")
             found.append({"package": chapter.package, "exercise": exercise.id, "score": score, "message": message})
     return found
 

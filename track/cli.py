@@ -319,10 +319,14 @@ def cmd_autograder(args) -> int:
 
     if args.budget < 60:
         raise UsageError(_("--budget {seconds}: give the whole run at least 60 s.").format(seconds=f"{args.budget:g}"))
-    entry = write_bundle(Path(args.out), args.budget)
-    print(_("Wrote {path} and the files beside it. Commit the folder {folder}/ as "
-            "CLASSROOM/autograders/ASSIGNMENT/ in your organisation's classroom50 repository "
-            "(the README's teacher section has the steps).").format(path=shown(entry), folder=shown(entry.parent)))
+    entry = write_bundle(Path(args.out), args.budget, args.single_file)
+    if args.single_file:
+        print(_("Wrote {path}, the whole bundle in one file: `gh teacher autograder set-default ORG CLASSROOM "
+                "--from {path}` makes it the classroom's default autograder.").format(path=shown(entry)))
+    else:
+        print(_("Wrote {path} and the files beside it. Commit the folder {folder}/ as "
+                "CLASSROOM/autograders/ASSIGNMENT/ in your organisation's classroom50 repository "
+                "(the README's teacher section has the steps).").format(path=shown(entry), folder=shown(entry.parent)))
     return 0
 
 
@@ -456,6 +460,8 @@ def build_parser() -> argparse.ArgumentParser:
     autograder.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S, metavar="SECONDS",
                             help=_("the whole run's time limit, shared by the chapters (default {seconds})").format(
                                 seconds=DEFAULT_BUDGET_S))
+    autograder.add_argument("--single-file", action="store_true",
+                            help=_("pack the bundle into autograder.py alone (a classroom default: set-default uploads one file)"))
     demo_cmd = verb("demo", cmd_demo, _("classroom walkthrough: start the chapter, run its client.py, print each exchange"))
     demo_whose = demo_cmd.add_mutually_exclusive_group()
     demo_whose.add_argument("--solution", action="store_true",

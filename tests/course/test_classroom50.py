@@ -188,6 +188,15 @@ def test_edited_tests_and_engine_change_nothing(bundle, stub_run, tmp_path):
     assert payload["tests"] == stub_run[0]["tests"] and payload["score"] == 0
 
 
+def test_a_single_file_bundle_grades_the_same(stub_run, tmp_path):
+    """`--single-file`: one autograder.py for `gh teacher autograder set-default`, which uploads one file."""
+    one = tmp_path / "one"
+    classroom50.write_bundle(one, single_file=True)
+    assert [path.name for path in one.iterdir()] == ["autograder.py"]
+    payload, body = run_autograder(one, clone(tmp_path / "stub"))
+    assert payload["tests"] == stub_run[0]["tests"] and body == stub_run[1]
+
+
 def test_a_chapter_past_its_budget_scores_nothing_with_a_message(tmp_path):
     bundle = tmp_path / "bundle"
     classroom50.write_bundle(bundle, budget_s=TIGHT_BUDGET_S)
