@@ -209,6 +209,16 @@ def test_a_chapter_past_its_budget_scores_nothing_with_a_message(tmp_path):
     assert len(payload["tests"]) == len(EXERCISES) and "did not finish" in body
 
 
+def test_a_grader_that_cannot_start_still_leaves_a_valid_payload(tmp_path):
+    """Whatever goes wrong after the bundle starts, Classroom 50 gets a result.json that says what, and exit 0."""
+    bundle = tmp_path / "bundle"
+    classroom50.write_bundle(bundle)
+    (bundle / "track" / "classroom50.py").unlink()
+    payload, body = run_autograder(bundle, tmp_path)
+    assert payload["score"] == 0 and payload["max-score"] == POINTS
+    assert all("without a verdict" in t["message"] for t in payload["tests"]) and "Grading stopped early" in body
+
+
 # --- the interpreter it grades with ---------------------------------------------------------------
 
 def test_the_running_interpreter_is_reused_only_with_the_exact_pins(tmp_path):
