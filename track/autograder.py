@@ -37,7 +37,7 @@ SCHEMA = "classroom50/result/v1"
 RESULT = "result.json"
 RELEASE_BODY = "release-body.md"
 VERDICTS = "verdicts.json"  # what the grading child hands back (see track/classroom50.py)
-SETTINGS = "bundle.json"  # written with the bundle: the whole-run budget
+SETTINGS = "bundle.json"  # written with the bundle: the whole-run budget and the students' language
 PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
 MESSAGE_MAX = 500  # characters of a failure in result.json; the release body keeps its first line
 WRITE_SLACK_S = 20  # the budget's end: writing the payload, stopping the child
@@ -45,6 +45,27 @@ WRITE_SLACK_S = 20  # the budget's end: writing the payload, stopping the child
 # one file): every other file of the bundle, as a base64 .tar.gz. Empty in a folder bundle.
 EMBEDDED = ""
 DEFAULT_BUDGET_S = 600  # the grade job stops after 15 minutes, set-up and Release publishing included
+# This script's own texts, in the bundle's language (`--lang`; the graders' messages come from
+# the course's catalogs, which the grading child reads with TRACK_LANG set to it).
+TEXTS = {
+    "heading": ("## Flask Learning Track: {score}/{points}", "## Flask 学习路线：{score}/{points}"),
+    "stopped": ("> **Grading stopped early:** {why}", "> **评分提前停止：** {why}"),
+    "chapter": ("### Chapter {n}: {title} — {score}/{points}", "### 第 {n} 章：{title} — {score}/{points}"),
+    "columns": ("| Exercise | Points | Result |", "| 练习 | 分数 | 结果 |"),
+    "passed": ("passed", "通过"),
+    "not_graded": ("not graded", "未评分"),
+    "first_failures": ("### First failure of each lost exercise", "### 每个失分练习的第一个失败"),
+    "overrun": ("Grading did not finish within the whole run's budget of {seconds} s and was stopped.",
+                "评分没有在整次运行的 {seconds} 秒预算内完成，已被停止。"),
+    "no_verdict": ("The grading child exited {code} without a verdict (see the log).",
+                   "评分子进程以 {code} 退出，没有给出结果（见日志）。"),
+    "no_setup": ("The grader could not be set up: {error}", "评分程序无法准备就绪：{error}"),
+}
+
+
+def say(key: str, language: str, **values) -> str:
+    english, chinese = TEXTS[key]
+    return (chinese if language == "zh" else english).format(**values)
 
 
 def pins(requirements: Path) -> dict[str, str]:
@@ -107,28 +128,32 @@ def unpacked(here: Path) -> Path:
 
 # --- what is graded: the bundle's manifests -------------------------------------------
 
-def manifest(bundle: Path) -> list[dict]:
+def manifest(bundle: Path, language: str) -> list[dict]:
     """Every exercise of the course, in order, as the bundle's chapter manifests list them."""
     entries = []
     for path in sorted((bundle / "chapters").glob("ch[0-9][0-9]_*/chapter.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         package = path.parent.name
-        entries += [{"package": package, "chapter": int(package[2:4]), "title": data["title"], "exercise": e["id"],
+        entries += [{"package": package, "chapter": int(package[2:4]), "title": data["title_zh" if language == "zh" else "title"], "exercise": e["id"],
                      "points": int(e["points"]), "score": 0, "message": None} for e in data["exercises"]]
     return entries
 
 
-def budget(bundle: Path) -> float:
-    settings = bundle / SETTINGS
-    return float(json.loads(settings.read_text(encoding="utf-8"))["budget_s"]) if settings.exists() else DEFAULT_BUDGET_S
+def settings(bundle: Path) -> dict:
+    """`budget_s` (the whole run, seconds) and `language` (`en` or `zh`)."""
+    path = bundle / SETTINGS
+    return {"budget_s": DEFAULT_BUDGET_S, "language": "en",
+            **(json.loads(path.read_text(encoding="utf-8")) if path.exists() else {})}
 
 
-def grade(bundle: Path, checkout: Path, python: Path, seconds: float) -> tuple[dict[tuple[str, str], dict], str | None]:
+def grade(bundle: Path, checkout: Path, python: Path, seconds: float,
+          language: str) -> tuple[dict[tuple[str, str], dict], str | None]:
     """The verdict of each exercise, graded by a child with the bundle as its working directory
     (so `track` and `tests` are the bundle's), and why the run as a whole failed, if it did."""
     with tempfile.TemporaryDirectory(prefix="classroom50-") as scratch:
         out = Path(scratch) / VERDICTS
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")}
+        env = {**{k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")},
+               "TRACK_LANG": language}
         command = [str(python), "-m", "track.classroom50", str(checkout), str(out), f"{seconds:.0f}"]
         child = subprocess.Popen(command, cwd=bundle, env=env, start_new_session=True)
         try:
@@ -139,9 +164,9 @@ def grade(bundle: Path, checkout: Path, python: Path, seconds: float) -> tuple[d
             else:
                 child.kill()
             child.wait()
-            return {}, f"Grading did not finish within the whole run's budget of {seconds:.0f} s and was stopped."
+            return {}, say("overrun", language, seconds=f"{seconds:.0f}")
         if not out.exists():
-            return {}, f"The grading child exited {child.returncode} without a verdict (see the log above)."
+            return {}, say("no_verdict", language, code=child.returncode)
         found = json.loads(out.read_text(encoding="utf-8"))
     return {(v["package"], v["exercise"]): v for v in found}, None
 
@@ -152,13 +177,13 @@ def shortened(message: str | None) -> str | None:
     return message if message is None or len(message) <= MESSAGE_MAX else message[:MESSAGE_MAX - 1] + "…"
 
 
-def tests_of(entries: list[dict]) -> list[dict]:
+def tests_of(entries: list[dict], language: str) -> list[dict]:
     tests = []
     for entry in entries:
         test = {"test-name": f"ch{entry['chapter']:02d}/{entry['exercise']}", "passed": entry["score"] == entry["points"],
                 "score": entry["score"], "max-score": entry["points"]}
         if not test["passed"]:
-            test["message"] = shortened(entry["message"]) or "not graded"
+            test["message"] = shortened(entry["message"]) or say("not_graded", language)
         tests.append(test)
     return tests
 
@@ -177,9 +202,9 @@ def committed_at(checkout: Path) -> str:
         return utc(datetime.datetime.now(datetime.timezone.utc))
 
 
-def result(entries: list[dict], checkout: Path) -> dict:
+def result(entries: list[dict], checkout: Path, language: str) -> dict:
     """`result.json` as Advanced-Autograding documents it; owner and assignment_type are the runner's to stamp."""
-    tests = tests_of(entries)
+    tests = tests_of(entries, language)
     commit = os.environ.get("COMMIT_URL", "")
     return {
         "schema": SCHEMA,
@@ -202,24 +227,26 @@ def cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def release_body(entries: list[dict], trouble: str | None) -> str:
+def outcome(entry: dict, language: str) -> str:
+    if entry["score"] == entry["points"]:
+        return say("passed", language)
+    return cell((entry["message"] or say("not_graded", language)).splitlines()[0])
+
+
+def release_body(entries: list[dict], trouble: str | None, language: str) -> str:
     """The Release's text: the score, a table per chapter, then each lost exercise's first failure."""
-    score, points = sum(e["score"] for e in entries), sum(e["points"] for e in entries)
-    lines = [f"## Flask Learning Track: {score}/{points}", ""]
+    lines = [say("heading", language, score=sum(e["score"] for e in entries), points=sum(e["points"] for e in entries)), ""]
     if trouble:
-        lines += [f"> **Grading stopped early:** {cell(trouble)}", ""]
+        lines += [say("stopped", language, why=cell(trouble)), ""]
     for package in dict.fromkeys(e["package"] for e in entries):
         mine = [e for e in entries if e["package"] == package]
-        lines += [f"### Chapter {mine[0]['chapter']}: {mine[0]['title']} — "
-                  f"{sum(e['score'] for e in mine)}/{sum(e['points'] for e in mine)}", "",
-                  "| Exercise | Points | Result |", "|---|---|---|"]
-        lines += [f"| `{e['exercise']}` | {e['score']}/{e['points']} | "
-                  f"{'passed' if e['score'] == e['points'] else cell((e['message'] or 'not graded').splitlines()[0])} |"
-                  for e in mine]
+        lines += [say("chapter", language, n=mine[0]["chapter"], title=mine[0]["title"], score=sum(e["score"] for e in mine),
+                      points=sum(e["points"] for e in mine)), "", say("columns", language), "|---|---|---|"]
+        lines += [f"| `{e['exercise']}` | {e['score']}/{e['points']} | {outcome(e, language)} |" for e in mine]
         lines.append("")
     lost = [e for e in entries if e["score"] != e["points"] and e["message"]]
     if lost:
-        lines += ["### First failure of each lost exercise", ""]
+        lines += [say("first_failures", language), ""]
         for e in lost:
             lines += [f"**ch{e['chapter']:02d}/{e['exercise']}**", "", "```text", shortened(e["message"]).replace("```", "'''"), "```", ""]
     return "\n".join(lines)
@@ -228,13 +255,15 @@ def release_body(entries: list[dict], trouble: str | None) -> str:
 def main() -> int:
     started = time.monotonic()
     bundle, checkout = unpacked(Path(__file__).resolve().parent), Path.cwd()
-    entries = manifest(bundle)
+    chosen = settings(bundle)
+    language = chosen["language"]
+    entries = manifest(bundle, language)
     try:
         python = interpreter(bundle)
-        left = budget(bundle) - (time.monotonic() - started) - WRITE_SLACK_S  # the install came out of it
-        found, trouble = grade(bundle, checkout, python, max(left, WRITE_SLACK_S))
+        left = float(chosen["budget_s"]) - (time.monotonic() - started) - WRITE_SLACK_S  # the install came out of it
+        found, trouble = grade(bundle, checkout, python, max(left, WRITE_SLACK_S), language)
     except (OSError, subprocess.CalledProcessError) as error:
-        found, trouble = {}, f"The grader could not be set up: {error}"
+        found, trouble = {}, say("no_setup", language, error=error)
     finally:
         if EMBEDDED:  # the folder it unpacked itself into
             shutil.rmtree(bundle, ignore_errors=True)
@@ -243,8 +272,8 @@ def main() -> int:
                       if k in ("score", "message")})
         if trouble and (entry["package"], entry["exercise"]) not in found:
             entry["message"] = trouble
-    Path(RESULT).write_text(json.dumps(result(entries, checkout), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    Path(RELEASE_BODY).write_text(release_body(entries, trouble), encoding="utf-8")
+    Path(RESULT).write_text(json.dumps(result(entries, checkout, language), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    Path(RELEASE_BODY).write_text(release_body(entries, trouble, language), encoding="utf-8")
     total = sum(e["score"] for e in entries)
     print(f"Wrote {RESULT} and {RELEASE_BODY}: {total}/{sum(e['points'] for e in entries)} "
           f"in {time.monotonic() - started:.0f} s.", flush=True)

@@ -93,9 +93,10 @@ def is_bundle(folder: Path) -> bool:
         [p.name for p in folder.iterdir()] == [entry.name] and '\nEMBEDDED = "H4sI' in entry.read_text(encoding="utf-8"))
 
 
-def write_bundle(out: Path, budget_s: float = DEFAULT_BUDGET_S, single_file: bool = False) -> Path:
+def write_bundle(out: Path, budget_s: float = DEFAULT_BUDGET_S, single_file: bool = False, language: str = "en") -> Path:
     """The bundle in `out` (created, or replaced if it holds an earlier bundle); its entry script.
-    With `single_file`, that script alone, the other files packed inside it."""
+    With `single_file`, that script alone, the other files packed inside it. `language` (en, zh):
+    the students', for the messages and the Release text."""
     if out.exists() and any(out.iterdir()):
         if not is_bundle(out):
             raise UsageError(_("{path} is not empty and holds no earlier bundle: pick a new folder.").format(path=out))
@@ -108,7 +109,7 @@ def write_bundle(out: Path, budget_s: float = DEFAULT_BUDGET_S, single_file: boo
         write_chapter(chapter, out / "chapters" / chapter.package)
     for name in ("pyproject.toml", "requirements.txt"):
         shutil.copy2(ROOT / name, out / name)
-    (out / "bundle.json").write_text(json.dumps({"budget_s": budget_s}) + "\n", encoding="utf-8")
+    (out / "bundle.json").write_text(json.dumps({"budget_s": budget_s, "language": language}) + "\n", encoding="utf-8")
     if single_file:
         packed(out)
     return out / "autograder.py"

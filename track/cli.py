@@ -319,7 +319,10 @@ def cmd_autograder(args) -> int:
 
     if args.budget < 60:
         raise UsageError(_("--budget {seconds}: give the whole run at least 60 s.").format(seconds=f"{args.budget:g}"))
-    entry = write_bundle(Path(args.out), args.budget, args.single_file)
+    from track.i18n import language
+
+    chosen = args.lang or ("zh" if language() == "zh_CN" else "en")
+    entry = write_bundle(Path(args.out), args.budget, args.single_file, chosen)
     if args.single_file:
         print(_("Wrote {path}, the whole bundle in one file: `gh teacher autograder set-default ORG CLASSROOM "
                 "--from {path}` makes it the classroom's default autograder.").format(path=shown(entry)))
@@ -460,6 +463,8 @@ def build_parser() -> argparse.ArgumentParser:
     autograder.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S, metavar="SECONDS",
                             help=_("the whole run's time limit, shared by the chapters (default {seconds})").format(
                                 seconds=DEFAULT_BUDGET_S))
+    autograder.add_argument("--lang", choices=("en", "zh"),
+                            help=_("the students' language, for messages and the Release text (default: yours)"))
     autograder.add_argument("--single-file", action="store_true",
                             help=_("pack the bundle into autograder.py alone (a classroom default: set-default uploads one file)"))
     demo_cmd = verb("demo", cmd_demo, _("classroom walkthrough: start the chapter, run its client.py, print each exchange"))

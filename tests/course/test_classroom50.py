@@ -198,15 +198,17 @@ def test_a_single_file_bundle_grades_the_same(stub_run, tmp_path):
 
 
 def test_a_chapter_past_its_budget_scores_nothing_with_a_message(tmp_path):
+    """In the students' language (`--lang zh`): the graders' messages and the Release text."""
     bundle = tmp_path / "bundle"
-    classroom50.write_bundle(bundle, budget_s=TIGHT_BUDGET_S)
+    classroom50.write_bundle(bundle, budget_s=TIGHT_BUDGET_S, language="zh")
     checkout = clone(tmp_path / "loop")
     app = checkout / "chapters" / chapters()[0].package / "app.py"
     app.write_text("while True:\n    pass\n" + app.read_text(encoding="utf-8"), encoding="utf-8")
     payload, body = run_autograder(bundle, checkout)
     first = [t for t in payload["tests"] if t["test-name"].startswith("ch01/")]
-    assert first and all(t["score"] == 0 and re.search(r"did not finish in \d+ s", t["message"]) for t in first), first
-    assert len(payload["tests"]) == len(EXERCISES) and "did not finish" in body
+    assert first and all(t["score"] == 0 and re.search(r"评分没有在 \d+ 秒内完成", t["message"]) for t in first), first
+    assert len(payload["tests"]) == len(EXERCISES)
+    assert body.startswith(f"## Flask 学习路线：0/{POINTS}") and f"### 第 1 章：{chapters()[0].title_zh}" in body
 
 
 def test_a_grader_that_cannot_start_still_leaves_a_valid_payload(tmp_path):
@@ -216,7 +218,7 @@ def test_a_grader_that_cannot_start_still_leaves_a_valid_payload(tmp_path):
     (bundle / "track" / "classroom50.py").unlink()
     payload, body = run_autograder(bundle, tmp_path)
     assert payload["score"] == 0 and payload["max-score"] == POINTS
-    assert all("without a verdict" in t["message"] for t in payload["tests"]) and "Grading stopped early" in body
+    assert all("exited 1 without a verdict" in t["message"] for t in payload["tests"]) and "Grading stopped early" in body
 
 
 # --- the interpreter it grades with ---------------------------------------------------------------
