@@ -12,15 +12,18 @@ ALL_METHODS_OF_METHOD_ROUTE = {"GET", "HEAD", "OPTIONS", "POST"}
 
 @pytest.mark.exercise("hello")
 class TestHello:
+    @pytest.mark.rule("body-hello-world")
     def test_root_says_hello(self, client):
         expect_text(client.get("/"), "Hello, World!")
 
+    @pytest.mark.rule("text-html")
     def test_root_is_html_text(self, client):
         response = client.get("/")
         expect_status(response, 200)
         assert response.mimetype == "text/html", _("GET / should be text/html (a returned str), got {mimetype}.").format(
             mimetype=response.mimetype)
 
+    @pytest.mark.rule("head-no-body")
     def test_head_has_no_body(self, client):
         response = client.head("/")
         expect_status(response, 200)
@@ -30,6 +33,7 @@ class TestHello:
 @pytest.mark.exercise("greet")
 class TestGreet:
     @pytest.mark.parametrize("name", ["flask", "Ada Lovelace", "小明"])
+    @pytest.mark.rule("greets-name")
     def test_greets_the_name(self, client, name):
         expect_text(client.get(f"/user/{name}"), f"Hello, {name}!")
 
@@ -38,15 +42,18 @@ class TestGreet:
         [("<b>x", "&lt;b&gt;x"), ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
          ('"quoted"&', "&#34;quoted&#34;&amp;")],
     )
+    @pytest.mark.rule("escapes-html")
     def test_escapes_html(self, client, name, escaped):
         response = client.get(f"/user/{name}")
         expect_text(response, f"Hello, {escaped}!")
         assert "<" not in response.get_data(as_text=True), _(
             "A tag from the URL came back unescaped: that is an XSS hole.")
 
+    @pytest.mark.rule("one-segment")
     def test_segment_never_contains_a_slash(self, client):
         expect_status(client.get("/user/a/b"), 404)
 
+    @pytest.mark.rule("never-500")
     def test_no_name_gets_a_500(self, client):
         fuzz.probe(lambda name: client.get("/user/" + name), fuzz.path_segments())
 
@@ -54,13 +61,16 @@ class TestGreet:
 @pytest.mark.exercise("post")
 class TestPost:
     @pytest.mark.parametrize("post_id", [0, 7, 12345])
+    @pytest.mark.rule("json-int")
     def test_returns_the_id_as_a_json_int(self, client, post_id):
         expect_json_equal(client.get(f"/post/{post_id}"), {"post_id": post_id})
 
     @pytest.mark.parametrize("segment", ["abc", "1.5", "-3", "7x", "%20"])
+    @pytest.mark.rule("non-integer-404")
     def test_non_integers_are_404(self, client, segment):
         expect_status(client.get(f"/post/{segment}"), 404)
 
+    @pytest.mark.rule("never-500")
     def test_no_id_gets_a_500(self, client):
         ids = st.one_of(st.integers().map(str), fuzz.HUGE_NUMBERS.map(str), fuzz.path_segments())
         fuzz.probe(lambda post_id: client.get("/post/" + post_id), ids)
@@ -69,10 +79,12 @@ class TestPost:
 @pytest.mark.exercise("methods")
 class TestMethods:
     @pytest.mark.parametrize("method", ["GET", "POST"])
+    @pytest.mark.rule("answers-method")
     def test_answers_the_method(self, client, method):
         expect_text(client.open("/method", method=method), method)
 
     @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+    @pytest.mark.rule("others-405-allow")
     def test_other_methods_are_405_with_allow(self, client, method):
         response = client.open("/method", method=method)
         expect_status(response, 405)
@@ -81,6 +93,7 @@ class TestMethods:
             "{method} /method answered 405 as it should, but Allow lists {allowed}; expected {expected}."
         ).format(method=method, allowed=sorted(allowed), expected=sorted(ALL_METHODS_OF_METHOD_ROUTE))
 
+    @pytest.mark.rule("never-500")
     def test_no_method_gets_a_500(self, client):
         # Any RFC 9110 token is a method a client may send, known to Flask or not.
         methods = st.one_of(st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]),
@@ -91,9 +104,11 @@ class TestMethods:
 @pytest.mark.exercise("add_url_rule")
 class TestAddUrlRule:
     @pytest.mark.parametrize("path", ["/test", "/test2"])
+    @pytest.mark.rule("both-urls")
     def test_both_urls_answer_test(self, client, path):
         expect_text(client.get(path), "test")
 
+    @pytest.mark.rule("endpoint-t1")
     def test_both_rules_share_endpoint_t1(self, app):
         endpoints = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
         found = {path: endpoints.get(path) for path in ("/test", "/test2")}
@@ -101,6 +116,7 @@ class TestAddUrlRule:
             "Expected /test and /test2 under the endpoint 't1', found {found} (None: no such rule)."
         ).format(found=found)
 
+    @pytest.mark.rule("url-for-t1")
     def test_url_for_builds_one_of_them(self, app):
         with app.test_request_context():
             try:
@@ -120,6 +136,7 @@ class TestUrlMap:
         ]
         return sorted(rules, key=lambda item: item["rule"])
 
+    @pytest.mark.rule("lists-rules-sorted")
     def test_lists_every_rule_but_static(self, app, client):
         data = expect_json(client.get("/routes"))
         assert isinstance(data, list), _(
@@ -128,6 +145,7 @@ class TestUrlMap:
             "GET /routes answered {got};\nexpected (sorted by rule, methods sorted, no 'static'): {expected}"
         ).format(got=repr(data), expected=repr(self.expected(app)))
 
+    @pytest.mark.rule("live-url-map")
     def test_reads_the_live_url_map(self, app, client):
         app.add_url_rule("/added-by-the-grader", "grader_rule", lambda: "x", methods=["DELETE"])
         data = expect_json(client.get("/routes"))

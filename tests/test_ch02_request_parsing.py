@@ -40,6 +40,7 @@ class TestQuery:
          ("page=1", {"q": "", "page": 1}),
          ("page=" + "9" * 18, {"q": "", "page": 10**18 - 1})],
     )
+    @pytest.mark.rule("reads-q-and-page")
     def test_reads_q_and_page(self, client, query, expected):
         expect_json_equal(client.get(f"/search?{query}"), expected)
 
@@ -50,10 +51,12 @@ class TestQuery:
         ids=["empty", "letters", "zero", "negative", "decimal", "plus-sign", "space", "exponent", "hex",
              "arabic-indic-digits", "trailing-junk", "nineteen-digits"],
     )
+    @pytest.mark.rule("bad-page-400")
     def test_a_bad_page_is_400_not_a_silent_default(self, client, page):
         error = expect_error(client.get(f"/search?q=x&page={page}"), 400)
         assert error["message"], _("The 400 should say what is wrong with page.")
 
+    @pytest.mark.rule("long-page-400")
     def test_a_page_of_5000_digits_is_400_not_a_crash(self, app, client):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         response = client.get("/search?page=" + "9" * 5000)
@@ -63,6 +66,7 @@ class TestQuery:
         )
         expect_error(response, 400)
 
+    @pytest.mark.rule("never-500")
     def test_no_query_gets_a_500(self, client):
         queries = st.fixed_dictionaries({}, optional={"q": fuzz.TEXT, "page": PAGES})
         fuzz.probe(lambda query: client.get("/search?" + fuzz.query_string(**query)), queries, json_errors=True)
@@ -71,11 +75,13 @@ class TestQuery:
 @pytest.mark.exercise("form")
 class TestForm:
     @pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
+    @pytest.mark.rule("name-and-tags")
     def test_reads_name_and_every_tag_in_order(self, client, content_type):
         data = {"name": "Ada", "tags": ["python", "flask", "web", "flask"]}
         response = client.post("/form", data=data, content_type=content_type)
         expect_json_equal(response, {"name": "Ada", "tags": ["python", "flask", "web", "flask"]})
 
+    @pytest.mark.rule("name-and-tags")
     def test_no_tags_is_an_empty_list(self, client):
         expect_json_equal(client.post("/form", data={"name": "小明"}), {"name": "小明", "tags": []})
 
@@ -84,18 +90,23 @@ class TestForm:
         [{}, {"name": ""}, {"name": "   "}, {"name": "\t\n"}, {"tags": ["a", "b"]}],
         ids=["missing", "empty", "spaces", "tab-newline", "tags-only"],
     )
+    @pytest.mark.rule("blank-name-400")
     def test_a_missing_or_blank_name_is_400(self, client, data):
         expect_error(client.post("/form", data=data), 400)
 
+    @pytest.mark.rule("form-fields-only")
     def test_name_in_the_query_string_is_not_a_form_field(self, client):
         expect_error(client.post("/form?name=Ada", data={"tags": "a"}), 400)
 
+    @pytest.mark.rule("form-fields-only")
     def test_a_json_body_is_not_a_form(self, client):
         expect_error(client.post("/form", json={"name": "Ada"}), 400)
 
+    @pytest.mark.rule("get-405")
     def test_get_is_405_json(self, client):
         expect_error(client.get("/form"), 405)
 
+    @pytest.mark.rule("never-500")
     def test_no_form_gets_a_500(self, client):
         pairs = st.lists(st.tuples(st.sampled_from(["name", "tags", "other"]), fuzz.TEXT), max_size=5)
         fuzz.probe(lambda form: client.post("/form", data=form_body(form),
@@ -110,6 +121,7 @@ class TestJson:
         [{"b": 1, "a": [1, 2], "c": {"nested": True}}, {}, {"名字": "小明", "emoji": "🙂"}, {"x": None}],
         ids=["mixed", "empty-object", "unicode", "null-value"],
     )
+    @pytest.mark.rule("echo-object-and-keys")
     def test_echoes_the_object_and_its_sorted_keys(self, client, payload):
         expect_json_equal(client.post("/json", json=payload), {"received": payload, "keys": sorted(payload)})
 
@@ -129,6 +141,7 @@ class TestJson:
         ids=["broken", "list", "string", "number", "null", "empty", "not-utf8", "text-plain-type",
              "no-content-type", "form-encoded", "nested-too-deep"],
     )
+    @pytest.mark.rule("object-only-400")
     def test_anything_but_a_json_object_is_400(self, client, body, content_type):
         headers = {"Content-Type": content_type} if content_type else {}
         expect_error(client.post("/json", data=body, headers=headers), 400)
@@ -138,6 +151,7 @@ class TestJson:
         [b'{"a": 1e999}', b'{"a": -1e999}', b'{"a": NaN}', b'{"a": Infinity}', b'{"a": {"b": [1, -Infinity]}}'],
         ids=["overflowing-number", "overflowing-negative", "nan", "infinity", "nested-infinity"],
     )
+    @pytest.mark.rule("finite-numbers-400")
     def test_numbers_json_cannot_carry_are_400(self, client, body):
         response = client.post("/json", data=body, content_type="application/json")
         assert response.status_code != 200, _(
@@ -147,9 +161,11 @@ class TestJson:
         ).format(body=body.decode(), answer=repr(response.get_data(as_text=True)[:200]))
         expect_error(response, 400)
 
+    @pytest.mark.rule("get-405")
     def test_get_is_405_json(self, client):
         expect_error(client.get("/json"), 405)
 
+    @pytest.mark.rule("never-500")
     def test_no_body_gets_a_500(self, client):
         bodies = fuzz.json_bodies({"a": fuzz.NUMBERS, "名字": fuzz.TEXT})
         fuzz.probe(lambda body: client.post("/json", data=body.encode("utf-8", "surrogatepass"),
@@ -159,14 +175,17 @@ class TestJson:
 
 @pytest.mark.exercise("upload")
 class TestUpload:
+    @pytest.mark.rule("reports-upload")
     def test_reports_the_postman_demo_upload(self, client):
         expected = {**UPLOAD_FIELDS, "filename": "photo.png", "size": len(PNG_BYTES), "content_type": "image/png"}
         expect_json_equal(upload(client), expected)
 
+    @pytest.mark.rule("part-mimetype")
     def test_reports_the_parts_mimetype_not_a_guess(self, client):
         expect_json_equal(upload(client, "notes.png", b"plain words", "text/plain"),
                           {**UPLOAD_FIELDS, "filename": "notes.png", "size": 11, "content_type": "text/plain"})
 
+    @pytest.mark.rule("fields-stay-strings")
     def test_id_and_name_stay_strings(self, client):
         expect_json_equal(upload(client, content=b"", id="007", name="小明"),
                           {"id": "007", "name": "小明", "filename": "photo.png", "size": 0, "content_type": "image/png"})
@@ -177,6 +196,7 @@ class TestUpload:
          "café.png", "my cat.png", ".bashrc"],
         ids=["dot-dot", "absolute", "windows-separators", "windows-absolute", "unicode", "space", "dotfile"],
     )
+    @pytest.mark.rule("secure-filename")
     def test_reports_the_secured_file_name(self, client, filename):
         expected = {**UPLOAD_FIELDS, "filename": secure_filename(filename), "size": len(PNG_BYTES), "content_type": "image/png"}
         expect_json_equal(upload(client, filename), expected)
@@ -188,13 +208,17 @@ class TestUpload:
         ids=["no-file-part", "empty-filename", "dot-dot-only", "only-separators", "nothing-ascii",
              "blank-id", "blank-name"],
     )
+    @pytest.mark.rule("bad-upload-400")
+    @pytest.mark.rule("missing-fields-400")
     def test_bad_uploads_are_400(self, client, filename, fields):
         expect_error(upload(client, filename, **fields), 400)
 
+    @pytest.mark.rule("missing-fields-400")
     def test_missing_text_fields_are_400(self, client):
         data = {"file": (io.BytesIO(PNG_BYTES), "photo.png", "image/png")}
         expect_error(client.post("/demo", data=data, content_type="multipart/form-data"), 400)
 
+    @pytest.mark.rule("too-big-413")
     def test_an_oversized_body_is_413_json(self, app, client):
         too_big = b"\x00" * (app.config["MAX_CONTENT_LENGTH"] + 1)
         response = upload(client, content=too_big)
@@ -203,9 +227,11 @@ class TestUpload:
         finally:  # the test client spooled the big body to a temp file and leaves it open
             response.request.environ["wsgi.input"].close()
 
+    @pytest.mark.rule("bad-upload-400")
     def test_a_json_body_is_400(self, client):
         expect_error(client.post("/demo", json=UPLOAD_FIELDS), 400)
 
+    @pytest.mark.rule("never-500")
     def test_no_upload_gets_a_500(self, client):
         fields = st.fixed_dictionaries({"filename": fuzz.multipart_text()},
                                        optional={"id": fuzz.multipart_text(), "name": fuzz.multipart_text()})
@@ -214,6 +240,7 @@ class TestUpload:
 
 @pytest.mark.exercise("headers")
 class TestHeaders:
+    @pytest.mark.rule("describes-request")
     def test_describes_the_request(self, client):
         client.set_cookie("theme", "dark")
         client.set_cookie("lang", "zh-CN")
@@ -223,6 +250,7 @@ class TestHeaders:
             "method": "GET", "path": "/whoami", "cookies": {"theme": "dark", "lang": "zh-CN"},
         })
 
+    @pytest.mark.rule("absent-null")
     def test_absent_headers_are_null(self, client):
         client.environ_base.pop("HTTP_USER_AGENT", None)  # the test client sends one by default
         expect_json_equal(client.get("/whoami"), {
@@ -230,6 +258,7 @@ class TestHeaders:
             "method": "GET", "path": "/whoami", "cookies": {},
         })
 
+    @pytest.mark.rule("ip-socket")
     def test_ip_is_the_socket_address_without_a_proxy_header(self, client):
         response = client.get("/whoami", environ_base={"REMOTE_ADDR": "192.0.2.44"})
         ip = expect_json(response).get("ip")
@@ -244,6 +273,7 @@ class TestHeaders:
          ("2001:db8::1", "2001:db8::1")],
         ids=["client-spoofed-first", "one-hop", "several-spoofed", "ipv6"],
     )
+    @pytest.mark.rule("one-proxy-hop")
     def test_trusts_exactly_one_proxy_hop(self, client, forwarded_for, expected):
         response = client.get("/whoami", headers={"X-Forwarded-For": forwarded_for},
                               environ_base={"REMOTE_ADDR": "10.0.0.2"})  # the proxy's own address
@@ -253,9 +283,11 @@ class TestHeaders:
             "Only the last hop was written by our proxy: the earlier ones came from the client."
         ).format(forwarded_for=repr(forwarded_for), expected=repr(expected), ip=repr(ip))
 
+    @pytest.mark.rule("post-405")
     def test_post_is_405_json(self, client):
         expect_error(client.post("/whoami"), 405)
 
+    @pytest.mark.rule("never-500")
     def test_no_header_gets_a_500(self, client):
         names = st.sampled_from(["User-Agent", "Auth-Token", "X-Forwarded-For", "Cookie"])
         headers = st.dictionaries(names, fuzz.header_values(), max_size=4)
@@ -274,12 +306,15 @@ class TestValues:
          ("GET", "/values?id=", None, {"id": "", "source": "args"})],
         ids=["args", "form", "both-args-win", "neither-post", "neither-get", "empty-id"],
     )
+    @pytest.mark.rule("value-and-source")
     def test_reports_the_value_and_its_source(self, client, method, url, form, expected):
         expect_json_equal(client.open(url, method=method, data=form), expected)
 
+    @pytest.mark.rule("put-405")
     def test_put_is_405_json(self, client):
         expect_error(client.put("/values?id=1"), 405)
 
+    @pytest.mark.rule("never-500")
     def test_no_id_gets_a_500(self, client):
         def send(sent):
             query = fuzz.query_string(**{"id": sent["query"]} if "query" in sent else {})

@@ -44,6 +44,7 @@ class TestText:
         ("path", "content_type"),
         [("/text", "text/html; charset=utf-8"), ("/plain", "text/plain; charset=utf-8")],
     )
+    @pytest.mark.rule("text-html-and-plain")
     def test_same_body_two_content_types(self, client, path, content_type):
         response = client.get(path)
         expect_text(response, "Hello, World!")
@@ -52,9 +53,11 @@ class TestText:
 
 @pytest.mark.exercise("json")
 class TestJson:
+    @pytest.mark.rule("item-object")
     def test_item_is_a_json_object(self, client):
         expect_json_equal(client.get("/item"), {"id": 1, "name": "flask"})
 
+    @pytest.mark.rule("items-list")
     def test_items_is_a_json_list_of_two_items(self, client):
         data = expect_json(client.get("/items"))
         assert isinstance(data, list) and len(data) == 2, _(
@@ -65,6 +68,7 @@ class TestJson:
         assert data[0] == {"id": 1, "name": "flask"}, _(
             "The first item should be the one /item answers; got {item}.").format(item=repr(data[0]))
 
+    @pytest.mark.rule("items-are-the-store")
     def test_every_listed_item_is_served_at_its_url(self, client):
         for item in expect_json(client.get("/items")):
             expect_json_equal(client.get(f"/items/{item['id']}"), item)
@@ -72,6 +76,7 @@ class TestJson:
 
 @pytest.mark.exercise("status")
 class TestStatus:
+    @pytest.mark.rule("created-201-location")
     def test_created_with_201_and_location(self, client):
         response = client.post("/items", json={"name": "jinja"})
         data = expect_json(response, 201)
@@ -81,6 +86,7 @@ class TestStatus:
         expect_header(response, "Location", f"/items/{data['id']}")
         expect_json_equal(client.get(response.headers["Location"]), data)
 
+    @pytest.mark.rule("new-ids")
     def test_each_item_gets_a_new_id(self, client):
         ids = [expect_json(client.post("/items", json={"name": name}), 201)["id"] for name in ("a", "b", "c")]
         assert len(set(ids)) == 3 and 1 not in ids, _(
@@ -96,9 +102,11 @@ class TestStatus:
         ids=["no-name", "empty-name", "blank-name", "number-name", "null-name", "list-name", "list-body",
              "broken-json", "text-plain-type", "form-encoded", "nested-too-deep"],
     )
+    @pytest.mark.rule("bad-body-400")
     def test_bad_bodies_are_400(self, client, body, content_type):
         expect_error(client.post("/items", data=body, headers={"Content-Type": content_type}), 400)
 
+    @pytest.mark.rule("never-500")
     def test_no_body_gets_a_500(self, client):
         fuzz.probe(lambda body: client.post("/items", data=body.encode("utf-8", "surrogatepass"),
                                             content_type="application/json"),
@@ -107,6 +115,7 @@ class TestStatus:
 
 @pytest.mark.exercise("cookie")
 class TestCookie:
+    @pytest.mark.rule("answer-42-httponly-lax")
     def test_sets_answer_42_httponly_lax(self, client):
         response = client.get("/cookie")
         expect_text(response, "This document carries a cookie!")
@@ -121,6 +130,7 @@ class TestCookie:
         cookie = client.get_cookie("answer")
         assert cookie is not None and cookie.value == "42", _("The client should now hold the cookie answer=42.")
 
+    @pytest.mark.rule("clear-expires")
     def test_clear_expires_it(self, client):
         client.get("/cookie")
         response = client.get("/cookie/clear")
@@ -130,6 +140,7 @@ class TestCookie:
         assert client.get_cookie("answer") is None, _(
             "After /cookie/clear the client still holds the cookie ({header}).").format(header=repr(cleared[0]))
 
+    @pytest.mark.rule("clear-same-attributes")
     def test_clear_says_so_with_the_same_attributes(self, client):
         response = client.get("/cookie/clear")
         expect_text(response, "The cookie is gone.")
@@ -145,6 +156,7 @@ class TestCookie:
 @pytest.mark.exercise("send_file")
 class TestSendFile:
     @pytest.mark.parametrize("filename", ["cat.png", "cat.jpg", "cat.jpeg", "cat.gif", "CAT.PNG", "Cat.JpEg"])
+    @pytest.mark.rule("echoes-image")
     def test_echoes_the_image_with_its_mimetype(self, client, upload_folder, filename):
         response = echo(client, filename)
         expect_status(response, 200)
@@ -164,6 +176,7 @@ class TestSendFile:
         ids=["dot-dot", "deep-dot-dot", "absolute", "windows-separators", "windows-absolute", "unicode",
              "accents", "dot-dot-no-stem"],
     )
+    @pytest.mark.rule("stays-in-folder")
     def test_hostile_names_stay_inside_the_folder(self, client, tmp_path, upload_folder, filename):
         response = echo(client, filename)
         expect_status(response, 200)
@@ -184,11 +197,13 @@ class TestSendFile:
         ids=["no-file-part", "empty-filename", "exe", "double-extension", "no-extension", "svg", "php",
              "trailing-space", "dot-dot-script", "extension-word-without-dot"],
     )
+    @pytest.mark.rule("bad-upload-400-415")
     def test_bad_uploads_are_refused(self, client, tmp_path, filename, status):
         expect_error(echo(client, filename), status)
         assert files_under(tmp_path) == [], _("A refused upload should save nothing; found {saved}.").format(
             saved=files_under(tmp_path))
 
+    @pytest.mark.rule("long-name-400")
     def test_a_name_too_long_for_the_file_system_is_400(self, app, client, tmp_path):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         filename = "A" * 252 + ".png"  # 256 characters: past the 255-byte limit of most file systems
@@ -201,6 +216,7 @@ class TestSendFile:
         assert files_under(tmp_path) == [], _("A refused upload should save nothing; found {saved}.").format(
             saved=files_under(tmp_path))
 
+    @pytest.mark.rule("long-name-400")
     def test_a_name_of_255_characters_is_saved(self, client, upload_folder):
         filename = "A" * 251 + ".png"
         expect_status(echo(client, filename), 200)
@@ -208,6 +224,7 @@ class TestSendFile:
         assert saved == [filename], _(
             "A 255-character name fits the file system: expected it saved as is, found {saved}.").format(saved=saved)
 
+    @pytest.mark.rule("too-big-413")
     def test_oversized_upload_is_413(self, app, client, tmp_path):
         assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024, _("MAX_CONTENT_LENGTH should default to 2 MiB.")
         too_big = b"\x00" * (app.config["MAX_CONTENT_LENGTH"] + 1)
@@ -219,6 +236,7 @@ class TestSendFile:
         assert files_under(tmp_path) == [], _("An oversized upload should save nothing.")
 
     @pytest.mark.parametrize(("filename", "saved_as"), [("照片.png", "upload.png"), ("../.GIF", "upload.gif")])
+    @pytest.mark.rule("no-stem-upload")
     def test_a_name_with_no_usable_stem_is_saved_as_upload(self, client, upload_folder, filename, saved_as):
         expect_status(echo(client, filename), 200)
         saved = [p.name for p in files_under(upload_folder)]
@@ -226,6 +244,7 @@ class TestSendFile:
             "Nothing usable is left of {filename} once made safe: expected it saved as {saved_as}, found {saved}."
         ).format(filename=repr(filename), saved_as=saved_as, saved=saved)
 
+    @pytest.mark.rule("existing-folder")
     def test_a_second_upload_goes_into_the_existing_folder(self, client, upload_folder):
         for filename in ("one.png", "two.png"):
             expect_status(echo(client, filename), 200)
@@ -235,9 +254,11 @@ class TestSendFile:
             "because the folder already exists (os.makedirs(..., exist_ok=True))."
         ).format(saved=saved)
 
+    @pytest.mark.rule("get-405")
     def test_get_is_405_json(self, client):
         expect_error(client.get("/echo-image"), 405)
 
+    @pytest.mark.rule("never-500")
     def test_no_upload_gets_a_500(self, app, client):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # an OSError from the file system answers 500
         fuzz.probe(lambda filename: echo(client, filename), fuzz.multipart_text(), json_errors=True)
@@ -254,6 +275,7 @@ class TestDownload:
         (tmp_path / "secret.txt").write_text("the top secret")
         return upload_folder / "report.png"
 
+    @pytest.mark.rule("attachment")
     def test_sends_an_attachment(self, client, stored):
         response = client.get(f"/download/{stored.name}")
         data = response.get_data()
@@ -272,6 +294,7 @@ class TestDownload:
          "/download/secret.txt"],
         ids=["missing", "dot-dot", "dot-dot-twice", "encoded-dots", "parent", "backslash", "absolute", "sibling-name"],
     )
+    @pytest.mark.rule("missing-or-escaping-404")
     def test_missing_or_escaping_names_are_404(self, client, stored, path):
         response = client.get(path)
         response.get_data()
@@ -279,6 +302,7 @@ class TestDownload:
         expect_error(response, 404)
         assert b"secret" not in response.data, _("{path} leaked a file from outside UPLOAD_FOLDER.").format(path=path)
 
+    @pytest.mark.rule("never-500")
     def test_no_name_gets_a_500(self, client, stored):
         def send(name):
             response = client.get("/download/" + name)

@@ -42,11 +42,13 @@ def login(client, username="alice", next_in_form=None, next_in_query=None):
 
 @pytest.mark.exercise("redirect")
 class TestRedirect:
+    @pytest.mark.rule("moved-301")
     def test_old_is_moved_permanently_to_new(self, client):
         response = client.get("/old")
         expect_status(response, 301)
         expect_header(response, "Location", "/new")
 
+    @pytest.mark.rule("reaches-new")
     def test_following_it_reaches_the_new_page(self, client):
         expect_text(client.get("/old", follow_redirects=True), "new page")
 
@@ -54,12 +56,14 @@ class TestRedirect:
 @pytest.mark.exercise("url_for")
 class TestUrlFor:
     @pytest.mark.parametrize("name", ["alice", "Ada Lovelace", "小明", "<script>alert(1)", "<img src=x onerror=alert(1)>", "50%&more"])
+    @pytest.mark.rule("go-302-url-for")
     def test_go_redirects_to_the_profile_url(self, app, client, name):
         response = client.get("/go/" + name)
         expect_status(response, 302)
         expect_header(response, "Location", built_url(app, "profile", name=name))
 
     @pytest.mark.parametrize("name", ["alice", "小明", "<script>alert(1)", "<img src=x onerror=alert(1)>", '"quoted"&'])
+    @pytest.mark.rule("profile-escaped")
     def test_profile_escapes_the_name(self, client, name):
         response = client.get("/go/" + name, follow_redirects=True)
         expect_text(response, f"profile of {escape(name)}")
@@ -67,12 +71,14 @@ class TestUrlFor:
             "{request} sent back a tag from the URL unescaped: show the name with escape(name)."
         ).format(request=request_line(response))
 
+    @pytest.mark.rule("never-500")
     def test_no_name_gets_a_500(self, client):
         fuzz.probe(lambda name: client.get("/go/" + name, follow_redirects=True), fuzz.path_segments())
 
 
 @pytest.mark.exercise("login_redirect")
 class TestLoginRedirect:
+    @pytest.mark.rule("admin-needs-login")
     def test_admin_without_login_redirects_to_login_with_next(self, client):
         response = client.get("/admin")
         expect_status(response, 302)
@@ -83,32 +89,39 @@ class TestLoginRedirect:
         )
         expect_text(client.get("/admin", follow_redirects=True), "Please login first")
 
+    @pytest.mark.rule("login-sets-session")
     def test_login_then_admin(self, client):
         response = login(client, "alice", next_in_form="/admin")
         expect_status(response, 302)
         expect_header(response, "Location", "/admin")
         expect_text(client.get("/admin"), "Welcome to admin page, alice")
 
+    @pytest.mark.rule("next-form-or-query")
     def test_next_falls_back_to_the_query_string(self, client):
         expect_header(login(client, next_in_query="/admin"), "Location", "/admin")
 
+    @pytest.mark.rule("next-form-or-query")
     def test_the_form_next_wins_over_the_query(self, client):
         expect_header(login(client, next_in_form="/users/1", next_in_query="/admin"), "Location", "/users/1")
 
+    @pytest.mark.rule("browser-flow")
     def test_the_whole_browser_flow(self, client):
         login_url = client.get("/admin").headers.get("Location", "")
         response = client.post(login_url, data={"username": "bob"}, follow_redirects=True)
         expect_text(response, "Welcome to admin page, bob")
 
+    @pytest.mark.rule("username-escaped")
     def test_the_username_is_escaped(self, client):
         login(client, "<b>eve</b>")
         expect_text(client.get("/admin"), "Welcome to admin page, &lt;b&gt;eve&lt;/b&gt;")
 
     @pytest.mark.parametrize("target", LOCAL_TARGETS)
+    @pytest.mark.rule("local-next-followed")
     def test_local_paths_are_followed(self, client, target):
         expect_header(login(client, next_in_form=target), "Location", target)
 
     @pytest.mark.parametrize("target", list(UNSAFE_TARGETS.values()), ids=list(UNSAFE_TARGETS))
+    @pytest.mark.rule("unsafe-next-home")
     def test_unsafe_next_goes_home(self, app, client, target):
         response = login(client, next_in_form=target)
         expect_status(response, 302)
@@ -116,10 +129,12 @@ class TestLoginRedirect:
 
     @pytest.mark.parametrize("form", [{}, {"username": ""}, {"username": "   "}, {"next": "/admin"}],
                              ids=["missing", "empty", "blank", "next-only"])
+    @pytest.mark.rule("blank-username-400")
     def test_missing_or_blank_username_is_400(self, client, form):
         expect_error(client.post("/login", data=form), 400)
         expect_status(client.get("/admin"), 302)  # and nobody is logged in
 
+    @pytest.mark.rule("is-local-path-bool")
     def test_is_local_path_answers_a_bool(self, chapter_module):
         is_local_path = require(chapter_module, "is_local_path")
         for target in [*LOCAL_TARGETS, *UNSAFE_TARGETS.values(), None]:
@@ -129,6 +144,7 @@ class TestLoginRedirect:
                 "True only for a path on this site."
             ).format(target=repr(target), answer=repr(answer), expected=target in LOCAL_TARGETS)
 
+    @pytest.mark.rule("never-500")
     def test_no_login_form_gets_a_500(self, client):
         def send(form):
             response = client.post("/login", data=fuzz.query_string(**form),
@@ -142,14 +158,17 @@ class TestLoginRedirect:
 
 @pytest.mark.exercise("abort")
 class TestAbort:
+    @pytest.mark.rule("known-users")
     def test_known_users(self, client, chapter_module):
         for user_id, name in chapter_module.USERS.items():
             expect_json_equal(client.get(f"/users/{user_id}"), {"id": user_id, "name": name})
 
     @pytest.mark.parametrize("path", ["/users/0", "/users/3", "/users/999999", "/users/-1", "/users/abc"])
+    @pytest.mark.rule("unknown-404")
     def test_unknown_ids_are_404(self, client, path):
         expect_status(client.get(path), 404)
 
+    @pytest.mark.rule("never-500")
     def test_no_id_gets_a_500(self, client):
         ids = st.one_of(st.integers().map(str), fuzz.HUGE_NUMBERS.map(str), fuzz.path_segments())
         fuzz.probe(lambda user_id: client.get("/users/" + user_id), ids)
@@ -168,6 +187,7 @@ class TestErrorHandlers:
         return app
 
     @pytest.mark.parametrize("path", ["/no-such-page", "/users/abc", "/<script>alert(1)</script>", "/old/deeper"])
+    @pytest.mark.rule("404-json")
     def test_404_is_json(self, client, path):
         response = client.get(path)
         expect_error(response, 404)
@@ -176,6 +196,7 @@ class TestErrorHandlers:
         ).format(request=request_line(response))
 
     @pytest.mark.parametrize(("method", "path"), [("POST", "/new"), ("DELETE", "/old"), ("PUT", "/login")])
+    @pytest.mark.rule("405-json-allow")
     def test_405_is_json_and_keeps_allow(self, client, method, path):
         response = client.open(path, method=method)
         expect_error(response, 405)
@@ -183,14 +204,17 @@ class TestErrorHandlers:
             "The 405 should still say which methods are allowed: start from error.get_response(), which keeps Allow.")
 
     @pytest.mark.parametrize("status", [400, 403, 409, 418, 501, 503])
+    @pytest.mark.rule("keeps-status")
     def test_every_http_error_keeps_its_status(self, client, status):
         expect_error(client.get(f"/grader-abort/{status}"), status)
 
+    @pytest.mark.rule("never-500")
     def test_no_url_or_method_gets_a_500(self, client):
         unknown_urls = st.tuples(st.just("GET"), fuzz.path_segments().map("/no-such-page/{}".format))
         requests = st.one_of(unknown_urls, st.tuples(REFUSED_METHODS, REFUSING_PATHS))
         fuzz.probe(lambda request: client.open(request[1], method=request[0]), requests, json_errors=True)
 
+    @pytest.mark.rule("500-hides-exception")
     def test_500_is_json_without_the_exception_text(self, client):
         response = client.get("/boom")
         expect_error(response, 500)
@@ -202,24 +226,29 @@ class TestErrorHandlers:
 
 @pytest.mark.exercise("custom_exception")
 class TestCustomException:
+    @pytest.mark.rule("http-exception-402")
     def test_insufficient_funds_is_a_402_http_exception(self, chapter_module):
         cls = getattr(chapter_module, "InsufficientFunds", None)
         assert isinstance(cls, type) and issubclass(cls, HTTPException), _(
             "InsufficientFunds should subclass HTTPException.")
         assert cls.code == 402, _("InsufficientFunds.code should be 402, got {code}.").format(code=repr(cls.code))
 
+    @pytest.mark.rule("lowers-balance")
     def test_withdrawals_lower_the_balance(self, client):
         expect_json_equal(client.post("/withdraw", data={"amount": "30"}), {"balance": 70})
         expect_json_equal(client.post("/withdraw", data={"amount": "20.5"}), {"balance": 49.5})
 
+    @pytest.mark.rule("exact-decimals")
     def test_decimal_amounts_add_up_exactly(self, client):
         client.post("/withdraw", data={"amount": "0.1"})
         expected = float(Decimal("100") - Decimal("0.1") - Decimal("0.2"))
         expect_json_equal(client.post("/withdraw", data={"amount": "0.2"}), {"balance": expected})
 
+    @pytest.mark.rule("whole-balance")
     def test_the_whole_balance_can_go(self, client):
         expect_json_equal(client.post("/withdraw", data={"amount": "100"}), {"balance": 0})
 
+    @pytest.mark.rule("too-much-402")
     def test_too_much_is_402_and_changes_nothing(self, client):
         expect_error(client.post("/withdraw", data={"amount": "100.01"}), 402)
         expect_json_equal(client.post("/withdraw", data={"amount": "100"}), {"balance": 0})
@@ -230,10 +259,12 @@ class TestCustomException:
         ids=["missing", "empty", "letters", "zero", "negative", "negative-cents", "nan", "snan", "infinity",
              "minus-infinity", "comma", "trailing-words", "hex"],
     )
+    @pytest.mark.rule("bad-amount-400")
     def test_bad_amounts_are_400_and_change_nothing(self, client, amount):
         expect_error(client.post("/withdraw", data={} if amount is None else {"amount": amount}), 400)
         expect_json_equal(client.post("/withdraw", data={"amount": "100"}), {"balance": 0})
 
+    @pytest.mark.rule("default-description")
     def test_raised_without_a_message_it_still_explains(self, app, chapter_module, client):
         insufficient_funds = require(chapter_module, "InsufficientFunds")
 
@@ -247,12 +278,14 @@ class TestCustomException:
             "a `description` for that case."
         ).format(message=repr(data["message"]))
 
+    @pytest.mark.rule("never-500")
     def test_no_amount_gets_a_500(self, client):
         amounts = st.one_of(fuzz.TEXT, fuzz.NUMBERS.map(str))
         fuzz.probe(lambda amount: client.post("/withdraw", data=fuzz.query_string(amount=amount),
                                               content_type="application/x-www-form-urlencoded"),
                    amounts, json_errors=True)
 
+    @pytest.mark.rule("balance-per-app")
     def test_each_app_has_its_own_balance(self, chapter_module, app, client):
         expect_json_equal(client.post("/withdraw", data={"amount": "60"}), {"balance": 40})
         other = chapter_module.create_app({"TESTING": True}).test_client()

@@ -103,6 +103,7 @@ class TestTiming:
         ("/health", {}, 200), (GRADER_ROUTE, ALICE, 200), (GRADER_REFUSED, ALICE, 401),
         ("/no-such-page", ALICE, 404), ("/grader-raise", ALICE, 500),
     ])
+    @pytest.mark.rule("both-headers")
     def test_every_response_has_both_headers(self, client, path, headers, status):
         response = client.get(path, headers=headers)
         expect_status(response, status)
@@ -111,6 +112,7 @@ class TestTiming:
             "X-Response-Time should be milliseconds as a plain decimal like 1.234, got {took}.").format(took=repr(took))
         expect_header(response, "X-Request-Id")
 
+    @pytest.mark.rule("times-the-view")
     def test_time_covers_the_view(self, app, client, monkeypatch):
         clock = StoppedClock(monkeypatch)
         app.add_url_rule("/grader-slow", "grader_slow", lambda: clock.advance(30) or "slow")
@@ -122,9 +124,11 @@ class TestTiming:
         ).format(took=repr(took))
 
     @pytest.mark.parametrize("incoming", ["abc-123", "0f8e2c9d4b7a4e1f9c3d2b1a0e9f8d7c"])
+    @pytest.mark.rule("echoes-request-id")
     def test_echoes_the_incoming_request_id(self, client, incoming):
         expect_header(client.get("/health", headers={"X-Request-Id": incoming}), "X-Request-Id", incoming)
 
+    @pytest.mark.rule("new-uuid4-hex")
     def test_makes_a_new_uuid4_hex_per_request(self, client):
         first = expect_header(client.get("/health"), "X-Request-Id")
         second = expect_header(client.get("/health"), "X-Request-Id")
@@ -136,6 +140,7 @@ class TestTiming:
         assert first != second, _(
             "Two requests got the same X-Request-Id {value}: make a new one per request.").format(value=repr(first))
 
+    @pytest.mark.rule("never-500")
     def test_no_request_id_gets_a_500(self, client):
         fuzz.probe(lambda request_id: client.get("/health", headers={"X-Request-Id": request_id}), fuzz.header_values())
 
@@ -153,6 +158,7 @@ class TestInterceptor:
         ("token with extra text", bearer("tok-alice extra")),
         ("token in another header", {"X-Token": "tok-alice"}),
     ])
+    @pytest.mark.rule("401-without-known-token")
     def test_refuses_without_a_known_token(self, client, case, headers):
         response = client.get(GRADER_ROUTE, headers=headers)
         expect_error(response, 401)
@@ -160,33 +166,41 @@ class TestInterceptor:
         assert scheme.startswith("Bearer"), _("({case}) WWW-Authenticate should name the Bearer scheme, got {scheme}.").format(
             case=case, scheme=repr(scheme))
 
+    @pytest.mark.rule("tokens-from-config")
     def test_default_dev_tokens_are_replaced_by_config(self, chapter_module, client):
         defaults = require(chapter_module, "create_app")({"TESTING": True}).config.get("API_TOKENS") or {}
         for token in set(defaults) - set(TOKENS):
             expect_error(client.get(GRADER_ROUTE, headers=bearer(token)), 401)
 
     @pytest.mark.parametrize(("token", "user"), list(TOKENS.items()))
+    @pytest.mark.rule("known-token-sets-g-user")
     def test_known_token_passes_and_sets_g_user(self, client, token, user):
         expect_json_equal(client.get(GRADER_ROUTE, headers=bearer(token)), {"user": user})
 
+    @pytest.mark.rule("scheme-case-insensitive")
     def test_scheme_is_case_insensitive(self, client):
         expect_json_equal(client.get(GRADER_ROUTE, headers={"Authorization": "bearer tok-bob"}), {"user": "bob"})
 
     @pytest.mark.parametrize("path", OPEN)
+    @pytest.mark.rule("open-paths")
     def test_allow_list_needs_no_token(self, client, path):
         expect_status(client.get(path), 200)
 
+    @pytest.mark.rule("open-paths")
     def test_health_answers_ok(self, client):
         expect_json_equal(client.get("/health"), {"status": "ok"})
 
     @pytest.mark.parametrize("path", ["/me", "/app-name", "/boom"])
+    @pytest.mark.rule("others-protected")
     def test_other_routes_are_protected(self, client, path):
         expect_error(client.get(path), 401)
 
     @pytest.mark.parametrize("path", ["/health/x", "/healthz", "/no-such-page"])
+    @pytest.mark.rule("unknown-urls-404")
     def test_unknown_urls_stay_404(self, client, path):
         expect_status(client.get(path), 404)
 
+    @pytest.mark.rule("never-500")
     def test_no_authorization_gets_a_500(self, client):
         values = st.one_of(fuzz.header_values(), fuzz.header_values().map("Bearer {}".format))
         fuzz.probe(lambda value: client.get(GRADER_ROUTE, headers={"Authorization": value}), values, json_errors=True)
@@ -198,6 +212,7 @@ class TestGUser:
     # g itself, so /me is graded whether or not the interceptor is done. "carol" has no token:
     # /me must answer what is on g, not look the token up again.
     @pytest.mark.parametrize(("token", "user"), [*TOKENS.items(), ("tok-alice", "carol")])
+    @pytest.mark.rule("me-from-g")
     def test_me_answers_the_user_on_g(self, client, token, user):
         data = expect_json(client.get("/me", headers={**bearer(token), GRADER_USER: user}))
         assert data == {"username": user}, (
@@ -214,6 +229,7 @@ class TestTeardown:
         assert isinstance(log, list), _('app.extensions["teardown_log"] should be a list, got {log}.').format(log=repr(log))
         return log
 
+    @pytest.mark.rule("logs-request")
     def test_logs_a_normal_request(self, app, client):
         expect_status(client.get("/health"), 200)
         assert self.log(app)[-1:] == [{"path": "/health", "error": None}], (
@@ -222,6 +238,7 @@ class TestTeardown:
         )
 
     @pytest.mark.parametrize("path", ["/grader-raise", "/boom"])
+    @pytest.mark.rule("logs-exception-class")
     def test_logs_the_exception_of_a_failed_view(self, app, client, path):
         response = client.get(path, headers=ALICE)
         expect_status(response, 500)
@@ -237,12 +254,14 @@ class TestTeardown:
                     raised=GraderError.__name__, logged=repr(entries[-1]["error"]))
             )
 
+    @pytest.mark.rule("http-errors-not-exceptions")
     def test_http_errors_are_not_exceptions_in_the_log(self, app, client):
         expect_status(client.get("/no-such-page", headers=ALICE), 404)
         assert self.log(app)[-1:] == [{"path": "/no-such-page", "error": None}], (
             _("A 404 is an answer, not a crash: expected error None; log: {log}").format(log=repr(self.log(app)))
         )
 
+    @pytest.mark.rule("one-entry-per-request")
     def test_one_entry_per_request(self, app, client):
         for path in ("/health", "/login", "/register"):
             client.get(path)
@@ -250,6 +269,7 @@ class TestTeardown:
             _("Three requests should leave three entries in order; log: {log}").format(log=repr(self.log(app)))
         )
 
+    @pytest.mark.rule("bounded-log")
     def test_keeps_only_the_newest_entries(self, chapter_module, app, client):
         limit = require(chapter_module, "TEARDOWN_LOG_LIMIT")
         last = ["/login", "/register", "/no-such-page"]
@@ -261,6 +281,7 @@ class TestTeardown:
             "{limit} (TEARDOWN_LOG_LIMIT), ending with {last}: drop the oldest entries past the limit."
         ).format(count=limit + len(last), size=len(paths), tail=paths[-len(last):], limit=limit, last=last)
 
+    @pytest.mark.rule("never-500")
     def test_no_path_gets_a_500(self, client):
         fuzz.probe(lambda path: client.get(path, headers=ALICE), MISSING)
 
@@ -268,6 +289,7 @@ class TestTeardown:
 @pytest.mark.exercise("cors")
 class TestCors:
     @pytest.mark.parametrize(("path", "headers"), [("/health", {}), (GRADER_ROUTE, ALICE), ("/no-such-page", ALICE)])
+    @pytest.mark.rule("allowed-origin-echoed")
     def test_allowed_origin_is_echoed(self, client, path, headers):
         response = client.get(path, headers={"Origin": ALLOWED, **headers})
         expect_header(response, "Access-Control-Allow-Origin", ALLOWED)
@@ -280,6 +302,7 @@ class TestCors:
         ).format(exposed=sorted(exposed))
 
     @pytest.mark.parametrize("origin", [FOREIGN, "null", ALLOWED + ".evil.example", ALLOWED.upper(), "http://app.example"])
+    @pytest.mark.rule("foreign-origin-refused")
     def test_foreign_origin_gets_no_allow_header(self, client, origin):
         response = client.get("/health", headers={"Origin": origin})
         expect_status(response, 200)
@@ -290,6 +313,7 @@ class TestCors:
 
     @pytest.mark.parametrize("origin", [ALLOWED, FOREIGN])
     @pytest.mark.parametrize("path", [GRADER_ROUTE, "/me", "/health"])
+    @pytest.mark.rule("preflight-204")
     def test_preflight_answers_204_without_a_token(self, client, origin, path):
         response = client.options(path, headers={
             "Origin": origin, "Access-Control-Request-Method": "GET",
@@ -313,11 +337,13 @@ class TestCors:
             assert "Access-Control-Allow-Origin" not in response.headers, _(
                 "A preflight from {origin}, which is not in CORS_ORIGINS, must not be allowed.").format(origin=origin)
 
+    @pytest.mark.rule("no-wildcard")
     def test_never_a_wildcard(self, client):
         for headers in ({"Origin": ALLOWED}, {"Origin": FOREIGN}, {}):
             value = client.get("/health", headers=headers).headers.get("Access-Control-Allow-Origin")
             assert value != "*", _("Access-Control-Allow-Origin: * allows every site; echo one allowed origin instead.")
 
+    @pytest.mark.rule("never-500")
     def test_no_origin_gets_a_500(self, client):
         requests = st.tuples(st.sampled_from(["GET", "OPTIONS"]), fuzz.header_values())
         fuzz.probe(lambda request: client.open("/health", method=request[0], headers={"Origin": request[1]}), requests)
@@ -326,6 +352,7 @@ class TestCors:
 @pytest.mark.exercise("error_handler")
 class TestErrorHandler:
     @pytest.mark.parametrize("path", ["/grader-raise", "/boom"])
+    @pytest.mark.rule("json-500-leaks-nothing")
     def test_unexpected_exception_is_a_json_500_that_leaks_nothing(self, client, caplog, path):
         with caplog.at_level(logging.ERROR):
             response = client.get(path, headers=ALICE)
@@ -349,14 +376,17 @@ class TestErrorHandler:
         ("/grader-abort/400", "GET", 400), ("/grader-abort/403", "GET", 403),
         ("/grader-abort/409", "GET", 409), ("/grader-abort/418", "GET", 418),
     ])
+    @pytest.mark.rule("http-errors-keep-status")
     def test_http_errors_keep_their_status_as_json(self, client, path, method, status):
         expect_error(client.open(path, method=method, headers=ALICE), status)
 
+    @pytest.mark.rule("405-keeps-allow")
     def test_405_keeps_its_allow_header(self, client):
         response = client.post("/health")
         expect_error(response, 405)
         expect_header(response, "Allow")
 
+    @pytest.mark.rule("never-500")
     def test_no_url_or_method_gets_a_500(self, client):
         requests = st.one_of(st.tuples(st.just("GET"), MISSING),
                              st.tuples(st.sampled_from(["POST", "PUT", "DELETE", "PATCH"]), st.just("/health")))
@@ -365,9 +395,11 @@ class TestErrorHandler:
 
 @pytest.mark.exercise("contexts")
 class TestContexts:
+    @pytest.mark.rule("app-name")
     def test_app_name_reads_current_app(self, app, client):
         expect_json_equal(client.get("/app-name", headers=ALICE), {"name": app.name})
 
+    @pytest.mark.rule("counts-every-request")
     def test_counts_every_request(self, app, client):
         requests = [("/health", {}), (GRADER_REFUSED, ALICE), ("/no-such-page", ALICE), (GRADER_ROUTE, ALICE)]
         statuses = [client.get(path, headers=headers).status_code for path, headers in requests]
@@ -378,6 +410,7 @@ class TestContexts:
                                                                     count=repr(count))
         )
 
+    @pytest.mark.rule("outside-pushes-context")
     def test_count_requests_outside_pushes_its_own_context(self, chapter_module, app, client):
         count_requests_outside = require(chapter_module, "count_requests_outside")
         for _request in range(3):  # not `_`: that is the translator
@@ -388,6 +421,7 @@ class TestContexts:
             counted=repr(counted))
         assert not has_app_context(), _("count_requests_outside left an application context pushed: use `with`.")
 
+    @pytest.mark.rule("count-per-app")
     def test_apps_do_not_share_counts(self, chapter_module, app, app_config):
         other = require(chapter_module, "create_app")(app_config)
         app.test_client().get("/health")
@@ -395,6 +429,7 @@ class TestContexts:
         assert counted == 0, _("A request to one app changed another app's count to {counted}.").format(
             counted=repr(counted))
 
+    @pytest.mark.rule("startup-once")
     def test_startup_runs_once_in_the_factory(self, app, client):
         for _request in range(5):  # not `_`: that is the translator
             client.get("/health")
@@ -403,6 +438,7 @@ class TestContexts:
             'app.extensions["init_runs"] should be 1 after start-up in create_app and 5 requests, got {runs}.'
         ).format(runs=repr(runs))
 
+    @pytest.mark.rule("app-name")
     def test_app_name_answers_json(self, client):
         data = expect_json(client.get("/app-name", headers=ALICE))
         assert isinstance(data, dict) and isinstance(data.get("name"), str), _(

@@ -44,9 +44,11 @@ def allowed(response) -> set[str]:
 
 @pytest.mark.exercise("view")
 class TestView:
+    @pytest.mark.rule("hello-from-a-view")
     def test_hello(self, client):
         expect_text(client.get("/hello"), "Hello from a View")
 
+    @pytest.mark.rule("view-class-endpoint-hello")
     def test_is_a_view_class_under_endpoint_hello(self, app):
         cls = view_class_of(app, "hello")
         assert cls is not None and issubclass(cls, View), (
@@ -57,6 +59,7 @@ class TestView:
         assert built == "/hello", _("url_for('hello') built {built}, expected '/hello'.").format(built=repr(built))
 
     @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+    @pytest.mark.rule("get-only")
     def test_other_methods_405(self, client, method):
         expect_error(client.open("/hello", method=method), 405)
 
@@ -67,9 +70,11 @@ def create(client, name):
 
 @pytest.mark.exercise("method_view")
 class TestMethodView:
+    @pytest.mark.rule("crud")
     def test_starts_empty(self, client):
         expect_json_equal(client.get("/users"), [])
 
+    @pytest.mark.rule("created-201-location")
     def test_create_answers_201_with_location(self, client):
         response = create(client, "ada")
         data = expect_json(response, 201)
@@ -81,18 +86,21 @@ class TestMethodView:
             id=data["id"], location=repr(location))
         expect_json_equal(client.get(location), data)
 
+    @pytest.mark.rule("crud")
     def test_list_holds_what_was_created(self, client):
         created = [expect_json(create(client, name), 201) for name in ("ada", "grace", "linus")]
         expect_json_equal(client.get("/users"), created)
         assert len({user["id"] for user in created}) == 3, _("Each user needs its own id: {created}").format(
             created=repr(created))
 
+    @pytest.mark.rule("crud")
     def test_put_updates(self, client):
         user = expect_json(create(client, "ada"), 201)
         expect_json_equal(client.put(f"/users/{user['id']}", json={"name": "Ada Lovelace"}),
                           {"id": user["id"], "name": "Ada Lovelace"})
         expect_json_equal(client.get(f"/users/{user['id']}"), {"id": user["id"], "name": "Ada Lovelace"})
 
+    @pytest.mark.rule("delete-204")
     def test_delete_answers_204_then_404(self, client):
         user = expect_json(create(client, "ada"), 201)
         response = client.delete(f"/users/{user['id']}")
@@ -102,21 +110,25 @@ class TestMethodView:
         expect_error(client.delete(f"/users/{user['id']}"), 404)
 
     @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+    @pytest.mark.rule("unknown-404")
     def test_unknown_id_is_404(self, client, method):
         expect_error(client.open("/users/999", method=method, json={"name": "x"}), 404)
 
     @pytest.mark.parametrize("kwargs", BAD_NAME_BODIES)
+    @pytest.mark.rule("bad-name-400")
     def test_post_bad_name_is_400(self, client, kwargs):
         expect_error(client.post("/users", **kwargs), 400)
         expect_json_equal(client.get("/users"), [])
 
     @pytest.mark.parametrize("kwargs", BAD_NAME_BODIES)
+    @pytest.mark.rule("bad-name-400")
     def test_put_bad_name_is_400(self, client, kwargs):
         user = expect_json(create(client, "ada"), 201)
         expect_error(client.put(f"/users/{user['id']}", **kwargs), 400)
         expect_json_equal(client.get(f"/users/{user['id']}"), user)
 
     @pytest.mark.parametrize("method", ["POST", "PUT"])
+    @pytest.mark.rule("bad-name-400")
     def test_deeply_nested_json_is_400_not_a_crash(self, app, client, method):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         user = expect_json(create(client, "ada"), 201)
@@ -131,6 +143,7 @@ class TestMethodView:
         expect_json_equal(client.get("/users"), [user])
 
     @pytest.mark.parametrize("method", ["POST", "PUT"])
+    @pytest.mark.rule("bad-name-400")
     def test_a_name_with_a_lone_surrogate_is_400(self, app, client, method):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         user = expect_json(create(client, "ada"), 201)
@@ -144,6 +157,7 @@ class TestMethodView:
         expect_error(response, 400)
         expect_json_equal(client.get("/users"), [user])
 
+    @pytest.mark.rule("never-500")
     def test_no_body_gets_a_500(self, client):
         user = expect_json(create(client, "ada"), 201)
         requests = st.tuples(st.sampled_from([("POST", "/users"), ("PUT", f"/users/{user['id']}")]),
@@ -151,12 +165,14 @@ class TestMethodView:
         fuzz.probe(lambda request: client.open(request[0][1], method=request[0][0], data=request[1],
                                                content_type="application/json"), requests, json_errors=True)
 
+    @pytest.mark.rule("never-500")
     def test_no_id_gets_a_500(self, client):
         ids = st.one_of(st.integers().map(str), fuzz.HUGE_NUMBERS.map(str), fuzz.path_segments())
         requests = st.tuples(st.sampled_from(["GET", "PUT", "DELETE"]), ids)
         fuzz.probe(lambda request: client.open(f"/users/{request[1]}", method=request[0], json={"name": "x"}),
                    requests, json_errors=True)
 
+    @pytest.mark.rule("names-stripped")
     def test_names_are_stripped(self, client):
         expect_json(create(client, "  ada  "), 201)
         names = [user.get("name") for user in expect_json(client.get("/users"))]
@@ -166,10 +182,12 @@ class TestMethodView:
     @pytest.mark.parametrize(("path", "method", "status"), [
         ("/users", "PUT", 405), ("/users", "DELETE", 405), ("/users/1", "POST", 405), ("/users/abc", "GET", 404),
     ])
+    @pytest.mark.rule("methods-per-endpoint")
     def test_wrong_method_or_id(self, client, path, method, status):
         expect_status(create(client, "ada"), 201)
         expect_error(client.open(path, method=method, json={"name": "x"}), status)
 
+    @pytest.mark.rule("one-class-two-endpoints")
     def test_two_endpoints_one_method_view_class(self, app):
         collection, item = view_class_of(app, "users"), view_class_of(app, "user")
         assert collection is not None and collection is item and issubclass(collection, MethodView), (
@@ -177,6 +195,7 @@ class TestMethodView:
                 first=repr(collection), second=repr(item))
         )
 
+    @pytest.mark.rule("store-per-app")
     def test_each_app_has_its_own_store(self, chapter_module, app_config, client):
         create(client, "ada")
         other = require(chapter_module, "create_app")(app_config).test_client()
@@ -185,10 +204,12 @@ class TestMethodView:
 
 @pytest.mark.exercise("methods_attr")
 class TestMethodsAttr:
+    @pytest.mark.rule("get-served")
     def test_get_is_served(self, client):
         expect_status(client.get("/readonly"), 200)
 
     @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+    @pytest.mark.rule("others-405")
     def test_other_methods_are_405(self, client, method):
         response = client.open("/readonly", method=method)
         expect_error(response, 405)
@@ -196,6 +217,7 @@ class TestMethodsAttr:
             _("Allow should list GET, HEAD, OPTIONS, got {allowed}.").format(allowed=sorted(allowed(response)))
         )
 
+    @pytest.mark.rule("methods-on-the-class")
     def test_methods_come_from_the_class(self, app):
         cls = view_class_of(app, "readonly")
         methods = {m.upper() for m in (getattr(cls, "methods", None) or ())}
@@ -216,6 +238,7 @@ class TestDecoratorsAttr:
         pytest.param({"X-API-Key": "clé"}, id="non-ASCII key"),
         pytest.param({"Authorization": f"Bearer {API_KEY}"}, id="key in another header"),
     ])
+    @pytest.mark.rule("401-without-the-key")
     def test_refused_without_the_key(self, client, method, headers):
         response = client.open("/private", method=method, headers=headers)
         if method == "HEAD":
@@ -228,18 +251,22 @@ class TestDecoratorsAttr:
         ).format(error=repr(error))
 
     @pytest.mark.parametrize(("method", "status"), [("GET", 200), ("POST", 201), ("HEAD", 200)])
+    @pytest.mark.rule("key-opens-every-method")
     def test_the_key_opens_every_method(self, client, method, status):
         expect_status(client.open("/private", method=method, headers={"X-API-Key": API_KEY}), status)
 
+    @pytest.mark.rule("no-configured-key")
     def test_no_configured_key_opens_nothing(self, chapter_module):
         client = require(chapter_module, "create_app")({"TESTING": True, "API_KEY": ""}).test_client()
         expect_error(client.get("/private", headers={"X-API-Key": ""}), 401)
 
+    @pytest.mark.rule("never-500")
     def test_no_key_gets_a_500(self, client):
         requests = st.tuples(st.sampled_from(["GET", "POST"]), fuzz.header_values())
         fuzz.probe(lambda request: client.open("/private", method=request[0], headers={"X-API-Key": request[1]}),
                    requests, json_errors=True)
 
+    @pytest.mark.rule("decorators-on-the-class")
     def test_guard_comes_from_the_class_decorators(self, app):
         decorators = getattr(view_class_of(app, "private"), "decorators", None) or []
         assert decorators, _("The view class should list its guard in `decorators`.")
@@ -248,14 +275,17 @@ class TestDecoratorsAttr:
 @pytest.mark.exercise("as_view_args")
 class TestAsViewArgs:
     @pytest.mark.parametrize(("path", "text"), [("/greeting/en", "Hello"), ("/greeting/zh", "你好")])
+    @pytest.mark.rule("greetings")
     def test_greetings(self, client, path, text):
         expect_text(client.get(path), text)
 
+    @pytest.mark.rule("one-class-two-endpoints")
     def test_one_class_two_endpoints(self, app):
         en, zh = view_class_of(app, "greeting_en"), view_class_of(app, "greeting_zh")
         assert en is not None and en is zh, _("greeting_en and greeting_zh should be one class; found {en} and {zh}.").format(
             en=repr(en), zh=repr(zh))
 
+    @pytest.mark.rule("as-view-arguments")
     def test_the_class_answers_what_as_view_passed(self, app):
         cls = view_class_of(app, "greeting_en")
         app.add_url_rule("/greeting/fr", view_func=cls.as_view("greeting_fr", greeting="Bonjour"))
@@ -264,6 +294,7 @@ class TestAsViewArgs:
 
 @pytest.mark.exercise("wraps")
 class TestWraps:
+    @pytest.mark.rule("two-views-register")
     def test_two_decorated_views_register_without_endpoint_names(self, chapter_module):
         log_calls = require(chapter_module, "log_calls")
         app = Flask("grader")
@@ -288,6 +319,7 @@ class TestWraps:
         assert log_calls(first).__doc__ == "first's docstring", _("log_calls should keep the docstring too (wraps).")
 
     @pytest.mark.parametrize("name", ["a", "b"])
+    @pytest.mark.rule("views-keep-names")
     def test_views_keep_their_names(self, app, client, name):
         view = app.view_functions.get(name)
         assert view is not None and view.__name__ == name and hasattr(view, "__wrapped__"), (
@@ -297,6 +329,7 @@ class TestWraps:
         )
         expect_text(client.get(f"/{name}"), f"view {name}")
 
+    @pytest.mark.rule("logs-each-call")
     def test_calls_are_logged_and_answered(self, chapter_module, caplog):
         log_calls = require(chapter_module, "log_calls")
         app = Flask("grader_logging")

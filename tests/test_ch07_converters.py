@@ -43,9 +43,11 @@ class TestBuiltin:
         ("/path/a/b/c.txt", "a/b/c.txt", "str"), ("/path/one", "one", "str"),
         ("/lang/en", "en", "str"), ("/lang/zh", "zh", "str"),
     ])
+    @pytest.mark.rule("converted-values")
     def test_converted_values(self, client, path, value, kind):
         expect_json_equal(client.get(path), {"value": value, "type": kind})
 
+    @pytest.mark.rule("converted-values")
     def test_uuid(self, client):
         value = uuid.uuid4()
         expect_json_equal(client.get(f"/uuid/{value}"), {"value": str(value), "type": "UUID"})
@@ -54,9 +56,11 @@ class TestBuiltin:
         "/int/abc", "/int/1.5", "/int/", "/float/1", "/float/abc", "/uuid/not-a-uuid", "/uuid/1234",
         "/lang/fr", "/lang/EN", "/lang/en-us", "/path/",
     ])
+    @pytest.mark.rule("non-matching-404")
     def test_non_matching_is_404(self, client, path):
         expect_error(client.get(path), 404)
 
+    @pytest.mark.rule("huge-float-404")
     def test_a_float_too_large_is_404_not_infinity(self, client):
         response = client.get("/float/" + "9" * 400 + ".5")
         assert response.status_code != 200, _(
@@ -65,6 +69,7 @@ class TestBuiltin:
         ).format(body=repr(response.get_data(as_text=True)))
         expect_error(response, 404)
 
+    @pytest.mark.rule("never-500")
     def test_no_path_gets_a_500(self, client):
         paths = st.tuples(st.sampled_from(["/int/", "/float/", "/path/", "/uuid/", "/lang/"]), SEGMENTS)
         fuzz.probe(lambda path: client.get("".join(path)), paths, json_errors=True)
@@ -73,24 +78,29 @@ class TestBuiltin:
 @pytest.mark.exercise("regex")
 class TestRegex:
     @pytest.mark.parametrize("nid", ["888-999", "1-2", "0012-34"])
+    @pytest.mark.rule("matches-the-pattern")
     def test_matching(self, client, nid):
         expect_json_equal(client.get(f"/index/{nid}"), {"nid": nid})
 
     @pytest.mark.parametrize("nid", ["888", "888-", "-999", "a-b", "888-999-1", "888_999"])
+    @pytest.mark.rule("non-matching-404")
     def test_non_matching_is_404(self, client, nid):
         expect_error(client.get(f"/index/{nid}"), 404)
 
+    @pytest.mark.rule("url-for")
     def test_url_for(self, app):
         built = build(app, "index", nid="888-999")
         assert built == "/index/888-999", _(
             'url_for("index", nid="888-999") built {built}, expected \'/index/888-999\'.').format(built=repr(built))
 
+    @pytest.mark.rule("pattern-from-the-rule")
     def test_the_pattern_comes_from_the_rule(self, app):
         app.add_url_rule('/grader/<regex("[a-z]{3}"):word>', "grader_word", lambda word: {"word": word})
         client = app.test_client()
         expect_json_equal(client.get("/grader/abc"), {"word": "abc"})
         expect_status(client.get("/grader/abcd"), 404)
 
+    @pytest.mark.rule("slash-spans-segments")
     def test_a_pattern_with_a_slash_spans_segments(self, app):
         app.add_url_rule(r'/grader/<regex("\w+/\w+"):pair>/end', "grader_pair", lambda pair: {"pair": pair})
         response = app.test_client().get("/grader/ab/cd/end")
@@ -101,6 +111,7 @@ class TestRegex:
         ).format(status=response.status_code)
         expect_json_equal(response, {"pair": "ab/cd"})
 
+    @pytest.mark.rule("never-500")
     def test_no_nid_gets_a_500(self, client):
         fuzz.probe(lambda nid: client.get("/index/" + nid), SEGMENTS, json_errors=True)
 
@@ -108,15 +119,18 @@ class TestRegex:
 @pytest.mark.exercise("list")
 class TestList:
     @pytest.mark.parametrize("nums", [[1, 2, 3], [7], [10, -4, 0]])
+    @pytest.mark.rule("sums")
     def test_sums(self, client, nums):
         text = ",".join(map(str, nums))
         expect_json_equal(client.get(f"/sum/{text}"), {"nums": nums, "sum": sum(nums)})
 
     @pytest.mark.parametrize("text", ["1,x,3", "a", "1,,2", "1,2,", ",1", "1.5,2", "1;2"])
+    @pytest.mark.rule("non-integers-404")
     def test_non_integers_are_404(self, client, text):
         expect_error(client.get(f"/sum/{text}"), 404)
 
     @pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS"])  # every method the rule allows
+    @pytest.mark.rule("max-item-digits")
     def test_an_item_past_4300_digits_is_404_not_a_crash(self, app, client, method):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         response = client.open("/sum/1," + "9" * 4301, method=method)
@@ -128,6 +142,7 @@ class TestList:
         if method == "GET":  # a HEAD answer has no body to check
             expect_error(response, 404)
 
+    @pytest.mark.rule("max-item-digits")
     def test_a_sum_past_4300_digits_is_404_not_a_crash(self, app, client):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         response = client.get("/sum/" + ",".join(["9" * 4300] * 10))
@@ -138,10 +153,12 @@ class TestList:
         ).format(status=response.status_code)
         expect_error(response, 404)
 
+    @pytest.mark.rule("max-item-digits")
     def test_items_of_max_item_digits_are_summed(self, client):
         big = 10 ** 4000 - 1  # 4,000 nines: MAX_ITEM_DIGITS
         expect_json_equal(client.get(f"/sum/{big},1"), {"nums": [big, 1], "sum": big + 1})
 
+    @pytest.mark.rule("max-item-digits")
     def test_the_minus_sign_is_not_a_digit(self, client):
         low = -(10 ** 4000 - 1)  # "-" and 4,000 nines: 4,000 digits, within MAX_ITEM_DIGITS
         response = client.get(f"/sum/{low},1")
@@ -151,6 +168,7 @@ class TestList:
         ).format(status=response.status_code)
         expect_json_equal(response, {"nums": [low, 1], "sum": low + 1})
 
+    @pytest.mark.rule("never-500")
     def test_no_list_gets_a_500(self, client):
         items = st.one_of(NUMBER_TEXT, st.just("9" * 4000), fuzz.TEXT)
         lists = st.lists(items, min_size=1, max_size=12).map(",".join).map(fuzz.percent_encoded)
@@ -158,6 +176,7 @@ class TestList:
         fuzz.probe(lambda request: client.open("/sum/" + request[1], method=request[0]), requests, json_errors=True)
 
     @pytest.mark.parametrize("nums", [[4, 5], [42], [1, -2]])
+    @pytest.mark.rule("url-for")
     def test_url_for_with_a_list(self, app, nums):
         built = build(app, "sum_numbers", nums=nums)
         expected = "/sum/" + ",".join(map(str, nums))
@@ -168,6 +187,7 @@ class TestList:
 @pytest.mark.exercise("date")
 class TestDate:
     @pytest.mark.parametrize("day", [date(2024, 2, 29), date(2000, 1, 1), date(1999, 12, 31), date.today()])
+    @pytest.mark.rule("real-dates")
     def test_real_dates(self, client, day):
         expect_json_equal(client.get(f"/archive/{day.isoformat()}"),
                           {"day": day.isoformat(), "weekday": WEEKDAYS[day.weekday()]})
@@ -176,9 +196,11 @@ class TestDate:
         "2023-02-29", "2024-2-9", "2024-13-01", "2024-00-10", "2024-04-31", "0000-01-01",
         "20240229", "2024-02-29T00:00", "yesterday",
     ])
+    @pytest.mark.rule("not-a-date-404")
     def test_not_a_date_is_404(self, client, text):
         expect_error(client.get(f"/archive/{text}"), 404)
 
+    @pytest.mark.rule("url-for")
     def test_url_for_with_a_date(self, app):
         day = date.today() - timedelta(days=3)
         built = build(app, "archive", day=day)
@@ -186,6 +208,7 @@ class TestDate:
         assert built == expected, _("url_for('archive', day={day}) built {built}, expected {expected}.").format(
             day=repr(day), built=repr(built), expected=repr(expected))
 
+    @pytest.mark.rule("never-500")
     def test_no_day_gets_a_500(self, client):
         shaped = st.from_regex(r"\d{4}-\d{2}-\d{2}", fullmatch=True).map(fuzz.percent_encoded)
         fuzz.probe(lambda day: client.get("/archive/" + day), st.one_of(shaped, SEGMENTS), json_errors=True)
@@ -193,20 +216,25 @@ class TestDate:
 
 @pytest.mark.exercise("route_options")
 class TestRouteOptions:
+    @pytest.mark.rule("strict-slashes")
     def test_docs_with_slash(self, client):
         expect_text(client.get("/docs/"), "docs")
 
+    @pytest.mark.rule("strict-slashes")
     def test_docs_without_slash_redirects(self, client):
         expect_redirect(client.get("/docs"), 308, "/docs/")
 
     @pytest.mark.parametrize("nid", [1, 42])
+    @pytest.mark.rule("redirect-to")
     def test_legacy_redirects_home(self, client, nid):
         expect_redirect(client.get(f"/legacy/{nid}"), 308, f"/home/{nid}")
         expect_json_equal(client.get(f"/legacy/{nid}", follow_redirects=True), {"home": nid})
 
+    @pytest.mark.rule("redirect-to")
     def test_legacy_needs_an_int(self, client):
         expect_error(client.get("/legacy/abc"), 404)
 
+    @pytest.mark.rule("legacy-endpoint")
     def test_legacy_keeps_its_endpoint(self, app):
         built = build(app, "legacy", nid=7)
         assert built == "/legacy/7", _(
@@ -214,17 +242,21 @@ class TestRouteOptions:
             "'legacy' (add_url_rule's endpoint=), so the app can still build it."
         ).format(built=repr(built))
 
+    @pytest.mark.rule("never-500")
     def test_no_page_gets_a_500(self, client):
         paths = st.tuples(st.sampled_from(["/legacy/", "/page/", "/docs/"]), SEGMENTS)
         fuzz.probe(lambda path: client.get("".join(path), follow_redirects=True), paths, json_errors=True)
 
     @pytest.mark.parametrize(("path", "num"), [("/page/", 1), ("/page/2", 2), ("/page/10", 10)])
+    @pytest.mark.rule("defaults")
     def test_pages(self, client, path, num):
         expect_json_equal(client.get(path), {"page": num})
 
+    @pytest.mark.rule("defaults")
     def test_page_one_redirects_to_the_default_url(self, client):
         expect_redirect(client.get("/page/1"), 308, "/page/")
 
+    @pytest.mark.rule("one-page-endpoint")
     def test_one_view_for_both_page_rules(self, app):
         rules = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/page/")}
         assert rules == {"/page/": "page", "/page/<int:num>": "page"}, _(
@@ -243,21 +275,26 @@ class TestSubdomain:
         return {"TESTING": True, "SERVER_NAME": SERVER_NAME}
 
     @pytest.mark.parametrize("user", ["alice", "bob", "user-42"])
+    @pytest.mark.rule("username-subdomain")
     def test_username_subdomain(self, client, user):
         expect_text(client.get("/", base_url=f"http://{user}.{SERVER_NAME}"), user)
 
+    @pytest.mark.rule("root")
     def test_bare_server_name_is_root(self, client):
         expect_text(client.get("/", base_url=f"http://{SERVER_NAME}"), "root")
 
     @pytest.mark.parametrize("host", [f"a.b.{SERVER_NAME}", f"-x.{SERVER_NAME}"])
+    @pytest.mark.rule("plain-label-only")
     def test_not_a_plain_label_is_404(self, client, host):
         expect_error(client.get("/", base_url=f"http://{host}"), 404)
 
+    @pytest.mark.rule("foreign-host-404")
     def test_foreign_host_is_404(self, client):
         with pytest.warns(UserWarning, match="server name"):  # Werkzeug warns about the mismatch
             response = client.get("/", base_url="http://other.example")
         expect_error(response, 404)
 
+    @pytest.mark.rule("never-500")
     def test_no_host_gets_a_500(self, client):
         def send(label):
             with warnings.catch_warnings():  # Werkzeug warns of a host it cannot read, then answers 404
@@ -266,9 +303,11 @@ class TestSubdomain:
 
         fuzz.probe(send, fuzz.header_values(), json_errors=True)
 
+    @pytest.mark.rule("other-routes")
     def test_other_routes_still_work_on_the_server_name(self, client):
         expect_json_equal(client.get("/home/3", base_url=f"http://{SERVER_NAME}"), {"home": 3})
 
+    @pytest.mark.rule("root")
     def test_without_server_name_root_works(self, chapter_module):
         app = chapter_module.create_app({"TESTING": True})
         assert app.subdomain_matching, _(

@@ -103,6 +103,7 @@ def source_line(text: str) -> str | None:
 @pytest.mark.exercise("factory")
 class TestFactory:
     @pytest.mark.parametrize("name", ["auth", "user"])
+    @pytest.mark.rule("registers-auth-and-user")
     def test_blueprint_is_registered(self, factory_app, name):
         assert name in factory_app.blueprints, _(
             "create_app() should register the blueprint {name}; the app has {blueprints}."
@@ -111,6 +112,7 @@ class TestFactory:
     @pytest.mark.parametrize(
         ("endpoint", "expected"), [("auth.login", "/login"), ("user.user_list", "/user/user_list"), ("user.links", "/user/links")]
     )
+    @pytest.mark.rule("user-prefix")
     def test_rules_carry_the_prefix(self, factory_app, endpoint, expected):
         found = rule_of(factory_app, endpoint)
         assert found == expected, _(
@@ -121,6 +123,7 @@ class TestFactory:
         assert built == expected, _("url_for({endpoint}) built {built}, expected {expected}.").format(
             endpoint=repr(endpoint), built=repr(built), expected=repr(expected))
 
+    @pytest.mark.rule("independent-apps")
     def test_two_calls_build_two_independent_apps(self, chapter_module, factory_app):
         other = require(chapter_module, "create_app")({"TESTING": True})
         assert other is not factory_app and set(other.blueprints) >= {"auth", "user"}, _(
@@ -132,6 +135,7 @@ class TestFactory:
 
 @pytest.mark.exercise("render")
 class TestRender:
+    @pytest.mark.rule("login-template")
     def test_login_renders_login_html_with_the_default_msg(self, client, rendered):
         response = client.get("/login")
         expect_status(response, 200)
@@ -147,6 +151,7 @@ class TestRender:
     @pytest.mark.parametrize(
         ("msg", "shown"), [("Welcome back", "Welcome back"), ("<b>hi</b>", "&lt;b&gt;hi&lt;/b&gt;"), ("你好", "你好")]
     )
+    @pytest.mark.rule("msg-from-query")
     def test_login_shows_msg_from_the_query_escaped(self, client, rendered, msg, shown):
         response = client.get("/login", query_string={"msg": msg})
         expect_status(response, 200)
@@ -155,6 +160,7 @@ class TestRender:
             msg=msg, shown=repr(shown), body=body)
         assert "<b>" not in body, _("A tag from the query string came back unescaped: let Jinja escape `msg`.")
 
+    @pytest.mark.rule("user-list-template")
     def test_user_list_renders_user_list_html_with_every_user(self, client, rendered, user_module):
         response = client.get("/user/user_list")
         expect_status(response, 200)
@@ -168,18 +174,21 @@ class TestRender:
         missing = [name for name in users if name not in body]
         assert not missing, _("GET /user/user_list should list every user; missing {missing}.").format(missing=missing)
 
+    @pytest.mark.rule("never-500")
     def test_no_msg_gets_a_500(self, client):
         fuzz.probe(lambda msg: client.get("/login?" + fuzz.query_string(msg=msg)), fuzz.TEXT)
 
 
 @pytest.mark.exercise("template_priority")
 class TestTemplatePriority:
+    @pytest.mark.rule("blueprint-template-folder")
     def test_user_blueprint_has_a_template_folder(self, app):
         assert app.blueprints["user"].jinja_loader is not None, _(
             "The user blueprint has no template folder: Blueprint(..., template_folder=\"templates\") "
             "points it at views/templates/."
         )
 
+    @pytest.mark.rule("global-template-wins")
     def test_the_global_user_list_wins(self, app, user_module):
         blueprint = app.blueprints["user"]
         assert blueprint.jinja_loader is not None, _(
@@ -197,6 +206,7 @@ class TestTemplatePriority:
         ).format(global_line=repr(global_line), blueprint_line=repr(blueprint_line), shown=repr(shown))
 
     @pytest.mark.parametrize(("name", "shown"), [(None, "alice"), ("bob", "bob"), ("<i>eve", "&lt;i&gt;eve")])
+    @pytest.mark.rule("profile-from-blueprint")
     def test_profile_comes_from_the_blueprint_folder(self, client, rendered, name, shown):
         response = client.get("/user/profile", query_string={"name": name} if name else None)
         expect_status(response, 200)
@@ -211,16 +221,19 @@ class TestTemplatePriority:
             "The profile page should say 'Profile of {shown}'; the page was:\n{body}"
         ).format(shown=shown, body=response.get_data(as_text=True))
 
+    @pytest.mark.rule("never-500")
     def test_no_name_gets_a_500(self, client):
         fuzz.probe(lambda name: client.get("/user/profile?" + fuzz.query_string(name=name)), fuzz.TEXT)
 
 
 @pytest.mark.exercise("url_for")
 class TestUrlFor:
+    @pytest.mark.rule("links")
     def test_links_answers_the_built_urls(self, app, client):
         expected = {"list": build(app, "user.user_list"), "login": build(app, "auth.login")}
         expect_json_equal(client.get("/user/links"), expected)
 
+    @pytest.mark.rule("relative-endpoint")
     def test_relative_name_follows_the_mount_point(self, app, client, user_module):
         # The same blueprint mounted a second time, under another name and prefix: a
         # relative ".user_list" must now point at /people/user_list; "auth.login" stays.
@@ -237,10 +250,12 @@ class TestUrlFor:
 @pytest.mark.usefixtures("stand_ins")
 class TestScopedHooks:
     @pytest.mark.parametrize("path", USER_PAGES)
+    @pytest.mark.rule("marks-user-responses")
     def test_user_responses_are_marked(self, client, path):
         expect_header(client.get(path), "X-Blueprint", "user")
 
     @pytest.mark.parametrize("path", OTHER_PAGES)
+    @pytest.mark.rule("only-user-responses")
     def test_other_responses_are_not_marked(self, client, path):
         response = client.get(path)
         assert "X-Blueprint" not in response.headers, _(
@@ -248,6 +263,7 @@ class TestScopedHooks:
             "Register the hooks on the blueprint (bp.before_request), not on the app."
         ).format(path=path, value=response.headers["X-Blueprint"])
 
+    @pytest.mark.rule("name-on-g")
     def test_before_request_keeps_the_name_on_g(self, client):
         with client:
             expect_status(client.get("/user/links"), 200)
@@ -255,6 +271,7 @@ class TestScopedHooks:
         assert found == "user", _("After GET /user/links, g.blueprint should be 'user', found {found}.").format(
             found=repr(found))
 
+    @pytest.mark.rule("auth-404-handler")
     def test_auth_views_get_the_blueprint_404(self, app, client):
         rule = _("The view behind /missing-user must abort(404) (raise NotFound), so the auth blueprint's 404 handler answers it.")
         with app.test_request_context("/missing-user"), expect_raises(NotFound, rule) as raised:
@@ -265,11 +282,13 @@ class TestScopedHooks:
             "GET /missing-user should be handled by the auth blueprint's 404 handler: expected {expected}, got {got}."
         ).format(expected=repr(expected), got=repr(body))
 
+    @pytest.mark.rule("never-500")
     def test_no_unknown_url_gets_a_500(self, client):
         paths = st.tuples(st.sampled_from(["/", "/user/", "/api/v1/"]), fuzz.path_segments()).map("".join)
         fuzz.probe(client.get, paths, json_errors=True)
 
     @pytest.mark.parametrize("path", ["/no-such-page", "/user/no-such-page", "/grader-abort"])
+    @pytest.mark.rule("other-404s-app-handler")
     def test_other_404s_get_the_app_handler(self, app, client, path):
         app.add_url_rule("/grader-abort", "grader_abort", lambda: abort(404, description="from the grader"))
         body = expect_error(client.get(path), 404)
@@ -281,9 +300,11 @@ class TestScopedHooks:
 
 @pytest.mark.exercise("nested")
 class TestNested:
+    @pytest.mark.rule("ping-pong")
     def test_ping_answers_pong(self, client):
         expect_json_equal(client.get("/api/v1/ping"), {"pong": True})
 
+    @pytest.mark.rule("endpoint-api-v1-ping")
     def test_endpoint_is_api_v1_ping(self, app):
         found = rule_of(app, "api.v1.ping")
         assert found == "/api/v1/ping", _("The endpoint api.v1.ping should be served at /api/v1/ping, found {found}.").format(
@@ -292,6 +313,7 @@ class TestNested:
         assert built == "/api/v1/ping", _("url_for('api.v1.ping') built {built}, expected '/api/v1/ping'.").format(
             built=repr(built))
 
+    @pytest.mark.rule("create-app-twice")
     def test_create_app_twice_still_serves_it(self, chapter_module, client):
         expect_status(client.get("/api/v1/ping"), 200)
         second = require(chapter_module, "create_app")({"TESTING": True})

@@ -292,6 +292,7 @@ def expect_no_secrets(responses, records, secrets) -> None:
 
 @pytest.mark.exercise("models")
 class TestModels:
+    @pytest.mark.rule("tables-created")
     def test_create_app_creates_the_tables(self, app, models):
         tables = [require(models, name).__table__.name for name in ("User", "Note")]
         with app.app_context():
@@ -302,6 +303,7 @@ class TestModels:
     @pytest.mark.parametrize(
         ("name", "columns"), [("User", {"id", "username", "password_hash", "role"}), ("Note", {"id", "owner_id", "text", "created_at"})]
     )
+    @pytest.mark.rule("typed-columns")
     def test_columns_are_typed_mapped_attributes(self, models, name, columns):
         model = require(models, name)
         found = set(model.__table__.columns.keys())
@@ -312,12 +314,14 @@ class TestModels:
             "{name}: declare {untyped} as SQLAlchemy 2 typed attributes, `name: Mapped[type] = mapped_column(...)`."
         ).format(name=name, untyped=untyped)
 
+    @pytest.mark.rule("owner-foreign-key")
     def test_note_owner_is_a_foreign_key_to_users(self, models):
         targets = {fk.target_fullname for fk in models.Note.__table__.c.owner_id.foreign_keys}
         expected = f"{models.User.__table__.name}.id"
         assert targets == {expected}, _("Note.owner_id should be a ForeignKey to {expected}; found {found}.").format(
             expected=expected, found=targets or _("none"))
 
+    @pytest.mark.rule("role-defaults-to-user")
     def test_role_defaults_to_user_and_get_reads_it_back(self, app, models):
         with app.app_context():
             user = models.User(username="carol", password_hash=bcrypt_hash(PASSWORD))
@@ -329,6 +333,7 @@ class TestModels:
             assert user is not None and user.role == "user", _("A new User's role should default to 'user', got {role}.").format(
                 role=repr(user and user.role))
 
+    @pytest.mark.rule("unique-name-case-insensitive")
     def test_usernames_are_unique_ignoring_case(self, app, models, database):
         database.add_user("carol")
         for second in ["carol", "Carol", "CAROL"]:
@@ -343,6 +348,7 @@ class TestModels:
                 assert not stored, _("the database stored it; it should refuse it with IntegrityError: usernames are unique "
                                      "(unique=True), also ignoring case (a unique index on lower(username)).")
 
+    @pytest.mark.rule("created-at-on-insert")
     def test_created_at_is_set_on_insert(self, app, models, database):
         user_id = database.add_user("carol")
         before = datetime.now(timezone.utc)
@@ -356,6 +362,7 @@ class TestModels:
         assert abs(created - before) < timedelta(minutes=1), _("created_at should be the current UTC time, got {created}.").format(
             created=created)
 
+    @pytest.mark.rule("created-at-with-time-zone")
     def test_created_at_keeps_its_time_zone(self, models):
         column_type = require(models, "Note").__table__.c.created_at.type.compile(dialect=postgresql.dialect())
         assert column_type == "TIMESTAMP WITH TIME ZONE", _(
@@ -363,6 +370,7 @@ class TestModels:
             "a database server set to another time zone shifts the time. Declare it DateTime(timezone=True)."
         ).format(column_type=column_type)
 
+    @pytest.mark.rule("cascade-delete")
     def test_deleting_a_user_deletes_their_notes(self, app, models, database):
         user_id = database.add_user("carol")
         database.add_note(user_id, "carol's")
@@ -376,6 +384,7 @@ class TestModels:
             "Deleting a user should delete their notes in the database: ForeignKey(\"users.id\", ondelete=\"CASCADE\")."
         )
 
+    @pytest.mark.rule("owner-id-index")
     def test_notes_are_indexed_by_owner(self, app, models, database):
         table = require(models, "Note").__table__.name
         indexed = [index["column_names"] for index in inspect(database.engine).get_indexes(table)]
@@ -384,6 +393,7 @@ class TestModels:
             "or each listing reads every note. Its indexes: {indexes}."
         ).format(table=table, indexes=indexed or _("none"))
 
+    @pytest.mark.rule("config-from-environment")
     def test_database_url_from_the_environment(self, make_app, app_config, database_url, monkeypatch):
         monkeypatch.setenv("DATABASE_URL", database_url)
         app = make_app({k: v for k, v in app_config.items() if k != "SQLALCHEMY_DATABASE_URI"})
@@ -391,6 +401,7 @@ class TestModels:
             "With DATABASE_URL set and no SQLALCHEMY_DATABASE_URI in test_config, the app should use it; it uses {url}."
         ).format(url=repr(app.config["SQLALCHEMY_DATABASE_URI"]))
 
+    @pytest.mark.rule("config-from-environment")
     def test_jwt_secret_from_the_environment_or_a_long_dev_key(self, make_app, app_config, monkeypatch, caplog):
         without = {k: v for k, v in app_config.items() if k != "JWT_SECRET_KEY"}
         monkeypatch.setenv("JWT_SECRET_KEY", OTHER_SECRET)
@@ -404,6 +415,7 @@ class TestModels:
 
 @pytest.mark.exercise("register")
 class TestRegister:
+    @pytest.mark.rule("created-201")
     def test_register_answers_201_with_id_and_username(self, client, models, database):
         data = expect_json(register(client), 201)
         assert set(data) == {"id", "username"} and data["username"] == "alice" and isinstance(data["id"], int), _(
@@ -411,6 +423,7 @@ class TestRegister:
         ).format(data=repr(data))
         assert [u.id for u in database.rows(models.User)] == [data["id"]], _("The id should be the new row's id.")
 
+    @pytest.mark.rule("bcrypt-hash-only")
     def test_only_a_bcrypt_hash_is_stored(self, client, models, database):
         expect_status(register(client), 201)
         stored = database.rows(models.User)[0].password_hash
@@ -420,6 +433,7 @@ class TestRegister:
         ).format(start=repr(stored[:7]))
         assert bcrypt.checkpw(PASSWORD.encode(), stored.encode()), _("The stored hash does not verify the password.")
 
+    @pytest.mark.rule("taken-409")
     def test_duplicate_usernames_are_409(self, client, models, database):
         expect_status(register(client), 201)
         for again in ["alice", "Alice", "ALICE", " alice "]:
@@ -427,6 +441,7 @@ class TestRegister:
                 expect_error(register(client, again, "another password"), 409)
                 assert database.count(models.User) == 1, _("A refused registration must not add a row.")
 
+    @pytest.mark.rule("bad-fields-400")
     def test_missing_or_empty_fields_are_400(self, client, models, database):
         bodies = [{}, {"username": "bob"}, {"password": PASSWORD}, {"username": "", "password": PASSWORD},
                   {"username": "   ", "password": PASSWORD}, {"username": "bob", "password": ""}, {"username": None, "password": PASSWORD},
@@ -436,16 +451,19 @@ class TestRegister:
                 expect_error(client.post("/register", json=body), 400)
                 assert database.count(models.User) == 0, _("A refused registration must not add a row.")
 
+    @pytest.mark.rule("bad-fields-400")
     def test_non_json_bodies_are_400(self, client):
         for kind, request_args in not_json():
             with case(_("with {kind}").format(kind=kind)):
                 expect_error(client.post("/register", **request_args), 400)
 
+    @pytest.mark.rule("bad-fields-400")
     def test_deeply_nested_json_is_400_not_a_crash(self, app, client, models, database):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         expect_handled(nested_json(client, "/register"), deep_nesting())
         assert database.count(models.User) == 0, _("A refused registration must not add a row.")
 
+    @pytest.mark.rule("bad-fields-400")
     def test_lone_surrogates_are_400_not_a_crash(self, app, client, models, database):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         for field, body in [("username", '{"username": "bob\\ud800", "password": "pw"}'),
@@ -455,17 +473,20 @@ class TestRegister:
                                _("a {field} holding {surrogate}").format(field=field, surrogate=lone_surrogate()))
                 assert database.count(models.User) == 0, _("A refused registration must not add a row.")
 
+    @pytest.mark.rule("username-limits")
     def test_unusable_usernames_are_400(self, client):
         for name, username in [(_("a NUL"), "bo\x00b"), (_("a newline"), "bob\nadmin"), (_("81 characters"), "b" * 81)]:
             with case(_("with a username of {name}").format(name=name)):
                 expect_error(register(client, username), 400)
 
+    @pytest.mark.rule("username-limits")
     def test_a_username_of_80_characters_is_fine(self, client):
         username = "b" * 80
         data = expect_json(register(client, username), 201)
         assert data["username"] == username, _("The 80-character username should come back whole, got {got}.").format(
             got=repr(data["username"]))
 
+    @pytest.mark.rule("taken-costs-no-bcrypt")
     def test_a_taken_name_costs_no_bcrypt_work(self, client, monkeypatch):
         expect_status(register(client), 201)
         bcrypt_calls = spy_on_bcrypt(monkeypatch)
@@ -475,6 +496,7 @@ class TestRegister:
             "and answer 409 before hashing, so a taken name costs the server nothing."
         ).format(calls=", ".join(bcrypt_calls))
 
+    @pytest.mark.rule("race-409-rollback")
     def test_a_registration_that_loses_a_race_is_409_and_the_session_still_works(self, app, client, models, database, monkeypatch):
         bcrypt_hash(PASSWORD)  # made before the spy, so the rival's row needs no bcrypt call
 
@@ -496,6 +518,7 @@ class TestRegister:
         assert [u.username for u in database.rows(models.User)] == ["alice", "bob"], _(
             "Only the rival's alice and bob should be stored.")
 
+    @pytest.mark.rule("logged-info")
     def test_a_registration_is_logged(self, app, client, caplog):
         with caplog.at_level(logging.INFO):
             data = expect_json(register(client), 201)
@@ -505,10 +528,12 @@ class TestRegister:
             "current_app.logger.info(...). The app logged {logged}."
         ).format(id=data["id"], logged=logged or _("nothing"))
 
+    @pytest.mark.rule("never-500")
     def test_no_body_gets_a_500(self, client):
         bodies = fuzz.json_bodies({"username": fuzz.TEXT, "password": fuzz.TEXT})
         fuzz.probe(lambda body: raw_json(client, "/register", body), bodies, json_errors=True)
 
+    @pytest.mark.rule("password-72-bytes")
     def test_passwords_over_72_bytes_are_400(self, client, models, database):
         too_long = [(_("73 ASCII characters"), "x" * 73), (_("74 bytes in 37 characters"), "é" * 37),
                     (_("75 bytes in 25 characters"), "密" * 25)]
@@ -517,6 +542,7 @@ class TestRegister:
                 expect_error(register(client, "bob", password), 400)
                 assert database.count(models.User) == 0, _("A refused registration must not add a row.")
 
+    @pytest.mark.rule("password-72-bytes")
     def test_passwords_of_72_bytes_are_fine(self, client, models, database):
         exactly_72 = [(_("72 ASCII characters"), "x" * 72), (_("72 bytes in 36 characters"), "é" * 36),
                       (_("72 bytes in 24 characters"), "密" * 24)]
@@ -527,6 +553,7 @@ class TestRegister:
                 stored = next(u.password_hash for u in database.rows(models.User) if u.username == username)
                 assert bcrypt.checkpw(password.encode(), stored.encode()), _("The stored hash does not verify the whole password.")
 
+    @pytest.mark.rule("stored-literally")
     def test_sql_looking_usernames_are_stored_literally(self, client, models, database):
         for number, username in enumerate(SQL_LOOKING, 1):
             with case(_("with the username {username}").format(username=repr(username))):
@@ -537,6 +564,7 @@ class TestRegister:
                 assert stored == SQL_LOOKING[:number], _("The users table should hold exactly {expected}; it holds {stored}.").format(
                     expected=SQL_LOOKING[:number], stored=stored)
 
+    @pytest.mark.rule("no-secrets")
     def test_no_password_or_hash_in_responses_or_logs(self, client, models, database, caplog):
         with caplog.at_level(logging.DEBUG):
             responses = [register(client), register(client), register(client, "bob", "x" * 73)]
@@ -546,6 +574,7 @@ class TestRegister:
 
 @pytest.mark.exercise("login")
 class TestLogin:
+    @pytest.mark.rule("token-sub-and-role")
     def test_login_answers_a_token_with_a_string_subject_and_a_role_claim(self, client, database):
         user_id = database.add_user("alice")
         data = expect_json(login(client))
@@ -558,10 +587,12 @@ class TestLogin:
         assert claims.get("role") == "user", _("The token should carry the claim role='user', got {role}.").format(
             role=repr(claims.get("role")))
 
+    @pytest.mark.rule("username-case-and-spaces")
     def test_the_username_ignores_case_and_surrounding_spaces(self, client, database):
         database.add_user("alice")
         expect_status(login(client, " ALICE "), 200)
 
+    @pytest.mark.rule("one-401-message")
     def test_wrong_user_or_password_is_401_with_one_message(self, client, database):
         database.add_user("alice")
         reference = expect_error(login(client, "alice", "definitely wrong"), 401)
@@ -575,6 +606,7 @@ class TestLogin:
                     "{body} differs from {reference}."
                 ).format(body=repr(body), reference=repr(reference))
 
+    @pytest.mark.rule("long-password-refused")
     def test_over_long_password_at_login_is_refused_not_500(self, client, database):
         database.add_user("alice")
         for name, password in [(_("73 ASCII characters"), "x" * 73), (_("80 bytes in 40 characters"), "é" * 40)]:
@@ -584,12 +616,14 @@ class TestLogin:
                     "A password over 72 bytes at login should answer 401 or 400, got {got}.").format(got=response.status_code)
                 expect_error(response, response.status_code)
 
+    @pytest.mark.rule("long-password-refused")
     def test_passwords_of_72_bytes_log_in(self, client, database):
         for number, (name, password) in enumerate([(_("72 ASCII characters"), "x" * 72), (_("72 bytes in 36 characters"), "é" * 36)]):
             with case(_("with a password of {name}").format(name=name)):
                 database.add_user(f"user{number}", password)
                 expect_status(login(client, f"user{number}", password), 200)
 
+    @pytest.mark.rule("unknown-user-bcrypt")
     def test_an_unknown_user_costs_a_bcrypt_check(self, client, database, monkeypatch):
         database.add_user("alice")
         bcrypt_calls = spy_on_bcrypt(monkeypatch)
@@ -599,6 +633,7 @@ class TestLogin:
             "response time tells which usernames exist: check the password against a dummy hash anyway."
         )
 
+    @pytest.mark.rule("password-matches-bool")
     def test_password_matches_answers_true_or_false(self, request, chapter, app):
         password_matches = require(import_target(request.config, chapter, "security"), "password_matches")
         stored = bcrypt_hash(PASSWORD)
@@ -611,6 +646,7 @@ class TestLogin:
                 assert answer is expected, _("password_matches() with {name} returned {answer}, expected {expected}.").format(
                     name=name, answer=repr(answer), expected=repr(expected))
 
+    @pytest.mark.rule("failed-login-logged")
     def test_a_failed_login_is_logged(self, app, client, database, caplog):
         database.add_user("alice")
         with caplog.at_level(logging.INFO):
@@ -619,26 +655,31 @@ class TestLogin:
             "A failed login should be logged (INFO), without the password: current_app.logger.info(...)."
         )
 
+    @pytest.mark.rule("never-500")
     def test_no_body_gets_a_500(self, client, database):
         database.add_user("alice")
         bodies = fuzz.json_bodies({"username": st.one_of(st.just("alice"), fuzz.TEXT), "password": fuzz.TEXT})
         fuzz.probe(lambda body: raw_json(client, "/login", body), bodies, examples=40, json_errors=True)
 
+    @pytest.mark.rule("bad-fields-400")
     def test_missing_fields_are_400(self, client):
         bodies = [{}, {"username": "alice"}, {"password": PASSWORD}, {"username": "", "password": PASSWORD}, {"username": "alice", "password": 1}]
         for body in bodies:
             with case(_("with the body {body}").format(body=repr(body))):
                 expect_error(client.post("/login", json=body), 400)
 
+    @pytest.mark.rule("bad-fields-400")
     def test_non_json_bodies_are_400(self, client):
         for kind, request_args in not_json():
             with case(_("with {kind}").format(kind=kind)):
                 expect_error(client.post("/login", **request_args), 400)
 
+    @pytest.mark.rule("bad-fields-400")
     def test_deeply_nested_json_is_400_not_a_crash(self, app, client):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         expect_handled(nested_json(client, "/login"), deep_nesting())
 
+    @pytest.mark.rule("bad-fields-400")
     def test_lone_surrogates_and_nul_are_refused_not_a_crash(self, app, client, database):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         database.add_user("alice")
@@ -652,6 +693,7 @@ class TestLogin:
             with case(_("with {what}").format(what=what)):
                 expect_handled(raw_json(client, "/login", body), what, (400, 401))
 
+    @pytest.mark.rule("no-secrets")
     def test_no_password_or_hash_in_responses_or_logs(self, client, database, caplog):
         database.add_user("alice")
         with caplog.at_level(logging.DEBUG):
@@ -682,10 +724,12 @@ def token_variants(app, user_id: int, good: str) -> dict[str, dict]:
 
 @pytest.mark.exercise("me")
 class TestMe:
+    @pytest.mark.rule("me-answers-user")
     def test_me_answers_the_user(self, client, alice):
         user_id, token = alice
         expect_json_equal(client.get("/me", headers=bearer(token)), {"id": user_id, "username": "alice", "role": "user"})
 
+    @pytest.mark.rule("bad-token-401")
     def test_bad_tokens_are_401_with_the_json_error(self, app, client, alice):
         for kind, headers in token_variants(app, *alice).items():
             with case(_("with a bad token ({kind})").format(kind=kind)):
@@ -702,6 +746,7 @@ class TestMe:
         ("invalid_token", ["not a jwt", "three garbage parts", "forged with another key", "alg none", "tampered payload"]),
         ("token_expired", ["expired"]),
     ])
+    @pytest.mark.rule("error-names")
     def test_each_kind_of_bad_token_has_its_error_name(self, app, client, alice, error_name, kinds):
         variants = token_variants(app, *alice)
         for kind in kinds:
@@ -713,11 +758,13 @@ class TestMe:
                     "expired_token_loader: 'token_expired')."
                 ).format(expected=repr(error_name), got=repr(body["error"]))
 
+    @pytest.mark.rule("never-500")
     def test_no_authorization_header_gets_a_500(self, client, alice):
         values = st.one_of(fuzz.header_values(), fuzz.header_values().map("Bearer {}".format),
                            st.lists(fuzz.header_values(), min_size=3, max_size=3).map(lambda parts: "Bearer " + ".".join(parts)))
         fuzz.probe(lambda value: client.get("/me", headers={"Authorization": value}), values, examples=40, json_errors=True)
 
+    @pytest.mark.rule("deleted-account-401")
     def test_token_of_a_deleted_account_is_401(self, client, database, alice):
         user_id, token = alice
         database.delete_user(user_id)
@@ -726,6 +773,7 @@ class TestMe:
 
 @pytest.mark.exercise("notes")
 class TestNotes:
+    @pytest.mark.rule("created-201")
     def test_create_answers_201_with_the_note(self, client, alice):
         before = datetime.now(timezone.utc)
         data = expect_json(client.post("/notes", json={"text": "buy milk"}, headers=bearer(alice[1])), 201)
@@ -736,6 +784,7 @@ class TestNotes:
             "created_at should be an ISO 8601 time with its zone, close to now; got {created_at}."
         ).format(created_at=repr(data["created_at"]))
 
+    @pytest.mark.rule("text-literal")
     def test_text_is_stored_and_returned_literally(self, client, models, database, alice):
         texts = SQL_LOOKING + ["  spaced  ", "多语言 ✓"]
         for number, text in enumerate(texts, 1):
@@ -747,6 +796,7 @@ class TestNotes:
                 ).format(expected=repr(texts[:number]), listed=repr(listed))
         assert database.count(models.User) == 1, _("The users table should be untouched.")
 
+    @pytest.mark.rule("bad-text-400")
     def test_bad_text_is_400(self, client, models, database, alice):
         bodies = [(_("no text"), {}), (_("an empty text"), {"text": ""}), (_("a blank text"), {"text": "   \n"}),
                   (_("a null text"), {"text": None}), (_("a number as text"), {"text": 42}), (_("a list as text"), {"text": ["a"]}),
@@ -756,34 +806,41 @@ class TestNotes:
                 expect_error(client.post("/notes", json=body, headers=bearer(alice[1])), 400)
                 assert database.count(models.Note) == 0, _("A refused note must not be stored.")
 
+    @pytest.mark.rule("bad-text-400")
     def test_non_json_bodies_are_400(self, client, alice):
         for kind, request_args in not_json():
             with case(_("with {kind}").format(kind=kind)):
                 expect_error(client.post("/notes", headers=bearer(alice[1]), **request_args), 400)
 
+    @pytest.mark.rule("bad-text-400")
     def test_a_text_of_exactly_1000_characters_is_fine(self, client, alice):
         text = "x" * 1000
         data = expect_json(client.post("/notes", json={"text": text}, headers=bearer(alice[1])), 201)
         assert data["text"] == text, _("The 1000-character text should be stored and returned whole: 1000 is the limit, not past it.")
 
+    @pytest.mark.rule("never-500")
     def test_no_body_gets_a_500(self, client, alice):
         bodies = fuzz.json_bodies({"text": fuzz.TEXT})
         fuzz.probe(lambda body: raw_json(client, "/notes", body, headers=bearer(alice[1])), bodies, json_errors=True)
 
+    @pytest.mark.rule("never-500")
     def test_no_note_id_gets_a_500(self, client, alice):
         ids = st.one_of(st.integers().map(str), fuzz.HUGE_NUMBERS.map(str), fuzz.path_segments())
         fuzz.probe(lambda note_id: client.delete(f"/notes/{note_id}", headers=bearer(alice[1])), ids, json_errors=True)
 
+    @pytest.mark.rule("bad-text-400")
     def test_deeply_nested_json_is_400_not_a_crash(self, app, client, alice):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         expect_handled(nested_json(client, "/notes", headers=bearer(alice[1])), deep_nesting())
 
+    @pytest.mark.rule("bad-text-400")
     def test_a_text_with_a_lone_surrogate_is_400_not_a_crash(self, app, client, models, database, alice):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         response = raw_json(client, "/notes", '{"text": "milk \\ud800"}', headers=bearer(alice[1]))
         expect_handled(response, _("a text holding {surrogate}").format(surrogate=lone_surrogate()))
         assert database.count(models.Note) == 0, _("A refused note must not be stored.")
 
+    @pytest.mark.rule("unknown-note-404")
     def test_an_id_past_the_databases_integers_is_404_not_a_crash(self, app, client, alice):
         app.config["PROPAGATE_EXCEPTIONS"] = False
         for note_id in [2**31, 2**63, 9999999999999999999, int("9" * 30)]:
@@ -792,6 +849,7 @@ class TestNotes:
                 expect_handled(response, _("an id past the database's integers (32-bit on PostgreSQL, 64-bit on SQLite: "
                                            "the database or its driver raises)"), (404, 400))
 
+    @pytest.mark.rule("deleted-account-401")
     def test_token_of_a_deleted_account_is_401(self, app, client, database, alice):
         bob = token_for(app, database.add_user("bob"))
         bobs_note = expect_json(client.post("/notes", json={"text": "bob's"}, headers=bearer(bob)), 201)
@@ -805,17 +863,20 @@ class TestNotes:
                 ).format(request=request_line(response), got=response.status_code, preview=preview(response))
                 expect_error(response, 401)
 
+    @pytest.mark.rule("own-notes-only")
     def test_each_user_lists_only_their_notes(self, app, client, database, alice):
         bob = token_for(app, database.add_user("bob"))
         mine = [expect_json(client.post("/notes", json={"text": t}, headers=bearer(alice[1])), 201) for t in ("one", "two")]
         expect_status(client.post("/notes", json={"text": "bob's"}, headers=bearer(bob)), 201)
         expect_json_equal(client.get("/notes", headers=bearer(alice[1])), mine)
 
+    @pytest.mark.rule("delete-own-204")
     def test_delete_own_note(self, client, alice):
         note = expect_json(client.post("/notes", json={"text": "gone soon"}, headers=bearer(alice[1])), 201)
         expect_status(client.delete(f"/notes/{note['id']}", headers=bearer(alice[1])), 204)
         expect_json_equal(client.get("/notes", headers=bearer(alice[1])), [])
 
+    @pytest.mark.rule("others-note-404")
     def test_another_users_note_is_404_and_survives(self, app, client, models, database, alice):
         bob = token_for(app, database.add_user("bob"))
         note = expect_json(client.post("/notes", json={"text": "bob's secret"}, headers=bearer(bob)), 201)
@@ -823,14 +884,17 @@ class TestNotes:
         assert [n.id for n in database.rows(models.Note)] == [note["id"]], _("Bob's note must survive Alice's DELETE.")
         expect_json_equal(client.get("/notes", headers=bearer(bob)), [note])
 
+    @pytest.mark.rule("unknown-note-404")
     def test_unknown_note_is_404(self, client, alice):
         expect_error(client.delete("/notes/999999", headers=bearer(alice[1])), 404)
 
+    @pytest.mark.rule("token-required")
     def test_notes_need_a_token(self, client):
         for method, path in [("GET", "/notes"), ("POST", "/notes"), ("DELETE", "/notes/1")]:
             with case(_("without a token")):
                 expect_refused(client.open(path, method=method, json={"text": "x"}))
 
+    @pytest.mark.rule("no-partial-rows")
     def test_a_failed_request_leaves_no_partial_rows(self, make_app, client, models, database, alice):
         expect_status(client.post("/notes", json={"text": "kept"}, headers=bearer(alice[1])), 201)
         failing = make_app()  # a second app on the same database: routes can still be added to it
@@ -850,6 +914,7 @@ class TestNotes:
         )
         expect_status(client.post("/notes", json={"text": "still works"}, headers=bearer(alice[1])), 201)
 
+    @pytest.mark.rule("shared-database")
     def test_a_second_app_reads_what_the_first_wrote(self, make_app, client, alice):
         note = expect_json(client.post("/notes", json={"text": "written by app one"}, headers=bearer(alice[1])), 201)
         other = make_app()
@@ -861,6 +926,7 @@ class TestAdmin:
     def create_admin(self, runner, *args, input=None):
         return runner.invoke(args=["create-admin", *args], input=input)
 
+    @pytest.mark.rule("lists-every-user")
     def test_admin_lists_every_user(self, app, client, models, database, runner):
         database.add_user("alice")
         result = self.create_admin(runner, "boss", "--password", PASSWORD)
@@ -873,14 +939,17 @@ class TestAdmin:
         token = token_for(app, users[1].id, "admin")
         expect_json_equal(client.get("/admin/users", headers=bearer(token)), expected)
 
+    @pytest.mark.rule("non-admin-403")
     def test_non_admin_is_403(self, client, alice):
         expect_error(client.get("/admin/users", headers=bearer(alice[1])), 403)
 
+    @pytest.mark.rule("never-500")
     def test_no_authorization_header_gets_a_500(self, client, alice):
         values = st.one_of(fuzz.header_values(), fuzz.header_values().map("Bearer {}".format))
         fuzz.probe(lambda value: client.get("/admin/users", headers={"Authorization": value}), values)
 
     @pytest.mark.parametrize("change", ["deleted", "demoted"])
+    @pytest.mark.rule("database-decides")
     def test_the_database_decides_not_the_token(self, app, client, database, change):
         admin_id = database.add_user("boss", role="admin")
         token = token_for(app, admin_id, "admin")
@@ -901,12 +970,14 @@ class TestAdmin:
         assert response.status_code == status, explained.format(got=response.status_code, preview=preview(response))
         expect_error(response, status)
 
+    @pytest.mark.rule("bad-token-401")
     def test_no_or_bad_token_is_401(self, app, client, alice):
         variants = token_variants(app, *alice)
         for kind in ["missing", "expired", "forged with another key", "tampered payload"]:
             with case(_("with a bad token ({kind})").format(kind=kind)):
                 expect_refused(client.get("/admin/users", headers=variants[kind]))
 
+    @pytest.mark.rule("keeps-view-name")
     def test_admin_only_keeps_the_view_name(self, app):
         endpoint = next((r.endpoint for r in app.url_map.iter_rules() if r.rule == "/admin/users"), None)
         assert endpoint, _("There is no /admin/users route.")
@@ -916,6 +987,7 @@ class TestAdmin:
             "which keeps the view's name (Flask's endpoint) and sets __wrapped__."
         ).format(name=view.__name__)
 
+    @pytest.mark.rule("prompts-hidden-password")
     def test_create_admin_prompts_for_a_hidden_password(self, models, database, runner):
         secret = "Prompted-S3cret!"
         result = self.create_admin(runner, "boss", input=f"{secret}\n{secret}\n")
@@ -933,6 +1005,7 @@ class TestAdmin:
             "boss's stored hash does not verify the password typed at the prompt."
         )
 
+    @pytest.mark.rule("password-twice")
     def test_create_admin_asks_for_the_password_twice(self, models, database, runner):
         result = self.create_admin(runner, "boss", input="Prompted-S3cret!\nmistyped\n")
         assert database.count(models.User) == 0, _(
@@ -940,6 +1013,7 @@ class TestAdmin:
             "(click.prompt(..., confirmation_prompt=True)) so a typo cannot lock the admin out.\n  It printed {output}"
         ).format(output=repr(result.output))
 
+    @pytest.mark.rule("says-what-it-did")
     def test_create_admin_says_what_it_did(self, database, runner):
         database.add_user("alice")
         outputs = {what: (name, self.create_admin(runner, name, "--password", PASSWORD).output.strip())
@@ -953,6 +1027,7 @@ class TestAdmin:
             "Creating, promoting and a run that changes nothing should each say so differently; they printed {printed}."
         ).format(printed=repr(printed))
 
+    @pytest.mark.rule("idempotent")
     def test_create_admin_is_idempotent(self, models, database, runner):
         first = self.create_admin(runner, "boss", "--password", PASSWORD)
         before = [(u.id, u.username, u.role, u.password_hash) for u in database.rows(models.User)]
@@ -965,6 +1040,7 @@ class TestAdmin:
         for secret in (PASSWORD, before[0][3]):
             assert secret not in first.output + second.output, _("create-admin must not print the password or its hash.")
 
+    @pytest.mark.rule("promotes-existing")
     def test_create_admin_promotes_an_existing_user(self, app, client, models, database, runner):
         user_id = database.add_user("alice")
         result = self.create_admin(runner, "Alice")
@@ -974,6 +1050,7 @@ class TestAdmin:
         assert users[0].password_hash == bcrypt_hash(PASSWORD), _("Promoting alice must keep her password (its hash is unchanged).")
         expect_status(client.get("/admin/users", headers=bearer(token_for(app, user_id, "admin"))), 200)
 
+    @pytest.mark.rule("bad-input-refused")
     def test_create_admin_refuses_bad_input(self, models, database, runner):
         typed_twice = f"{PASSWORD}\n{PASSWORD}\n"  # a good password at the prompt: the bad input alone is what refuses
         for name, args, typed, parameter in [

@@ -377,6 +377,7 @@ def call_wsgi(wsgi_app, path: str = "/", method: str = "GET") -> tuple[str, list
 @pytest.mark.exercise("wsgi")
 class TestWsgi:
     @pytest.mark.parametrize(("method", "path"), [("GET", "/"), ("POST", "/any/path"), ("GET", "/?q=1")])
+    @pytest.mark.rule("hello-wsgi")
     def test_answers_hello_wsgi(self, chapter_module, method, path):
         status, headers, body = call_wsgi(chapter_module.raw_app, path, method)
         assert (status, body) == ("200 OK", b"Hello, WSGI!"), (
@@ -388,11 +389,13 @@ class TestWsgi:
             _("raw_app should send Content-Type: text/plain; headers were {headers!r}.").format(headers=headers)
         )
 
+    @pytest.mark.rule("content-length")
     def test_content_length_matches_the_body(self, chapter_module):
         headers, body = call_wsgi(chapter_module.raw_app)[1:]  # not `_, ...`: _ is the translator
         lengths = [value for name, value in headers if name.lower() == "content-length"]
         assert lengths == [str(len(body))], _("Content-Length should be {count}; headers were {headers!r}.").format(count=len(body), headers=headers)
 
+    @pytest.mark.rule("wsgi-spec")
     def test_follows_the_wsgi_spec(self, chapter_module):
         """wsgiref's validator checks status, header and body types the way PEP 3333 says."""
         try:
@@ -401,9 +404,11 @@ class TestWsgi:
             pytest.fail(_("wsgiref.validate rejected raw_app: {error}").format(error=error), pytrace=False)
         assert body == b"Hello, WSGI!", _("Under wsgiref's validator raw_app answered {body!r}.").format(body=body)
 
+    @pytest.mark.rule("not-flask")
     def test_is_not_a_flask_app(self, chapter_module):
         assert not isinstance(chapter_module.raw_app, Flask), _("raw_app must be a plain WSGI callable, not a Flask app.")
 
+    @pytest.mark.rule("runs-under-gevent")
     def test_runs_under_gevent_wsgiserver(self, grader_gevent):
         status, body = get(grader_gevent.url, "/raw/")
         assert (status, body) == (200, b"Hello, WSGI!"), (
@@ -421,6 +426,7 @@ def inner_app(environ, start_response):
 
 @pytest.mark.exercise("middleware")
 class TestMiddleware:
+    @pytest.mark.rule("counts-and-adds-header")
     def test_counts_and_adds_the_header(self, chapter_module):
         counter = chapter_module.RequestCounter(inner_app)
         client = Client(counter)
@@ -432,6 +438,7 @@ class TestMiddleware:
             )
         assert counter.count == 3, _("RequestCounter.count should be 3 after three requests, got {count!r}.").format(count=counter.count)
 
+    @pytest.mark.rule("passes-answer-through")
     def test_passes_the_wrapped_answer_through(self, chapter_module):
         response = Client(chapter_module.RequestCounter(inner_app)).post("/anything")
         assert (response.status_code, response.data, response.headers.get("X-Inner")) == (201, b"inner body", "yes"), (
@@ -439,6 +446,7 @@ class TestMiddleware:
               "X-Inner: yes; got {status_code}, {data!r}, X-Inner: {x_inner!r}.").format(status_code=response.status_code, data=response.data, x_inner=response.headers.get('X-Inner'))
         )
 
+    @pytest.mark.rule("installed-by-create-app")
     def test_create_app_installs_it(self, client):
         expected = ["1", "2", "3"]
         found = [client.get(path).headers.get("X-Request-Count") for path in ("/", "/whoami", "/no-such-page")]
@@ -447,11 +455,13 @@ class TestMiddleware:
               "(None: no header — did create_app wrap app.wsgi_app?).").format(expected=expected, found=found)
         )
 
+    @pytest.mark.rule("count-per-app")
     def test_each_app_counts_on_its_own(self, chapter_module, client):
         client.get("/")
         other = chapter_module.create_app({"TESTING": True}).test_client()
         assert other.get("/").headers.get("X-Request-Count") == "1", _("A second app must start counting at 1: one counter per app.")
 
+    @pytest.mark.rule("never-500")
     def test_no_header_or_path_gets_a_500(self, app, client):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         requests = st.tuples(fuzz.path_segments(), fuzz.header_values())
@@ -466,18 +476,21 @@ class TestMiddleware:
 
         fuzz.probe(send, requests)
 
+    @pytest.mark.rule("still-flask")
     def test_app_is_still_flask(self, app):
         assert isinstance(app, Flask), _("Wrap app.wsgi_app, not app: create_app must still return the Flask object.")
 
 
 @pytest.mark.exercise("serve")
 class TestServe:
+    @pytest.mark.rule("prints-real-port")
     def test_prints_the_real_port_and_answers(self, served):
         port = host_port(served.url)[1]
         assert port and port != 0, _("serve(port=0) printed {url}: print the port the OS chose (server_port).").format(url=served.url)
         status, body = get(served.url, "/")
         assert (status, body) == (200, b"Hello, World!"), _("GET / on {url} answered {status} {body!r}.").format(url=served.url, status=status, body=body)
 
+    @pytest.mark.rule("tcp-nodelay")
     def test_no_delay_server_sets_tcp_nodelay(self, chapter_module, monkeypatch):
         """NoDelayWSGIServer.handle on a real accepted socket, in this process: what gevent's handle gets."""
         handed: list[bool] = []
@@ -495,6 +508,7 @@ class TestServe:
               "address).")
         )
 
+    @pytest.mark.rule("tcp-nodelay")
     def test_gevent_server_turns_nagle_off(self, served):
         """What gevent's WSGIServer.handle found on the socket serve() accepted for a real request."""
         get(served.url, "/")
@@ -509,6 +523,7 @@ class TestServe:
         )
 
     @pytest.mark.parametrize(("server", "software"), [("gevent", "gevent/"), ("dev", "Werkzeug/")])
+    @pytest.mark.rule("chosen-server")
     def test_runs_the_chosen_server(self, chapter_module, server, software):
         """Which server runs the app, as the app itself sees it in environ."""
         with live_server(chapter_module, "learner", server) as live:
@@ -524,6 +539,7 @@ class TestServe:
     @pytest.mark.parametrize(("server", "signum"), [
         pytest.param("gevent", signal.SIGTERM, id="gevent-SIGTERM"), pytest.param("dev", signal.SIGINT, id="dev-SIGINT"),
     ])
+    @pytest.mark.rule("stops-cleanly")
     def test_serves_and_stops_cleanly(self, chapter_module, server, signum):
         """Stopped by the signal, serve() returns; then the process's own SIGTERM ends it, as before serve()."""
         name = signal.Signals(signum).name
@@ -547,6 +563,7 @@ class TestServe:
             "gevent.signal_handler() returned, or put back the handler signal.signal() returned.").format(
                 server=server, code=code)
 
+    @pytest.mark.rule("unknown-server-value-error")
     def test_unknown_server_is_a_value_error(self, app, chapter_module, monkeypatch):
         # A serve() that starts a server anyway must fail here, never serve forever inside the grader.
         def refuse_to_block(server, *args, **kwargs):
@@ -570,11 +587,13 @@ def waits(monkeypatch, chapter_module) -> list[float]:
 @pytest.mark.exercise("concurrency")
 class TestConcurrency:
     @pytest.mark.parametrize(("query", "ms"), [("?ms=0", 0), ("?ms=5", 5), ("?ms=5000", 5000), ("", 200)])
+    @pytest.mark.rule("waits-ms")
     def test_waits_ms_milliseconds(self, client, waits, query, ms):
         expect_json_equal(client.get(f"/slow{query}"), {"slept_ms": ms})
         assert waits == [ms / 1000], _("GET /slow{query} should call pause({seconds}) once; calls: {waits}.").format(query=query, seconds=ms / 1000, waits=waits)
 
     @pytest.mark.parametrize("ms", ["abc", "-1", "5001", "1.5", "", " 5", "1e3", "²", "99999999999999999999"])
+    @pytest.mark.rule("bad-ms-400")
     def test_bad_ms_is_400(self, client, waits, ms):
         body = expect_error(client.get("/slow", query_string={"ms": ms}), 400)
         assert body["error"] == "bad_request", _(
@@ -583,6 +602,7 @@ class TestConcurrency:
         assert waits == [], _("GET /slow?ms={ms!r} is refused, so it must not wait; pause() was called with {waits}.").format(ms=ms, waits=waits)
 
     @pytest.mark.parametrize("digits", [4301, 5000])
+    @pytest.mark.rule("bad-ms-400")
     def test_ms_of_thousands_of_digits_is_400_not_a_crash(self, app, client, waits, digits):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         response = client.get("/slow", query_string={"ms": "9" * digits})
@@ -593,11 +613,13 @@ class TestConcurrency:
         expect_error(response, 400)
         assert waits == [], _("A refused ms must not wait; pause() was called with {waits}.").format(waits=waits)
 
+    @pytest.mark.rule("never-500")
     def test_no_ms_gets_a_500(self, app, client, waits):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         values = st.one_of(fuzz.TEXT, st.integers().map(str), st.sampled_from(["0" * 5, "+5", "5 ", "0x10", "٣"]))
         fuzz.probe(lambda ms: client.get("/slow?" + fuzz.query_string(ms=ms)), values, json_errors=True)
 
+    @pytest.mark.rule("time-sleep-outside-gevent")
     def test_outside_gevent_pause_waits_with_time_sleep(self, chapter_module, monkeypatch):
         slept: list[float] = []
         monkeypatch.setattr(time, "sleep", slept.append)
@@ -607,6 +629,7 @@ class TestConcurrency:
               "time.sleep(0.25) once; it called time.sleep with {slept}.").format(slept=slept)
         )
 
+    @pytest.mark.rule("overlap-under-gevent")
     def test_concurrent_waits_overlap_under_gevent(self, grader_gevent):
         """A second request enters the app while the first one waits: the order of events, not a stopwatch."""
         url = grader_gevent.url
@@ -644,9 +667,11 @@ def gunicorn_settings(chapter_module, monkeypatch):
 
 @pytest.mark.exercise("production")
 class TestProduction:
+    @pytest.mark.rule("healthz")
     def test_healthz(self, client):
         expect_json_equal(client.get("/healthz"), {"status": "ok"})
 
+    @pytest.mark.rule("secret-key-from-env")
     def test_secret_key_comes_from_the_environment(self, chapter_module, monkeypatch):
         value = "from-the-environment-" + os.urandom(8).hex()
         monkeypatch.setenv("FLASK_SECRET_KEY", value)
@@ -656,6 +681,7 @@ class TestProduction:
               "app.config.from_prefixed_env() reads it.").format(value=value, found=found)
         )
 
+    @pytest.mark.rule("random-key-warning")
     def test_without_the_variable_the_key_is_random(self, chapter_module, monkeypatch):
         monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
         keys = [chapter_module.create_app({"TESTING": True}).config.get("SECRET_KEY") for _ in range(2)]
@@ -664,6 +690,7 @@ class TestProduction:
               "(secrets.token_hex(32)), never one written in the code; two apps got {keys!r}.").format(keys=keys)
         )
 
+    @pytest.mark.rule("random-key-warning")
     def test_a_random_key_is_logged_as_a_warning(self, chapter_module, monkeypatch, caplog):
         monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
         with caplog.at_level(logging.WARNING):
@@ -679,11 +706,13 @@ class TestProduction:
         assert not caplog.records, _("With FLASK_SECRET_KEY set there is nothing to warn about; create_app() logged {records}.").format(
             records=[r.getMessage() for r in caplog.records])
 
+    @pytest.mark.rule("secret-key-from-env")
     def test_test_config_still_wins(self, chapter_module, monkeypatch):
         monkeypatch.setenv("FLASK_SECRET_KEY", "from-the-environment")
         app = chapter_module.create_app({"TESTING": True, "SECRET_KEY": "from-test-config"})
         assert app.config["SECRET_KEY"] == "from-test-config", _("test_config is applied after the environment.")
 
+    @pytest.mark.rule("debug-off")
     def test_debug_is_off(self, chapter_module, monkeypatch):
         monkeypatch.delenv("FLASK_DEBUG", raising=False)
         assert chapter_module.create_app().debug is False, _("create_app() must not turn debug mode on.")
@@ -691,6 +720,7 @@ class TestProduction:
     @pytest.mark.parametrize(("forwarded_for", "ip"), [
         (None, "127.0.0.1"), ("203.0.113.7", "203.0.113.7"), ("1.1.1.1, 203.0.113.7", "203.0.113.7"),
     ])
+    @pytest.mark.rule("one-proxy-hop")
     def test_trusts_one_proxy_hop(self, client, forwarded_for, ip):
         headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
         data = expect_json(client.get("/whoami", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}))
@@ -699,16 +729,19 @@ class TestProduction:
               "{said!r}. Wrap app.wsgi_app in ProxyFix(x_for=1): only the address our proxy appended is trusted.").format(forwarded_for=forwarded_for, ip=ip, said=data.get('ip'))
         )
 
+    @pytest.mark.rule("never-500")
     def test_no_forwarded_header_gets_a_500(self, app, client):
         app.config["PROPAGATE_EXCEPTIONS"] = False  # a crash answers 500, as it would to a real client
         headers = st.fixed_dictionaries({}, optional={name: fuzz.header_values() for name in (
             "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port")})
         fuzz.probe(lambda sent_headers: client.get("/whoami", headers=sent_headers), headers)
 
+    @pytest.mark.rule("one-proxy-hop")
     def test_forwarded_proto_sets_the_scheme(self, client):
         data = expect_json(client.get("/whoami", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}))
         assert data.get("scheme") == "https", _("X-Forwarded-Proto: https from our proxy should make request.scheme https; got {data!r}.").format(data=data)
 
+    @pytest.mark.rule("gunicorn-conf")
     def test_gunicorn_uses_gevent_on_loopback(self, gunicorn_settings):
         settings = gunicorn_settings()
         found = {name: settings.get(name) for name in ("bind", "worker_class")}
@@ -719,10 +752,12 @@ class TestProduction:
         workers = settings.get("workers")
         assert isinstance(workers, int) and 1 <= workers <= 8, _("workers should be a small int (1-8); got {workers!r}.").format(workers=workers)
 
+    @pytest.mark.rule("gunicorn-conf")
     def test_gunicorn_port_from_the_environment(self, gunicorn_settings):
         bind = gunicorn_settings("9123").get("bind")
         assert bind == "127.0.0.1:9123", _("With PORT=9123, gunicorn.conf.py should bind 127.0.0.1:9123; got {bind!r}.").format(bind=bind)
 
+    @pytest.mark.rule("gunicorn-conf")
     def test_gunicorn_settings_are_real_settings(self, gunicorn_settings):
         from gunicorn.config import KNOWN_SETTINGS
 

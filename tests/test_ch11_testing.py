@@ -7,6 +7,8 @@ copies of it, one bug each. Every exercise then gets two kinds of verdict:
 - its tests pass on the correct app, and each of them runs at least one `assert`;
 - for each broken app of the exercise, at least one of its tests fails.
 
+Their rules: `sound-on-correct-app`, and `catches-<variant id>` for each broken app.
+
 The tests of `fixtures` are the grader's probes (tests/ch11_variants/probe_fixtures.py), run
 with the learner's fixtures.
 """
@@ -34,7 +36,14 @@ def report(request, chapter_module) -> session.Report:
 def pytest_generate_tests(metafunc):
     if "variant" in metafunc.fixturenames:
         found = variants_of(metafunc.cls.exercise)
-        metafunc.parametrize("variant", found, ids=[variant.id for variant in found])
+        # Catching each broken app is a rule of its own, listed in the exercise's docstring.
+        cases = [pytest.param(variant, marks=pytest.mark.rule(rule_of(variant))) for variant in found]
+        metafunc.parametrize("variant", cases, ids=[variant.id for variant in found])
+
+
+def rule_of(variant) -> str:
+    """The contract rule "your tests catch this bug": `catches-` and the variant's id in kebab case."""
+    return "catches-" + variant.id.replace("_", "-")
 
 
 def module_of(exercise: str) -> str:
@@ -130,6 +139,7 @@ class LearnerTests:
 
     exercise: str
 
+    @pytest.mark.rule("sound-on-correct-app")
     def test_passes_on_the_correct_app(self, report):
         expect_sound(report, self.exercise)
 

@@ -183,6 +183,7 @@ def handshake(client, origin: str | None):
 
 @pytest.mark.exercise("connect")
 class TestConnect:
+    @pytest.mark.rule("welcome")
     def test_token_and_name_get_in_with_a_welcome(self, app):
         client = try_connect(app, {"token": TOKEN, "name": "ada"})
         assert client.is_connected(), _("The right token and the name 'ada' were refused; they should get in.")
@@ -193,6 +194,7 @@ class TestConnect:
         )
 
     @pytest.mark.parametrize("name", ["a", "x" * 32, "小明", "Ada Lovelace", "server-room fan"])
+    @pytest.mark.rule("names-1-to-32")
     def test_names_of_1_to_32_characters_are_welcome(self, app, name):
         client = try_connect(app, {"token": TOKEN, "name": name})
         assert client.is_connected(), _("The name {name} ({length} characters) was refused; 1 to 32 are allowed.").format(
@@ -200,6 +202,7 @@ class TestConnect:
         assert payloads(client, "welcome") == [{"name": name}], _('{name} should be welcomed with {{"name": {name}}}.').format(
             name=repr(name))
 
+    @pytest.mark.rule("welcome-newcomer-only")
     def test_welcome_goes_to_the_newcomer_only(self, app):
         first = connect(app, "ada")
         try_connect(app, {"token": TOKEN, "name": "bob"})
@@ -215,6 +218,7 @@ class TestConnect:
              "null-token", "number-token", "list-token", "lone-surrogate-token", "non-ascii-token", "auth-list",
              "auth-string"],
     )
+    @pytest.mark.rule("token-required")
     def test_without_the_token_no_way_in(self, app, auth):
         client = try_connect(app, auth)
         assert not client.is_connected(), _(
@@ -225,6 +229,7 @@ class TestConnect:
     @pytest.mark.parametrize("auth", [{"token": TOKEN}, *({"token": TOKEN, "name": n} for n in BAD_NAMES)],
                              ids=["no-name", "null", "empty", "blank", "33-chars", "number", "list", "object",
                                   "line-break", "nul-byte", "lone-surrogate", "server", "Server-spaced"])
+    @pytest.mark.rule("bad-names-refused")
     def test_bad_names_are_refused(self, app, auth):
         client = try_connect(app, auth)
         assert not client.is_connected(), _(
@@ -236,6 +241,7 @@ class TestConnect:
         ({"name": "ada"}, "unauthorized"), ({"token": "wrong", "name": "ada"}, "unauthorized"),
         ({"token": TOKEN, "name": "   "}, "bad_name"), ({"token": TOKEN, "name": "server"}, "bad_name"),
     ], ids=["no-token", "wrong-token", "blank-name", "reserved-name"])
+    @pytest.mark.rule("refusal-says-why")
     def test_a_refusal_says_why(self, app, auth, error):
         refused = refusals_of(app)
         doing = _("Connecting with auth={auth}").format(auth=repr(auth))
@@ -247,6 +253,7 @@ class TestConnect:
             'connect_error handler. Raise ChatError("unauthorized", ...) for the token; clean_name raises bad_name.'
         ).format(doing=doing, got=repr(body["error"]), expected=repr(error))
 
+    @pytest.mark.rule("never-crashes")
     def test_no_auth_crashes_the_connection(self, app):
         refused = refusals_of(app)
 
@@ -260,6 +267,7 @@ class TestConnect:
         fuzz.probe(lambda auth: try_connect(app, auth), drawn, check=check)
 
     @pytest.mark.parametrize("mode", ["gevent", "threading"])
+    @pytest.mark.rule("async-mode-from-config")
     def test_the_async_mode_is_read_from_the_config(self, make_app, mode):
         socketio = socketio_of(make_app(SOCKETIO_ASYNC_MODE=mode))
         assert socketio.async_mode == mode, _(
@@ -267,6 +275,7 @@ class TestConnect:
             'async_mode=app.config["SOCKETIO_ASYNC_MODE"] to socketio.init_app (the development server needs threading).'
         ).format(mode=repr(mode), got=repr(socketio.async_mode))
 
+    @pytest.mark.rule("token-from-config")
     def test_the_token_is_read_from_the_config(self, make_app):
         app = make_app(CHAT_TOKEN="another-token")
         assert try_connect(app, {"token": "another-token", "name": "ada"}).is_connected(), (
@@ -276,6 +285,7 @@ class TestConnect:
             _("With CHAT_TOKEN = 'another-token', the development token still got in: is it written in the code?")
         )
 
+    @pytest.mark.rule("token-from-config")
     def test_the_token_can_come_from_the_environment(self, chapter_module, monkeypatch):
         monkeypatch.setenv("FLASK_CHAT_TOKEN", "token-from-the-environment")
         app = chapter_module.create_app({"TESTING": True, "SOCKETIO_ASYNC_MODE": "gevent"})
@@ -287,6 +297,7 @@ class TestConnect:
         )
 
     @pytest.mark.parametrize("origin", [*DEFAULT_ORIGINS, None])
+    @pytest.mark.rule("allowed-origins")
     def test_default_origins_may_connect(self, client, origin):
         response = handshake(client, origin)
         expect_status(response, 200)
@@ -297,6 +308,7 @@ class TestConnect:
             ).format(origin=origin, headers=repr(dict(response.headers)))
 
     @pytest.mark.parametrize("origin", ["http://evil.example", "http://127.0.0.1:5001", "https://localhost:5000", "null"])
+    @pytest.mark.rule("allowed-origins")
     def test_other_origins_are_refused(self, client, origin):
         response = handshake(client, origin)
         assert response.status_code == 400, _(
@@ -304,6 +316,7 @@ class TestConnect:
             "only SOCKETIO_CORS_ORIGINS may: Engine.IO answers 400 to other origins."
         ).format(origin=origin, status=response.status_code)
 
+    @pytest.mark.rule("origins-from-config")
     def test_configured_origins_replace_the_defaults(self, make_app):
         client = make_app(SOCKETIO_CORS_ORIGINS=["https://chat.example"]).test_client()
         expect_status(handshake(client, "https://chat.example"), 200)
@@ -312,6 +325,7 @@ class TestConnect:
               "read the origins from the config.")
         )
 
+    @pytest.mark.rule("origins-from-config")
     def test_origins_can_come_from_the_environment(self, chapter_module, monkeypatch):
         monkeypatch.setenv("FLASK_SOCKETIO_CORS_ORIGINS", '["https://env.example"]')
         app = chapter_module.create_app({"TESTING": True, "CHAT_TOKEN": TOKEN, "SOCKETIO_ASYNC_MODE": "gevent"})
@@ -329,6 +343,7 @@ class TestEcho:
         ["hello", "", "小明", 42, 0, 3.5, True, False, None, [], [1, "two", None], {}, {"nested": {"deep": [1, 2.5]}}],
         ids=repr,
     )
+    @pytest.mark.rule("ack-returns-value")
     def test_the_ack_returns_the_value(self, app, value):
         client = connect(app, "ada")
         ack = client.emit("echo", value, callback=True)
@@ -338,6 +353,7 @@ class TestEcho:
         expect_silence(_("echo {value} (the answer is the acknowledgement, nothing else)").format(value=repr(value)),
                        caller=client)
 
+    @pytest.mark.rule("ack-returns-value")
     def test_any_value_comes_back(self, app):
         client = connect(app, "ada")
 
@@ -350,6 +366,7 @@ class TestEcho:
         fuzz.probe(lambda value: client.emit("echo", value, callback=True), st.one_of(fuzz.json_values(), DEEP_PAYLOADS),
                    check=check)
 
+    @pytest.mark.rule("ack-returns-value")
     def test_deep_and_long_values_come_back_whole(self, app):
         client = connect(app, "ada")
         deep = nested = []
@@ -362,6 +379,7 @@ class TestEcho:
 
 @pytest.mark.exercise("rooms")
 class TestRooms:
+    @pytest.mark.rule("join-announced")
     def test_join_is_announced_to_the_room(self, app):
         ada, bob = connect(app, "ada"), connect(app, "bob")
         ada.emit("join", {"room": "lobby"})
@@ -376,6 +394,7 @@ class TestRooms:
             _('bob joined "lobby": he should receive his own status "bob joined", and no other.')
         )
 
+    @pytest.mark.rule("room-only")
     def test_only_the_room_hears_it(self, app):
         (carol,) = in_room(app, "kitchen", "carol")
         dave = connect(app, "dave")
@@ -383,12 +402,14 @@ class TestRooms:
         expect_silence(_('bob joined "lobby"'), carol_in_the_kitchen=carol, dave_in_no_room=dave)
 
     @pytest.mark.parametrize("room", ["x" * 64, "小明的房间", "room with spaces"])
+    @pytest.mark.rule("room-names")
     def test_room_names_up_to_64_characters(self, app, room):
         client = connect(app, "ada")
         client.emit("join", {"room": room})
         assert payloads(client, "status") == [{"room": room, "message": "ada joined"}], _("Joining {room} failed.").format(
             room=repr(room))
 
+    @pytest.mark.rule("leave-announced")
     def test_leave_is_announced_and_ends_delivery(self, app):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         bob.emit("leave", {"room": "lobby"})
@@ -403,6 +424,7 @@ class TestRooms:
 
     @pytest.mark.parametrize("event", ["join", "leave"])
     @pytest.mark.parametrize("payload", BAD_ROOMS, ids=BAD_ROOM_IDS)
+    @pytest.mark.rule("bad-room-error")
     def test_bad_rooms_get_an_error(self, app, event, payload):
         (watcher,) = in_room(app, "lobby", "watcher")
         client = connect(app, "ada")
@@ -412,16 +434,19 @@ class TestRooms:
         expect_silence(doing, watcher_in_the_lobby=watcher)
 
     @pytest.mark.parametrize("event", ["join", "leave"])
+    @pytest.mark.rule("bad-room-error")
     def test_no_payload_gets_an_error(self, app, event):
         client = connect(app, "ada")
         client.emit(event)
         expect_error_event(client, _("{event} without a payload").format(event=event))
 
     @pytest.mark.parametrize("event", ["join", "leave"])
+    @pytest.mark.rule("never-crashes")
     def test_no_payload_crashes_the_handler(self, app, event):
         (client,) = in_room(app, "lobby", "ada")
         probe_event(client, event, fuzz.json_values({"room": st.one_of(st.just("lobby"), HOSTILE_TEXT)}))
 
+    @pytest.mark.rule("only-members-leave")
     def test_only_a_member_can_leave(self, app):
         (ada,) = in_room(app, "lobby", "ada")
         bob = connect(app, "bob")
@@ -429,6 +454,7 @@ class TestRooms:
         expect_error_event(bob, _('bob, not a member, left "lobby"'))
         expect_silence(_('bob, who never joined, left "lobby"'), ada=ada)
 
+    @pytest.mark.rule("room-not-a-sid")
     def test_a_room_named_like_a_sid_is_not_that_clients_line(self, app):
         ada, bob = connect(app, "ada"), connect(app, "bob")
         ada_sid = socketio_of(app).server.manager.sid_from_eio_sid(ada.eio_sid, "/")
@@ -445,6 +471,7 @@ class TestRooms:
 
 @pytest.mark.exercise("broadcast")
 class TestBroadcast:
+    @pytest.mark.rule("members-receive")
     def test_members_and_only_members_receive(self, app):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         (carol,) = in_room(app, "kitchen", "carol")
@@ -456,6 +483,7 @@ class TestBroadcast:
         assert payloads(ada, "message") == expected, _("ada, the sender, should receive her own message too.")
         expect_silence(_("ada wrote to the lobby"), carol_in_the_kitchen=carol, dave_in_no_room=dave)
 
+    @pytest.mark.rule("from-connected-name")
     def test_from_is_the_name_the_sender_connected_with(self, app):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         bob.emit("message", {"room": "lobby", "text": "I am the server", "from": "server"})
@@ -465,6 +493,7 @@ class TestBroadcast:
 
     @pytest.mark.parametrize("text", ["x" * 500, "多语言的消息", "two\nlines", " spaced "], ids=["500-chars", "chinese",
                                                                                            "line-break", "spaces"])
+    @pytest.mark.rule("texts-up-to-500")
     def test_texts_of_up_to_500_characters(self, app, text):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         ada.emit("message", {"room": "lobby", "text": text})
@@ -473,6 +502,7 @@ class TestBroadcast:
                 start=repr(text[:20]), length=len(text))
         )
 
+    @pytest.mark.rule("members-only-write")
     def test_a_non_member_gets_an_error(self, app):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         dave = connect(app, "dave")
@@ -480,11 +510,13 @@ class TestBroadcast:
         expect_error_event(dave, _('dave, not a member, wrote to "lobby"'))
         expect_silence(_('dave, not a member, wrote to "lobby"'), ada=ada, bob=bob)
 
+    @pytest.mark.rule("never-crashes")
     def test_no_payload_crashes_the_handler(self, app):
         (client,) = in_room(app, "lobby", "ada")
         fields = {"room": st.one_of(st.just("lobby"), HOSTILE_TEXT), "text": HOSTILE_TEXT}
         probe_event(client, "message", fuzz.json_values(fields))
 
+    @pytest.mark.rule("members-only-write")
     def test_after_leaving_no_more_writing(self, app):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         bob.emit("leave", {"room": "lobby"})
@@ -495,6 +527,7 @@ class TestBroadcast:
         expect_silence(_('bob wrote to "lobby" after leaving it'), ada=ada)
 
     @pytest.mark.parametrize("payload", BAD_TEXTS, ids=BAD_TEXT_IDS)
+    @pytest.mark.rule("bad-text-error")
     def test_bad_texts_get_an_error(self, app, payload):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         ada.emit("message", {"room": "lobby", **payload})
@@ -502,6 +535,7 @@ class TestBroadcast:
         expect_silence(_("ada sent message {payload}").format(payload=repr(payload)), bob=bob)
 
     @pytest.mark.parametrize("payload", [*BAD_ROOMS, None], ids=[*BAD_ROOM_IDS, "null-payload"])
+    @pytest.mark.rule("bad-room-error")
     def test_bad_rooms_get_an_error(self, app, payload):
         (bob,) = in_room(app, "lobby", "bob")
         ada = connect(app, "ada")
@@ -536,6 +570,7 @@ def wait_for_ticks(app, client, count: int) -> tuple[list, list[int]]:
 @pytest.mark.exercise("background")
 class TestBackground:
     @pytest.mark.parametrize("count", [1, 5, 20])
+    @pytest.mark.rule("ticks-1-to-count")
     def test_ticks_count_from_1(self, app, count):
         client = connect(app, "ada")
         client.emit("ticker", {"count": count})
@@ -547,6 +582,7 @@ class TestBackground:
         socketio_of(app).sleep(TICK_S * 3)
         assert payloads(client, "tick") == [], _("After {count} ticks the task should stop; more came.").format(count=count)
 
+    @pytest.mark.rule("returns-at-once")
     def test_the_handler_returns_before_the_first_tick(self, app):
         client = connect(app, "ada")
         client.emit("ticker", {"count": 3})
@@ -556,6 +592,7 @@ class TestBackground:
             "task (self.socketio.start_background_task) and return, not tick itself."
         ).format(early=repr(early))
 
+    @pytest.mark.rule("one-at-a-time")
     def test_ticks_come_one_at_a_time(self, app):
         client = connect(app, "ada")
         client.emit("ticker", {"count": 4})
@@ -565,10 +602,12 @@ class TestBackground:
               "self.socketio.sleep(interval); time.sleep blocks every client of a gevent server.")
         )
 
+    @pytest.mark.rule("never-crashes")
     def test_no_payload_crashes_the_handler(self, app):
         client = connect(app, "ada")
         probe_event(client, "ticker", fuzz.json_values({"count": st.one_of(st.integers(-2, 22), fuzz.NUMBERS)}))
 
+    @pytest.mark.rule("caller-only")
     def test_ticks_go_to_the_caller_only(self, app):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         ada.emit("ticker", {"count": 2})
@@ -582,6 +621,7 @@ class TestBackground:
         ids=["zero", "21", "negative", "float", "string", "true", "null", "list", "huge", "no-count", "bare-number",
              "no-payload"],
     )
+    @pytest.mark.rule("bad-count-error")
     def test_bad_counts_get_an_error(self, app, payload):
         client = connect(app, "ada")
         if payload is None:
@@ -597,6 +637,7 @@ class TestHttpBridge:
         headers = {"X-API-Key": key} if key is not None else {}
         return client.post(f"/rooms/{room}/announce", json=body or {"text": "hello from HTTP"}, headers=headers)
 
+    @pytest.mark.rule("room-receives")
     def test_the_room_receives_the_announcement(self, app, client):
         ada, bob = in_room(app, "lobby", "ada", "bob")
         (carol,) = in_room(app, "kitchen", "carol")
@@ -608,6 +649,7 @@ class TestHttpBridge:
                 who=who, message=repr(expected[0]), got=repr(got))
         expect_silence("POST /rooms/lobby/announce", carol_in_the_kitchen=carol)
 
+    @pytest.mark.rule("any-room-name")
     def test_any_room_name_a_url_can_carry(self, app, client):
         (ada,) = in_room(app, "小明的房间", "ada")
         expect_status(self.announce(client, room="小明的房间", body={"text": "你好"}), 202)
@@ -617,6 +659,7 @@ class TestHttpBridge:
 
     @pytest.mark.parametrize("key", [None, "", "wrong", TOKEN.upper(), TOKEN + "x", "tokén"],
                              ids=["no-key", "empty", "wrong", "upper-case", "longer", "non-ascii"])
+    @pytest.mark.rule("key-required")
     def test_without_the_key_401(self, app, client, key):
         (ada,) = in_room(app, "lobby", "ada")
         body = expect_error(self.announce(client, key=key), 401)
@@ -624,6 +667,7 @@ class TestHttpBridge:
             body=repr(body))
         expect_silence(_("an announcement without the right X-API-Key"), ada=ada)
 
+    @pytest.mark.rule("key-checked-first")
     def test_the_key_is_checked_before_the_body(self, client):
         expect_error(self.announce(client, key="wrong", body={"text": ""}), 401)
 
@@ -638,12 +682,14 @@ class TestHttpBridge:
         ids=["empty", "blank", "501-chars", "number", "null", "no-text", "list", "string", "broken-json", "text-plain",
              "form", "lone-surrogate", "huge-number", "nested-too-deep"],
     )
+    @pytest.mark.rule("bad-body-400")
     def test_bad_bodies_400(self, app, client, data, content_type):
         (ada,) = in_room(app, "lobby", "ada")
         response = client.post("/rooms/lobby/announce", data=data, headers={"X-API-Key": TOKEN, "Content-Type": content_type})
         expect_error(response, 400)
         expect_silence(_("an announcement with a bad body"), ada=ada)
 
+    @pytest.mark.rule("never-500")
     def test_no_request_gets_a_500(self, client):
         requests = st.tuples(fuzz.path_segments(), fuzz.json_bodies({"text": fuzz.TEXT}),
                              st.one_of(st.just(TOKEN), fuzz.header_values()))
@@ -651,5 +697,6 @@ class TestHttpBridge:
             "X-API-Key": request[2], "Content-Type": "application/json"}), requests, json_errors=True)
 
     @pytest.mark.parametrize("room", ["x" * 65, "%20%20", "a%0Ab", "%00"], ids=["65-chars", "blank", "line-break", "nul"])
+    @pytest.mark.rule("bad-room-400")
     def test_bad_rooms_400(self, client, room):
         expect_error(self.announce(client, room=room), 400)

@@ -19,7 +19,7 @@ from typing import TextIO
 from track.course import Chapter
 from track.i18n import _, language
 
-BASE_COLUMNS = ("student", "path", "score", "max_score", "status", "reason", "integrity")
+BASE_COLUMNS = ("student", "path", "score", "max_score", "status", "reason", "integrity", "sandbox", "seconds")
 REPORT_NAMES = ("class-report.md", "class-report.html", "class.json")
 
 

@@ -20,11 +20,12 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from track import cache, engine, grading, integrity
+from track import cache, engine, integrity, sandbox, student_run
 from track.class_report import CsvSink, ClassData, exercise_column, write_summaries
 from track.course import Chapter, UsageError, chapters
 from track.i18n import _
-from track.results import ChapterResult, RunResult
+from track.results import ChapterError, ChapterResult, RunResult
+from track.verdicts import Verdict
 
 
 
@@ -33,7 +34,8 @@ class Student:
     key: str  # unique in the class: a roster name or the shortest distinguishing path suffix
     path: Path
     tree: Path | None = None  # the temporary copy of their chapters/
-    flags: dict | None = None  # chapter package -> integrity flags
+    flags: dict | None = None  # chapter package -> integrity flags (the chapter earns nothing)
+    notes: list = field(default_factory=list)  # integrity flags that cost no points (edited graders, ignored)
     started: float = 0.0  # the clock of the row's seconds: from the student's first run, not while queued
     begun: bool = False
     known: dict[str, ChapterResult] = field(default_factory=dict)  # verdicts of chapters graded before, by content
@@ -93,30 +95,10 @@ def prepare(student: Student, graded: list[Chapter], reuse: bool) -> None:
     shutil.copytree(student.chapters_dir, student.tree / "chapters",
                     ignore=shutil.ignore_patterns("__pycache__", "instance", "*.pyc", ".*"))
     student.flags = integrity.scan(student.tree / "chapters", graded)
+    student.notes = integrity.edited_machinery(student.path)
     found = {c.package: cache.class_lookup(c, student.tree / "chapters") for c in graded} if reuse else {}
     student.known = {package: result for package, result in found.items() if result is not None}
     student.todo = [c for c in graded if c.package not in student.known]
-
-
-def job(student: Student, graded: list[Chapter], timeout_s: float, chapter_budget_s: float | None = None) -> engine.Job:
-    if chapter_budget_s is not None:
-        deadline = chapter_budget_s * len(graded)
-    else:
-        deadline = engine.SLACK_S + timeout_s * sum(len(c.exercises) for c in graded)
-    return engine.Job(graded, str(student.tree / "chapters"), extra=[f"--grader-timeout={timeout_s:g}", "--first-failure-only", "-p", "track.guard"],
-                      deadline_s=deadline, on_start=student.begin)
-
-
-def balanced(todo: list[Chapter], shares: int, costs: dict[str, float]) -> list[list[Chapter]]:
-    """`todo` in at most `shares` groups of about equal cost: the costliest chapter first, each
-    to the group with the least so far."""
-    groups: list[list[Chapter]] = [[] for _ in range(min(shares, len(todo)))]
-    totals = [0.0] * len(groups)
-    for chapter in sorted(todo, key=lambda c: -costs.get(c.package, cache.UNKNOWN_COST_S)):
-        lightest = totals.index(min(totals))
-        groups[lightest].append(chapter)
-        totals[lightest] += costs.get(chapter.package, cache.UNKNOWN_COST_S)
-    return [sorted(group, key=lambda c: c.number) for group in groups]
 
 
 REASON_MAX = 200  # characters of a chapter's error in the reason column: the import a guard refused fits
@@ -160,15 +142,11 @@ def row_of(student: Student, run: RunResult, reasons: list[str], graded: list[Ch
     return {
         "student": student.key, "path": str(student.path), "score": run.score,
         "max_score": sum(c.points for c in graded), "status": status, "reason": reasons,
-        "integrity": [str(flag) for flags in (student.flags or {}).values() for flag in flags],
-        "graded": bool(run.chapters), "seconds": round(seconds, 2),
+        "integrity": [str(flag) for flags in (student.flags or {}).values() for flag in flags] + [str(n) for n in student.notes],
+        "graded": bool(run.chapters), "seconds": round(seconds, 2), "sandbox": str(sandbox.probe()),
         "chapters": {c.package: found[c.package].score if c.package in found else 0 for c in graded},
         "exercises": exercises,
     }
-
-
-def whole_run_reason(run: RunResult) -> str:
-    return (run.message or _("graded nothing")).split("\n")[0].rstrip(":")
 
 
 # --- the class ---------------------------------------------------------------------------
@@ -186,9 +164,6 @@ class Options:
     timeout_s: float = engine.GRADER_TIMEOUT_S
     fail_under: int | None = None
     reuse: bool = True  # verdicts of identical chapters from earlier gradings (--no-reuse: grade everything)
-    # Each chapter graded in a run of its own, stopped after this many seconds (Classroom 50's
-    # autograder: a whole-run budget shared by the chapters) instead of a deadline per exercise.
-    chapter_budget_s: float | None = None
 
 
 class Grader:
@@ -219,9 +194,8 @@ class Grader:
             ready.append(student)
         try:
             for student in [s for s in ready if not s.todo]:  # every chapter known: nothing to run
-                self.finish(student, [])
+                self.finish(student, {})
             if todo := [s for s in ready if s.todo]:
-                engine.warm(self.graded)  # forks then find the graders imported
                 self.grade(todo)
         finally:
             for student in ready:
@@ -230,45 +204,42 @@ class Grader:
                 self.sink.close()
 
     def grade(self, ready: list[Student]) -> None:
-        """Each student's chapters in as many runs as the cores allow per student (one run when
-        the class outnumbers the cores), balanced by what each chapter cost when last solved. A
-        run that dies or overruns is graded again chapter by chapter: only its culprit loses."""
-        found: dict[str, list[tuple[Chapter, RunResult]]] = {s.key: [] for s in ready}
-        if self.options.chapter_budget_s is not None:
-            self.grade_parts([(s, [chapter]) for s in ready for chapter in s.todo], found)
-            return
-        shares = max(1, self.options.jobs // len(ready))
-        costs = cache.chapter_costs()
-        failed = self.grade_parts([(s, group) for s in ready for group in balanced(s.todo, shares, costs)], found)
-        self.grade_parts([(student, [chapter]) for student, group in failed for chapter in group], found)
+        """Each student's chapters in a zygote of their own (track/zygote.py), sandboxed where the
+        machine allows; `jobs` workers at once over the class. A student alone gets every core."""
+        per_student = max(1, self.options.jobs // len(ready))
+        at_once = max(1, self.options.jobs // per_student)
+        expected = engine.collect(self.graded)
+        queue, running = list(ready), []
+        while queue or running:
+            while queue and len(running) < at_once:
+                student = queue.pop(0)
+                student.begin()
+                running.append(student_run.launch(student.tree, student.todo, expected, per_student, self.options.timeout_s))
+            time.sleep(0.02)
+            for run in [r for r in running if r.poll()]:
+                running.remove(run)
+                student = next(s for s in ready if s.tree == run.tree)
+                self.finish(student, run.verdicts(expected))
 
-    def grade_parts(self, parts: list[tuple[Student, list[Chapter]]], found: dict) -> list[tuple[Student, list[Chapter]]]:
-        """Grade each (student, chapters) part; the parts of several chapters whose run failed as a whole."""
-        jobs = [job(student, group, self.options.timeout_s, self.options.chapter_budget_s) for student, group in parts]
-        failed = []
-        for index, run in engine.grade_each(jobs, self.options.jobs):
-            student, group = parts[index]
-            if run.message is not None and len(group) > 1:
-                failed.append((student, group))
-                continue
-            found[student.key] += [(chapter, run) for chapter in group]
-            if len(found[student.key]) == len(student.todo):
-                self.finish(student, found[student.key])
-        return failed
-
-    def finish(self, student: Student, runs: list[tuple[Chapter, RunResult]]) -> None:
-        """The student's row from the chapters graded now (`runs`) and the verdicts known before."""
+    def finish(self, student: Student, verdicts: dict[str, Verdict]) -> None:
+        """The student's row from the chapters graded now and the verdicts known before. Nothing
+        of a student whose run tripped anything is stored: a chapter's verdict is only reused
+        when no code of theirs did anything but be graded."""
         results, reasons, lost = list(student.known.values()), [], []
-        for chapter, run in sorted(runs, key=lambda pair: pair[0].number):
-            result = run.chapter(chapter.package)
-            if result is not None:
-                results.append(result)
-                reasons += chapter_reasons(result, self.options.timeout_s)
-                cache.class_store(result, student.tree / "chapters")
-                cache.note_cost(result)
-            elif run.message is not None:
-                reasons.append(_("chapter {n}: {reason}").format(n=chapter.number, reason=whole_run_reason(run)))
-                lost.append(grading.chapter_result(run, chapter))
+        suspect = bool(student.flags) or any(v.flags for v in verdicts.values())
+        for chapter in sorted(student.todo, key=lambda c: c.number):
+            verdict = verdicts[chapter.package]
+            if verdict.flags:
+                student.flags.setdefault(chapter.package, []).extend(verdict.flags)
+            if verdict.result is None:
+                reasons.append(_("chapter {n}: {reason}").format(n=chapter.number, reason=verdict.reason))
+                lost.append(ChapterResult(chapter.package, [], [], ChapterError(verdict.reason)))
+                continue
+            results.append(verdict.result)
+            reasons += chapter_reasons(verdict.result, self.options.timeout_s)
+            if not suspect:
+                cache.class_store(verdict.result, student.tree / "chapters")
+                cache.note_cost(verdict.result)
         results.sort(key=lambda result: result.chapter.number)
         self.verdicts[student.key] = zero_flagged(RunResult(sorted(results + lost, key=lambda r: r.chapter.number)),
                                                   student.flags or {})

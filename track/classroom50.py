@@ -13,15 +13,14 @@ set-default` uploads (a classroom default has no sibling files).
 
 `python -m track.classroom50 CHECKOUT OUT SECONDS` is the child the entry script starts: it
 grades CHECKOUT's chapters/ with the class grader `grade --root` uses (a scratch copy, the
-integrity scan, and whatever isolation that path gives), each chapter in a run of its own
-within its share of SECONDS, and writes each exercise's points and first failure to OUT.
+integrity scan, the sandbox where the machine has one, the verdict judged outside it), with
+time limits that fit SECONDS, and writes each exercise's points and first failure to OUT.
 """
 from __future__ import annotations
 
 import base64
 import io
 import json
-import math
 import os
 import shutil
 import sys
@@ -33,7 +32,7 @@ from track.autograder import DEFAULT_BUDGET_S
 from track.bootstrap import ROOT
 from track.class_report import exercise_column
 from track.course import Chapter, UsageError, chapters
-from track.engine import GRADER_TIMEOUT_S
+from track.engine import SLACK_S
 from track.i18n import _
 from track.results import ChapterResult, RunResult
 
@@ -129,18 +128,20 @@ def first_failure(exercise_id: str, result: ChapterResult | None, reasons: list[
     return "; ".join(reasons) or _("not graded")
 
 
-def chapter_budget(seconds: float, count: int, jobs: int) -> float:
-    """Each chapter's share of the whole run: the chapters run `jobs` at a time."""
-    return seconds / max(1, math.ceil(count / jobs))
+def grader_timeout(seconds: float, count: int, jobs: int) -> float:
+    """Each grader test's time limit: `count` chapters, `jobs` at a time, each stopped after its
+    budget (two time limits, track/student_run.py) and some slack, end within `seconds`. All of
+    the run's time is handed out: a runner busy with other work does not cost a solved chapter."""
+    share = (seconds - SLACK_S) * jobs / count - SLACK_S
+    return max(1.0, share / 2)
 
 
 def verdicts(checkout: Path, seconds: float, graded: list[Chapter] | None = None, jobs: int | None = None) -> list[dict]:
     """Each exercise's points and first failure, graded as `grade --root CHECKOUT` grades a student."""
     graded = list(graded or chapters())
     jobs = jobs or os.cpu_count() or 1
-    budget = chapter_budget(seconds, len(graded), jobs)
-    options = classroom.Options([str(checkout)], jobs=jobs, timeout_s=min(GRADER_TIMEOUT_S, budget), reuse=False,
-                                chapter_budget_s=budget)
+    options = classroom.Options([str(checkout)], jobs=jobs, timeout_s=grader_timeout(seconds, len(graded), jobs),
+                                reuse=False)
     [student] = classroom.students_of(options.roots, None)
     grader = classroom.Grader(options, [student], graded)
     grader.run()

@@ -1,7 +1,7 @@
 """A throwaway copy of the course, for tests and benchmarks that save files or keep state.
 
 The copy's `.venv` is a symlink to this one, so running `python -m track` there installs
-nothing; `.git`, `.track` and `instance/` are left behind.
+nothing; `.git`, `.track`, `instance/` and `node_modules/` are left behind.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from track.course import ROOT, chapters
 from track.stubs import stub_files
 
-LEFT_BEHIND = shutil.ignore_patterns(".venv", ".git", ".track", "__pycache__", "instance", "*.pyc")
+LEFT_BEHIND = shutil.ignore_patterns(".venv", ".git", ".track", "__pycache__", "instance", "*.pyc", "node_modules")
 
 
 def copy_course(destination: Path, keep: Iterable[int] | None = None, pristine: bool = False) -> Path:

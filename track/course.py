@@ -28,6 +28,9 @@ class Hint:
     # Names (or parts of names) of the grader tests this hint is about: when one of them is
     # the first to fail, this hint comes before the others.
     tests: tuple[str, ...] = ()
+    # Ids of the contract rules this hint is about (`@pytest.mark.rule` on the grader tests):
+    # when the first failing test checks one of them, this hint comes first.
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,10 @@ class Chapter:
 
 
 def load_hint(entry: str | dict) -> Hint:
-    """A hint is a string, or a table `{text = "...", tests = ["test_escapes_html"]}`."""
+    """A hint is a string, or a table `{text = "...", rules = ["escapes-html"]}` (or `tests = [...]`)."""
     if isinstance(entry, str):
         return Hint(entry)
-    return Hint(entry["text"], tuple(entry.get("tests", ())))
+    return Hint(entry["text"], tuple(entry.get("tests", ())), tuple(entry.get("rules", ())))
 
 
 def load_exercise(entry: dict) -> Exercise:

@@ -277,18 +277,39 @@ def prime(chapters: Iterable[Chapter]) -> Primed | None:
     return Primed(child, write_end)
 
 
-def warm(chapters: Iterable[Chapter]) -> None:
-    """Import pytest, Flask and the graders (as pytest rewrites them) once, for a long-lived process.
+class Collected:
+    """A pytest plugin that keeps the node ids a collection found, by chapter package."""
 
-    A collect-only run imports each grader module; later forks find them in `sys.modules`.
-    The learner's code is not imported: graders reach it only through fixtures.
+    def __init__(self):
+        self.ids: dict[str, list[str]] = {}
+
+    def pytest_collection_finish(self, session):
+        for item in session.items:
+            package = item.module.__name__.rpartition(".")[2].removeprefix("test_")
+            self.ids.setdefault(package, []).append(item.nodeid)
+
+
+def collect(chapters: Iterable[Chapter]) -> dict[str, list[str]]:
+    """Import pytest, Flask and the graders (as pytest rewrites them); each chapter's grader tests.
+
+    The learner's code is not imported: graders reach it only through fixtures. In a
+    long-lived process, later forks find the graders in `sys.modules`.
     """
-    if not CAN_FORK:
-        return
     import pytest
 
-    modules = [str(chapter.test_module.relative_to(ROOT)) for chapter in chapters]
+    collected = Collected()
+    modules = [str(chapter.test_module) for chapter in chapters]
+    os.environ.update(NO_AUTOLOAD)  # as in every grading run (and its forks)
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
-        pytest.main([*modules, f"--rootdir={ROOT}", "--collect-only", "-qq", *PLUGINS, *QUIET_REWRITE])
+        code = pytest.main([*modules, f"--rootdir={ROOT}", "--collect-only", "-qq", *PLUGINS, *QUIET_REWRITE], plugins=[collected])
+    if code != 0:
+        raise RuntimeError(f"collecting the graders failed (pytest exited {code}): run `python -m pytest --collect-only` to see why")
     if "tests.fuzz" in sys.modules:  # the probe replays, read before any graded code runs in a fork
         sys.modules["tests.fuzz"].stored()
+    return collected.ids
+
+
+def warm(chapters: Iterable[Chapter]) -> None:
+    """Import the graders once, for a long-lived process that forks grading runs (see `collect`)."""
+    if CAN_FORK:
+        collect(chapters)

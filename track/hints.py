@@ -1,11 +1,13 @@
 """Progressive hints: each call shows one more; what was shown lives in `.track/hints.json`.
 
-The next hint is the first one not shown yet about the test that fails first (a hint may
-name the tests it is about, see track.course.Hint), else the first one not shown yet.
+The next hint is the first one not shown yet about a rule the first failing test checks (a
+hint may name the rules or the tests it is about, see track.course.Hint), else the first one
+not shown yet.
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from track.course import STATE, Chapter, Exercise
 from track.i18n import _
@@ -27,20 +29,24 @@ def save(shown: dict) -> None:
     HINTS_FILE.write_text(json.dumps(shown, indent=2), encoding="utf-8")
 
 
-def choose(exercise: Exercise, shown: list[int], failing_test: str | None) -> int | None:
-    """The index of the hint to show next, or None when every hint was shown."""
+def choose(exercise: Exercise, shown: list[int], failing_test: str | None,
+           failing_rules: Sequence[str] = ()) -> int | None:
+    """The index of the hint to show next, or None when every hint was shown: first one about
+    a rule the failing test checks, then one naming that test, then a general one."""
     unseen = [i for i in range(len(exercise.hints)) if i not in shown]
-    about_it = [i for i in unseen if failing_test and any(t in failing_test for t in exercise.hints[i].tests)]
-    general = [i for i in unseen if not exercise.hints[i].tests]
-    return next(iter(about_it or general or unseen), None)
+    about_rule = [i for i in unseen if set(exercise.hints[i].rules) & set(failing_rules)]
+    about_test = [i for i in unseen if failing_test and any(t in failing_test for t in exercise.hints[i].tests)]
+    general = [i for i in unseen if not exercise.hints[i].tests and not exercise.hints[i].rules]
+    return next(iter(about_rule or about_test or general or unseen), None)
 
 
-def next_hint(chapter: Chapter, exercise: Exercise, failing_test: str | None = None) -> str:
+def next_hint(chapter: Chapter, exercise: Exercise, failing_test: str | None = None,
+              failing_rules: Sequence[str] = ()) -> str:
     """The next hint for `exercise`, counting it as shown."""
     state = load()
     shown = state.setdefault(chapter.package, {}).setdefault(exercise.id, [])
     total = len(exercise.hints)
-    index = choose(exercise, shown, failing_test)
+    index = choose(exercise, shown, failing_test, failing_rules)
     if index is None:
         last = _(exercise.hints[shown[-1]].text) if shown else ""
         return _("All {total} hints for `{id}` are shown; the last one was:\n\n  {last}\n\n"
@@ -58,10 +64,11 @@ def for_first_unsolved(chapter: Chapter, result: ChapterResult) -> str:
     first one (or for the exercise it waits for), aimed at its first failing test."""
     failing = result.first_unsolved()
     exercise_id = failing.blocked_by or failing.id
-    first_test = next((t.name for t in result.tests if t.exercise == exercise_id and t.status != "pass"), None)
+    first = next((t for t in result.tests if t.exercise == exercise_id and t.status != "pass"), None)
     waits = _("`{id}` waits for `{other}`: here is a hint for `{other}`.\n").format(
         id=failing.id, other=failing.blocked_by) if failing.blocked_by else ""
-    return waits + next_hint(chapter, chapter.exercise(exercise_id), first_test)
+    name, rules = (first.name, first.rules) if first else (None, ())
+    return waits + next_hint(chapter, chapter.exercise(exercise_id), name, rules)
 
 
 def forget(chapter: Chapter) -> None:

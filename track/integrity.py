@@ -3,7 +3,8 @@
 The scan reads each `.py` file of a student's `chapters/` (ast, nothing is run) and flags
 what no chapter's solution needs: importing the course's reference, machinery or graders
 (`solutions`, `track`, `tests`; `pytest`/`_pytest` outside the chapter's own test files),
-and writing to `sys.modules`, `builtins`/`__builtins__` or attributes of those imports.
+writing to `sys.modules`, `builtins`/`__builtins__` or attributes of those imports, and
+naming the reference folder in a string (a path or module name to reach it another way).
 A flagged chapter earns nothing in the class report (track/classroom.py); the flag says
 file:line so the teacher can look.
 
@@ -16,11 +17,12 @@ import ast
 import difflib
 import io
 import itertools
+import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from track.course import Chapter
+from track.course import ROOT, Chapter
 from track.i18n import _
 from track.stubs import stub_files
 
@@ -28,6 +30,7 @@ GRADER_MODULES = frozenset({"solutions", "track", "tests"})
 TEST_RUNNER_MODULES = frozenset({"pytest", "_pytest"})
 IMPORT_CALLS = frozenset({"__import__", "import_module"})
 SIMILAR_RATIO = 0.9
+REFERENCE_PATH = re.compile(r"(^|[/\\.])solutions([/\\.]|$)")  # "solutions/ch01...", "../solutions", "solutions.ch01"
 SKIPPED_PARTS = {"__pycache__", "instance"}
 
 
@@ -118,6 +121,10 @@ class Scanner(ast.NodeVisitor):
         self.flag_targets(node, node.targets)
         self.generic_visit(node)
 
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and REFERENCE_PATH.search(node.value):
+            self.found.append((node.lineno, _("names the reference solutions ({text})").format(text=repr(node.value)[:60])))
+
 
 def scan_file(path: Path, relative: str) -> list[Flag]:
     try:
@@ -138,6 +145,23 @@ def walkthrough(relative: Path) -> bool:
     """The course's client.py and examples/ use its machinery and are never graded; graded code
     importing them meets track.guard at run time."""
     return relative.as_posix() == "client.py" or relative.parts[0] == "examples"
+
+
+MACHINERY_DIRS = ("tests", "track")
+
+
+def edited_machinery(clone: Path) -> list[Flag]:
+    """The clone's copies of the course's graders or engine that differ from the course's. The
+    edits change nothing (the course's own copies grade); the flag tells the teacher someone
+    tried, or that the clone is of an older course. It costs no points for that reason."""
+    flags = []
+    for part in MACHINERY_DIRS:
+        for path in python_files(clone / part) if (clone / part).is_dir() else []:
+            relative = path.relative_to(clone)
+            course = ROOT / relative
+            if not course.is_file() or course.read_bytes() != path.read_bytes():
+                flags.append(Flag(relative.as_posix(), 1, _("differs from the course's copy (ignored: the course's own grades)")))
+    return flags
 
 
 def scan(chapters_dir: Path, chapters: list[Chapter]) -> dict[str, list[Flag]]:

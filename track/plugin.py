@@ -16,12 +16,21 @@ own engine grade the same way:
   exercise's other tests are not run (one endless loop costs seconds, not minutes).
 - With `--first-failure-only` (class grading), after one test of an exercise fails its other
   tests are not run: the points are the same, the unfinished work costs far less to grade.
+- With `--chapter-budget SECONDS` (class grading), a chapter's tests share one time budget:
+  each test's limit is what is left of it, and once it is spent the rest are errors, not run.
+  A chapter that hangs everywhere costs one budget, not one time-out per exercise.
+- With `--canary SPEC` (class grading, track/verdicts.py), one extra test that must fail is
+  placed among the chapter's tests, named and marked like its neighbours; its failure
+  carries a secret only the teacher's process knows. A run whose report says it passed, or
+  lacks it, was tampered with.
 """
 from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import sys
+import time
 import textwrap
 import types
 from dataclasses import dataclass, field
@@ -68,6 +77,9 @@ def pytest_addoption(parser):
                     help=f"time limit of each grader test (default {GRADER_TIMEOUT_S})")
     group.addoption("--first-failure-only", action="store_true",
                     help="after an exercise's first failing test, skip its other tests (same points, less work)")
+    group.addoption("--chapter-budget", type=float, default=None, metavar="SECONDS",
+                    help="time budget shared by each chapter's tests (class grading)")
+    group.addoption("--canary", default=None, help="class grading's tamper check (set by the engine)")
 
 
 def pytest_configure(config):
@@ -97,6 +109,11 @@ def target_dir(config, chapter: Chapter) -> Path:
     target = config.getoption("--target")
     base = ROOT / target if target in BUILTIN_TARGETS else Path(target).resolve()
     return base / chapter.package
+
+
+def rules_of(item) -> list[str]:
+    """The contract rules a grader test checks: its `@pytest.mark.rule(id)` markers, its own first."""
+    return [rule for marker in item.iter_markers("rule") for rule in marker.args]
 
 
 def chapter_of_module(module) -> Chapter | None:
@@ -169,6 +186,36 @@ def build_app(config, chapter: Chapter, module, test_config: dict) -> Flask:
     return app
 
 
+# --- the canary: a test that must fail, among the others -------------------------------------
+
+def canary_function(neighbour: pytest.Function, name: str, secret: str):
+    """A test function that fails with `secret`, shaped like `neighbour`'s: same module, class,
+    file and markers, so nothing about it tells it apart from a grader test."""
+    def test(*args, **kwargs):
+        raise AssertionError(f"GET /{secret} answered 404, expected 200")
+
+    original = neighbour.function
+    test.__name__ = name
+    test.__qualname__ = original.__qualname__.rpartition(".")[0] + "." + name if neighbour.cls else name
+    test.__module__ = original.__module__
+    test.__code__ = test.__code__.replace(co_name=name, co_filename=original.__code__.co_filename,
+                                          co_firstlineno=original.__code__.co_firstlineno)
+    test.pytestmark = list(getattr(original, "pytestmark", []))
+    return test
+
+
+def plant_canary(items: list, spec: dict) -> str | None:
+    """Put the canary right after the test `spec["after"]`; its node id."""
+    neighbour = next((item for item in items if item.nodeid == spec["after"]), None)
+    if neighbour is None:
+        return None
+    test = canary_function(neighbour, spec["name"], spec["secret"])
+    setattr(neighbour.cls or neighbour.module, spec["name"], test)
+    canary = pytest.Function.from_parent(neighbour.parent, name=spec["name"])
+    items.insert(items.index(neighbour) + 1, canary)
+    return canary.nodeid
+
+
 # --- the run: order, blocking, time limits, results ------------------------------------------
 
 @cache
@@ -189,10 +236,15 @@ class Grading:
     timed_out: set[tuple[str, str]] = field(default_factory=set)
     unsolved: set[tuple[str, str]] = field(default_factory=set)  # (chapter package, exercise) with a test not passing
     collected: list[Chapter] = field(default_factory=list)
+    canary: str | None = None  # the canary's node id (class grading)
+    began: dict[str, float] = field(default_factory=dict)  # chapter package -> when its first test started
+    over_budget: set[str] = field(default_factory=set)  # node ids not run: the chapter's budget was spent
 
     # Collection: each grader test names one exercise of its chapter's manifest.
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, items):
+        if spec := self.config.getoption("--canary"):
+            self.canary = plant_canary(items, json.loads(spec))
         problems = []
         for item in items:
             chapter = chapter_of_module(item.module) if isinstance(item, pytest.Function) else None
@@ -240,7 +292,12 @@ class Grading:
             return
         chapter, exercise_id = item.stash[EXERCISE]
         self.outcomes[item.nodeid] = TestResult(item.nodeid, chapter.package, exercise_id, "pass",
-                                                test_code=source_of(item.function))
+                                                test_code=source_of(item.function), rules=rules_of(item))
+        if item.nodeid == self.canary:
+            return  # it always runs, whatever the exercise's state
+        if item.nodeid in self.over_budget:
+            pytest.fail(_("not run: the chapter's time budget ({seconds} s) was spent").format(
+                seconds=f"{self.config.getoption('--chapter-budget'):g}"), pytrace=False)
         if chapter.package in self.chapter_errors:
             pytest.skip("chapter error")
         if (chapter.package, exercise_id) in self.timed_out:
@@ -251,12 +308,30 @@ class Grading:
         if self.config.getoption("--first-failure-only") and self.failing(chapter, exercise_id):
             pytest.skip(_("not run: an earlier test of `{id}` failed").format(id=exercise_id))
 
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_protocol(self, item):
+        """With a chapter budget: this test's limit is what is left of it (read by pytest-timeout next)."""
+        budget = self.config.getoption("--chapter-budget")
+        if budget is not None and EXERCISE in item.stash:
+            package = item.stash[EXERCISE][0].package
+            left = budget - (time.monotonic() - self.began.setdefault(package, time.monotonic()))
+            if left <= 0:
+                self.over_budget.add(item.nodeid)
+            else:
+                limit = item.get_closest_marker("timeout").args[0]
+                item.add_marker(pytest.mark.timeout(min(limit, left)), append=False)
+        return (yield)
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
         report = yield
         if EXERCISE not in item.stash or not report.failed or call.excinfo is None:
             return report
         chapter, exercise_id = item.stash[EXERCISE]
+        if item.nodeid in self.over_budget:
+            report.timed_out = True
+            report.explanation = str(call.excinfo.value)
+            return report
         if call.excinfo.errisinstance(ChapterLoadError):
             error = call.excinfo.value
             self.chapter_errors.setdefault(chapter.package, ChapterError(str(error), error.where))
@@ -283,7 +358,7 @@ class Grading:
             outcome.output = (outcome.output or "") + report.capstdout
         if outcome.status != "pass":
             return  # the first problem is the one to report
-        if report.failed or report.skipped and report.when == "setup":
+        if (report.failed or report.skipped and report.when == "setup") and report.nodeid != self.canary:
             self.unsolved.add((outcome.chapter, outcome.exercise))
         if report.skipped and report.when == "setup":
             outcome.status = "blocked"
@@ -303,7 +378,7 @@ class Grading:
         error = self.chapter_errors.get(chapter.package)
         exercises = []
         for exercise in chapter.exercises:
-            ran = [t for t in tests if t.exercise == exercise.id]
+            ran = [t for t in tests if t.exercise == exercise.id and t.nodeid != self.canary]
             if not ran:
                 continue
             exercises.append(self.exercise_result(chapter, exercise.id, ran, error))

@@ -39,6 +39,7 @@ class TestResult:
     duration: float = 0.0
     test_code: str = ""  # the grader test's source (exercism v3)
     output: str | None = None  # what the test printed (exercism v3)
+    rules: list[str] = field(default_factory=list)  # the contract rules it checks (@pytest.mark.rule)
 
     @property
     def name(self) -> str:

@@ -35,7 +35,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.get("/")
     def hello():
-        """Exercise `hello`: GET / answers 200 with the body exactly `Hello from chapter {number}!`."""
+        """Exercise `hello`: GET / answers 200 with the body exactly `Hello from chapter {number}!`.
+
+        Rules:
+        - [body-hello] GET / answers 200 with the body exactly `Hello from chapter {number}!`.
+        """
         # SOLUTION hello
         return "Hello from chapter {number}!"
         # END SOLUTION
@@ -75,6 +79,12 @@ what we chose.)
 flowchart LR
     client["client"] -->|"GET /"| view["hello()"]
 ```
+
+## The exercises
+
+| # | id | contract | rules |
+|---|---|---|---|
+| 1 | `hello` | `GET /` → 200, body exactly `Hello from chapter {number}!` | `body-hello` |
 
 ## 1. (The first idea)
 
@@ -121,6 +131,12 @@ LESSON_ZH = '''# 第 {number} 章 —（标题）
 flowchart LR
     client["客户端"] -->|"GET /"| view["hello()"]
 ```
+
+## 练习
+
+| # | id | 契约 | 规则 |
+|---|---|---|---|
+| 1 | `hello` | `GET /` → 200，响应体恰好是 `Hello from chapter {number}!` | `body-hello` |
 
 ## 1. （第一个概念）
 
@@ -212,6 +228,7 @@ from tests.expect import expect_text
 
 @pytest.mark.exercise("hello")
 class TestHello:
+    @pytest.mark.rule("body-hello")
     def test_root_says_hello(self, client):
         expect_text(client.get("/"), "Hello from chapter {number}!")
 '''

@@ -49,6 +49,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         A `page` that is present but not a positive whole number (empty, `abc`, `0`, `-3`,
         `1.5`) or longer than 18 digits is a 400 JSON error. `request.args.get("page", 1,
         type=int)` would silently turn `abc` into 1 and hide the client's mistake.
+
+        Rules:
+        - [reads-q-and-page] answers {"q": q or "", "page": page or 1}, page a JSON number
+          (`007` is 7, 18 digits still work).
+        - [bad-page-400] a page that is empty or not a positive whole number in ASCII digits
+          (`abc`, `0`, `-3`, `1.5`, `+3`, ` 2`, `1e3`) is a 400 JSON error with a message.
+        - [long-page-400] a page longer than 18 digits (even 5,000) is a 400, not a crash.
+        - [never-500] no query string makes it answer 500; every error is the JSON error body.
         """
         # TODO(query): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
         raise NotImplementedError("TODO(query)")
@@ -60,6 +68,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         Answers {"name": name, "tags": [every tags value, in order]}. A missing, empty or
         whitespace-only `name` is a 400 JSON error. `request.form["tags"]` would give only
         the first tag: a repeated key needs `getlist`.
+
+        Rules:
+        - [name-and-tags] answers {"name", "tags"} with every `tags` value in order ([] for
+          none), for a form-encoded and for a multipart body.
+        - [blank-name-400] a missing, empty or whitespace-only `name` is a 400 JSON error.
+        - [form-fields-only] only the form counts: `?name=` in the query string or a JSON body
+          is a 400.
+        - [get-405] GET /form is a 405 with the JSON error body.
+        - [never-500] no form makes it answer 500; every error is the JSON error body.
         """
         # TODO(form): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
         raise NotImplementedError("TODO(form)")
@@ -71,6 +88,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         A body sent without a JSON Content-Type, that does not parse, or that is not an
         object (a list, a number, null) is a 400 JSON error, not Werkzeug's 415/400 page;
         so is an object holding `NaN` or a number too large for a float (`1e999`).
+
+        Rules:
+        - [echo-object-and-keys] answers {"received": <the object>, "keys": <its keys, sorted>}.
+        - [object-only-400] no JSON Content-Type, a body that does not parse, or JSON that is
+          not an object (a list, a number, null, too deeply nested) is a 400 JSON error.
+        - [finite-numbers-400] an object holding `NaN`, `Infinity` or `1e999` is a 400.
+        - [get-405] GET /json is a 405 with the JSON error body.
+        - [never-500] no body makes it answer 500; every error is the JSON error body.
         """
         # TODO(json): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
         raise NotImplementedError("TODO(json)")
@@ -83,6 +108,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         "size": <bytes>, "content_type": <the part's mimetype>}; `id` and `name` are the
         strings sent. No file part, an empty filename, a filename with nothing safe left in
         it, or a missing/blank `id` or `name` is a 400 JSON error. Nothing is saved here.
+
+        Rules:
+        - [reports-upload] answers {"id", "name", "filename", "size", "content_type"} for the upload.
+        - [part-mimetype] `content_type` is the mimetype the part was sent with, not a guess
+          from the file name.
+        - [fields-stay-strings] `id` and `name` are the strings sent (`007` stays "007").
+        - [secure-filename] `filename` is `secure_filename()` of the upload's name.
+        - [bad-upload-400] no file part, an empty filename, a name with nothing safe left in
+          it, or a JSON body instead of multipart is a 400 JSON error.
+        - [missing-fields-400] a missing or blank `id` or `name` is a 400 JSON error.
+        - [too-big-413] a body over 2 MiB (MAX_CONTENT_LENGTH, set in create_app) is a 413 JSON error.
+        - [never-500] no upload makes it answer 500; every error is the JSON error body.
         """
         # TODO(upload): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
         raise NotImplementedError("TODO(upload)")
@@ -94,6 +131,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         {"user_agent": <User-Agent or null>, "auth_token": <Auth-Token or null>,
          "ip": <client IP>, "method": str, "path": str, "cookies": {name: value}}.
         Behind one proxy, `ip` is the last X-Forwarded-For address (see create_app).
+
+        Rules:
+        - [describes-request] answers the six keys from the request's headers, cookies,
+          method, path and client address.
+        - [absent-null] a missing User-Agent or Auth-Token is null, no cookies is {}.
+        - [ip-socket] without X-Forwarded-For, `ip` is the socket's address.
+        - [one-proxy-hop] with X-Forwarded-For, `ip` is its last address (the one our single
+          proxy wrote), IPv6 too; earlier ones came from the client.
+        - [post-405] POST /whoami is a 405 with the JSON error body.
+        - [never-500] no header makes it answer 500; every error is the JSON error body.
         """
         # TODO(headers): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
         raise NotImplementedError("TODO(headers)")
@@ -103,6 +150,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         """Exercise `values`: GET|POST /values answers {"id": request.values id, "source": "args"|"form"|null}.
 
         When both the query string and the form carry `id`, the query string wins.
+
+        Rules:
+        - [value-and-source] answers the `id` from the query string or the form (the query
+          string wins) and where it came from; {"id": null, "source": null} without one.
+        - [put-405] PUT /values is a 405 with the JSON error body.
+        - [never-500] no id makes it answer 500; every error is the JSON error body.
         """
         # TODO(values): write this part; the docstring above has the contract. Stuck? `python -m track hint 2`
         raise NotImplementedError("TODO(values)")

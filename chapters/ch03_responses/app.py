@@ -49,7 +49,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.get("/plain")
     def plain():
-        """Exercise `text`: GET /plain answers `Hello, World!` as text/plain; charset=utf-8."""
+        """Exercise `text`: GET /plain answers `Hello, World!` as text/plain; charset=utf-8.
+
+        Rules:
+        - [text-html-and-plain] GET /text and GET /plain both answer `Hello, World!`, the first
+          as `text/html; charset=utf-8`, the second as `text/plain; charset=utf-8`.
+        """
         # TODO(text): write this part; the docstring above has the contract. Stuck? `python -m track hint 3`
         raise NotImplementedError("TODO(text)")
 
@@ -61,7 +66,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.get("/items")
     def list_items():
-        """Exercise `json`: GET /items answers a JSON list of the items (two in a fresh app), returned as a list."""
+        """Exercise `json`: GET /items answers a JSON list of the items (two in a fresh app), returned as a list.
+
+        Rules:
+        - [item-object] GET /item answers the JSON object {"id": 1, "name": "flask"}.
+        - [items-list] GET /items answers a JSON list of the 2 items {"id", "name"}, item 1 first.
+        - [items-are-the-store] each listed item is what GET /items/<id> answers: list the
+          app's `items`, not a copy written by hand.
+        """
         # TODO(json): write this part; the docstring above has the contract. Stuck? `python -m track hint 3`
         raise NotImplementedError("TODO(json)")
 
@@ -79,6 +91,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         Answers 201 with {"id": <new int id>, "name": name} and `Location: /items/<new id>`,
         as one (body, status, headers) tuple. A body that is not a JSON object, or a missing,
         non-string or blank `name`, is a 400 JSON error.
+
+        Rules:
+        - [created-201-location] answers 201 {"id", "name"} with `Location: /items/<id>`, and
+          GET on that Location answers the same item.
+        - [new-ids] each new item gets a new id, never 1 or one already used.
+        - [bad-body-400] a body that is not a JSON object (a list, broken JSON, text/plain, a
+          form, nested too deep), or a missing, non-string or blank `name`, is a 400 JSON error.
+        - [never-500] no body makes it answer 500; every error is the JSON error body.
         """
         # TODO(status): write this part; the docstring above has the contract. Stuck? `python -m track hint 3`
         raise NotImplementedError("TODO(status)")
@@ -89,13 +109,24 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         Build the response with `make_response`; the cookie is HttpOnly (no JavaScript access)
         and SameSite=Lax (not sent on cross-site POSTs).
+
+        Rules:
+        - [answer-42-httponly-lax] GET /cookie answers `This document carries a cookie!` and
+          sets one cookie `answer=42` with HttpOnly and SameSite=Lax.
         """
         # TODO(cookie): write this part; the docstring above has the contract. Stuck? `python -m track hint 3`
         raise NotImplementedError("TODO(cookie)")
 
     @app.get("/cookie/clear")
     def clear_cookie():
-        """Exercise `cookie`: GET /cookie/clear expires the `answer` cookie."""
+        """Exercise `cookie`: GET /cookie/clear expires the `answer` cookie.
+
+        Rules:
+        - [clear-expires] GET /cookie/clear answers 200 with a Set-Cookie that removes `answer`
+          from the client.
+        - [clear-same-attributes] it answers `The cookie is gone.`, and that Set-Cookie carries
+          HttpOnly and SameSite=Lax as the one that set it did.
+        """
         # TODO(cookie): write this part; the docstring above has the contract. Stuck? `python -m track hint 3`
         raise NotImplementedError("TODO(cookie)")
 
@@ -109,6 +140,22 @@ def create_app(test_config: dict | None = None) -> Flask:
         than MAX_FILENAME_LENGTH → 400; a body over MAX_CONTENT_LENGTH → 413 (Werkzeug
         raises it; the JSON handler above shapes it).
         `../../evil.png` must land inside UPLOAD_FOLDER, never outside.
+
+        Rules:
+        - [echoes-image] answers 200 with the uploaded bytes and the image's mimetype, and
+          saves them as the file's name in UPLOAD_FOLDER (any letter case of the extension).
+        - [stays-in-folder] a hostile name (`../../evil.png`, `/tmp/evil.png`, `..\\evil.png`,
+          `C:\\...`) is answered 200 and saved inside UPLOAD_FOLDER, never outside.
+        - [bad-upload-400-415] no file part or an empty filename is a 400; another extension
+          (exe, svg, none, `photo.png.exe`) is a 415; both with the JSON error body.
+        - [long-name-400] a safe name longer than MAX_FILENAME_LENGTH (255) is a 400; one of
+          exactly 255 characters is saved.
+        - [too-big-413] a body over MAX_CONTENT_LENGTH is a 413 JSON error.
+        - [no-stem-upload] a name with nothing ASCII left before the extension (`照片.png`)
+          is saved as `upload.<extension>`.
+        - [existing-folder] a second upload goes into the folder the first one created.
+        - [get-405] GET /echo-image is a 405 with the JSON error body.
+        - [never-500] no file name makes it answer 500; every error is the JSON error body.
         """
         # TODO(send_file): write this part; the docstring above has the contract. Stuck? `python -m track hint 3`
         raise NotImplementedError("TODO(send_file)")
@@ -119,6 +166,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         `Content-Disposition: attachment; filename=...`; a missing file or a name that would
         escape the folder is a 404. `send_from_directory` checks both.
+
+        Rules:
+        - [attachment] answers 200 with the file's bytes and `Content-Disposition: attachment;
+          filename=<name>`.
+        - [missing-or-escaping-404] a missing file or a name that would leave the folder
+          (`..`, `%2e%2e`, `\\`, an absolute path, a sibling folder's name) is a 404 JSON error.
+        - [never-500] no name makes it answer 500; every error is the JSON error body.
         """
         # TODO(download): write this part; the docstring above has the contract. Stuck? `python -m track hint 3`
         raise NotImplementedError("TODO(download)")

@@ -82,6 +82,16 @@ def count_requests_outside(app: Flask) -> int:
     `current_app` raises "Working outside of application context". Push an application
     context yourself (`with app.app_context():`) and read
     `current_app.extensions["request_count"]` inside it.
+
+    Rules:
+    - [app-name] GET /app-name answers the JSON {"name": current_app.name}.
+    - [counts-every-request] `request_count` counts every request, also one a later hook
+      refuses (401) and one to an unknown URL (404).
+    - [outside-pushes-context] `count_requests_outside(app)`, called with no context active,
+      answers the count and leaves no context pushed.
+    - [count-per-app] each app counts its own requests.
+    - [startup-once] the start-up work runs once per app, in create_app (`init_runs` is 1
+      after requests).
     """
     # TODO(contexts): write this part; the docstring above has the contract. Stuck? `python -m track hint 5`
     raise NotImplementedError("TODO(contexts)")
@@ -123,6 +133,16 @@ def register_before_hooks(app: Flask) -> None:
 
         `g` lives exactly as long as this request: the after_request hook reads both back.
         The id is the incoming `X-Request-Id` when there is one, else a new uuid4 hex.
+
+        Rules:
+        - [both-headers] every response (200, 401, 404, 500) carries `X-Response-Time` (ms as a
+          plain decimal, such as `1.234`) and `X-Request-Id`.
+        - [times-the-view] X-Response-Time is the time from this hook to the after_request
+          hook, in milliseconds: the view's time included.
+        - [echoes-request-id] an incoming `X-Request-Id` (1 to 64 letters, digits, `.`, `_`,
+          `-`) comes back as is.
+        - [new-uuid4-hex] without one, every request gets a new `uuid.uuid4().hex`.
+        - [never-500] no X-Request-Id makes it answer 500.
         """
         pass  # TODO(timing): keep time.perf_counter() and the request id on g
 
@@ -142,6 +162,20 @@ def register_before_hooks(app: Flask) -> None:
         Missing, malformed (`Bearer` alone, another scheme) or unknown token: 401 JSON error
         with `WWW-Authenticate: Bearer`. A known token: its user goes on `g.user`.
         Unknown URLs and wrong methods keep their 404/405 (nothing to protect there).
+
+        Rules:
+        - [401-without-known-token] no token, `Bearer` alone or blank, another scheme, no
+          scheme, extra text after the token, the token in another header, or an unknown
+          token: 401 JSON error with `WWW-Authenticate: Bearer`.
+        - [tokens-from-config] the known tokens are the config's `API_TOKENS`: the demo
+          token is unknown when test_config passes others.
+        - [known-token-sets-g-user] a known token passes and puts its user on `g.user`.
+        - [scheme-case-insensitive] the scheme is read in any letter case (`bearer`).
+        - [open-paths] /health, /login and /register need no token (/health answers
+          {"status": "ok"}).
+        - [others-protected] every other route (/me, /app-name, /boom) needs one.
+        - [unknown-urls-404] an unknown URL stays a 404.
+        - [never-500] no Authorization header makes it answer 500; every error is JSON.
         """
         return None  # TODO(interceptor): refuse requests without a known bearer token (401)
 
@@ -157,6 +191,18 @@ def register_after_hooks(app: Flask) -> None:
         Echo that one origin (never `*`) in `Access-Control-Allow-Origin` and add
         `Vary: Origin`, so a cache keeps one copy per origin. Other origins get no
         `Access-Control-Allow-Origin`: the browser then hides the response from the page.
+
+        Rules:
+        - [allowed-origin-echoed] an Origin in CORS_ORIGINS is echoed in
+          `Access-Control-Allow-Origin` (on a 200, a protected route, a 404), with `Vary:
+          Origin` and `Access-Control-Expose-Headers` listing X-Request-Id and X-Response-Time.
+        - [foreign-origin-refused] any other origin (`null`, a longer host, upper case, http)
+          gets no `Access-Control-Allow-Origin`.
+        - [preflight-204] OPTIONS on any route answers 204 without a token, with
+          `Access-Control-Allow-Methods`, `-Allow-Headers` naming Authorization and
+          `-Max-Age` (whole seconds > 0); `-Allow-Origin` only for an allowed origin.
+        - [no-wildcard] `Access-Control-Allow-Origin` is never `*`.
+        - [never-500] no Origin makes it answer 500.
         """
         # TODO(cors): echo an allowed Origin in Access-Control-Allow-Origin, add Vary: Origin
         return response
@@ -174,6 +220,15 @@ def register_after_hooks(app: Flask) -> None:
         `error` is the exception's class name or None. Flask passes `exc` only for an
         exception nobody handled; once the global error handler answered, `exc` is None and
         the handler's copy on `g.error` tells what happened.
+
+        Rules:
+        - [logs-request] after a request, the log's last entry is {"path": <its path>, "error": None}.
+        - [logs-exception-class] after a view raised (and the error handler answered 500),
+          `error` is the exception's class name.
+        - [http-errors-not-exceptions] a 404 is an answer, not a crash: its `error` is None.
+        - [one-entry-per-request] one entry per request, in order.
+        - [bounded-log] the log keeps only the newest TEARDOWN_LOG_LIMIT entries.
+        - [never-500] no path makes it answer 500.
         """
         pass  # TODO(teardown): append {"path": ..., "error": ...} to the teardown log
 
@@ -187,6 +242,15 @@ def register_error_handler(app: Flask) -> None:
         keep their own status, answered as JSON. Anything else is logged with its traceback
         (`app.logger.exception`), kept on `g.error` for the teardown log, and answered with a
         500 whose message does not leak the exception's text.
+
+        Rules:
+        - [json-500-leaks-nothing] an unexpected exception answers 500 {"error": "internal
+          server error", "message": ...}, is logged with its traceback, and its text is not in
+          the body.
+        - [http-errors-keep-status] HTTP errors (404, 405, 400, 403, 409, 418) keep their status,
+          as the JSON error body.
+        - [405-keeps-allow] a 405 keeps its `Allow` header.
+        - [never-500] no URL or method gets a non-JSON error.
         """
         # TODO(error_handler): write this part; the docstring above has the contract. Stuck? `python -m track hint 5`
         raise NotImplementedError("TODO(error_handler)")
@@ -210,7 +274,12 @@ def register_routes(app: Flask) -> None:
 
     @app.get("/me")
     def me():
-        """Exercise `g_user`: answer `{"username": <g.user>}`, the user the interceptor found."""
+        """Exercise `g_user`: answer `{"username": <g.user>}`, the user the interceptor found.
+
+        Rules:
+        - [me-from-g] GET /me answers {"username": g.user}: the user on `g`, not one looked up
+          again from the token.
+        """
         # TODO(g_user): write this part; the docstring above has the contract. Stuck? `python -m track hint 5`
         raise NotImplementedError("TODO(g_user)")
 

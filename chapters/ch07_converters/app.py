@@ -54,6 +54,14 @@ def register_builtin(app: Flask) -> None:
     /int/<n> takes negative numbers too, /float/<x> needs a dot (/float/1 is a 404, and so
     is a number too large for a float),
     /path/<p> keeps slashes, /uuid/<u> hands over a uuid.UUID, /lang/ takes en or zh only.
+
+    Rules:
+    - [converted-values] /int/-7, /float/1.5, /path/a/b/c.txt, /uuid/<a uuid>, /lang/zh answer
+      the converted value and its type name (`int`, `float`, `str`, `UUID`).
+    - [non-matching-404] /int/abc, /int/1.5, /float/1, /uuid/1234, /lang/fr, /lang/EN, /path/
+      are a 404 JSON error.
+    - [huge-float-404] a float too large for a float (it would be inf) is a 404.
+    - [never-500] no path makes it answer 500; every error is the JSON error body.
     """
 
     @app.get("/int/<n>")  # TODO(builtin): an int converter that also accepts negative numbers
@@ -101,7 +109,16 @@ def register_custom(app: Flask) -> None:
 
 
 def register_route_options(app: Flask) -> None:
-    """Exercise `route_options`: strict_slashes, redirect_to and defaults."""
+    """Exercise `route_options`: strict_slashes, redirect_to and defaults.
+
+    Rules:
+    - [strict-slashes] GET /docs/ answers `docs`; /docs redirects (308) to /docs/.
+    - [redirect-to] /legacy/<int:nid> redirects (308) to /home/<nid>; /legacy/abc is a 404.
+    - [legacy-endpoint] `url_for("legacy", nid=7)` builds /legacy/7.
+    - [defaults] /page/ answers {"page": 1}, /page/2 {"page": 2}; /page/1 redirects (308) to /page/.
+    - [one-page-endpoint] /page/ and /page/<int:num> are both the endpoint `page`.
+    - [never-500] no page makes it answer 500; every error is the JSON error body.
+    """
 
     @app.get("/docs/", strict_slashes=False)  # TODO(route_options): /docs should redirect (308) to /docs/
     def docs():
@@ -123,7 +140,17 @@ def register_route_options(app: Flask) -> None:
 
 def register_subdomains(app: Flask) -> None:
     """Exercise `subdomain`: `/` on `<username>.<SERVER_NAME>` answers the username,
-    on `SERVER_NAME` itself (or on any host when SERVER_NAME is unset) `root`."""
+    on `SERVER_NAME` itself (or on any host when SERVER_NAME is unset) `root`.
+
+    Rules:
+    - [username-subdomain] `/` on alice.<SERVER_NAME> answers `alice` (`user-42` too).
+    - [root] `/` on SERVER_NAME answers `root`, and so does an app without SERVER_NAME
+      (built with subdomain matching on).
+    - [plain-label-only] a subdomain that is not one DNS label (`a.b`, `-x`) is a 404.
+    - [foreign-host-404] another host is a 404.
+    - [other-routes] the other routes still answer on SERVER_NAME.
+    - [never-500] no Host makes it answer 500; every error is the JSON error body.
+    """
 
     @app.get("/")
     def root():

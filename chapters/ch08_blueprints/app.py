@@ -17,6 +17,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     `url_prefix="/user"`. Exercise `nested`: register `api` (which carries `v1` inside it).
     Registering is all this function does with them: the blueprints themselves were built
     once, when `views/` was imported, so calling `create_app` twice gives two working apps.
+    The rules of `nested` are in the docstring of `ping()` in views/api.py; those of `factory`:
+
+    Rules:
+    - [registers-auth-and-user] the app has the blueprints `auth` and `user`.
+    - [user-prefix] auth.login is at /login, user.user_list at /user/user_list, user.links at
+      /user/links (and url_for builds them).
+    - [independent-apps] a second create_app() gives another app with the same blueprints
+      and none of the first one's routes.
     """
     app = Flask(__name__)
     if test_config:

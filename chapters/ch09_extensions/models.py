@@ -27,6 +27,19 @@ class User(db.Model):
     id (int primary key), username (str, at most USERNAME_MAX characters, unique, also
     regardless of ASCII letter case), password_hash (str, a bcrypt hash, never the password),
     role (str, "user" unless made "admin").
+
+    Rules:
+    - [tables-created] create_app creates the tables `users` and `notes` (`db.create_all()`
+      inside an app context).
+    - [typed-columns] User has id, username, password_hash, role and Note has id, owner_id,
+      text, created_at, each declared `name: Mapped[type] = mapped_column(...)`.
+    - [role-defaults-to-user] a new user's role is "user" without being set.
+    - [unique-name-case-insensitive] usernames are unique, also ignoring case: with "carol"
+      stored, the database itself refuses "carol", "Carol" and "CAROL" (IntegrityError):
+      `unique=True` and a unique index on `lower(username)`.
+    - [config-from-environment] create_app takes DATABASE_URL and JWT_SECRET_KEY from the
+      environment when test_config does not set them; without JWT_SECRET_KEY it uses a
+      development key of at least 32 bytes and logs a warning (already written for you).
     """
 
     __tablename__ = "users"
@@ -40,6 +53,15 @@ class Note(db.Model):
 
     id (int primary key), owner_id (int, foreign key to users.id), text (str, any length),
     created_at (timezone-aware datetime, set to the current UTC time when the row is inserted).
+
+    Rules:
+    - [owner-foreign-key] owner_id is a ForeignKey to users.id.
+    - [cascade-delete] deleting a user deletes their notes in the database:
+      `ForeignKey("users.id", ondelete="CASCADE")`.
+    - [owner-id-index] owner_id has an index (`index=True`): GET /notes looks notes up by owner.
+    - [created-at-on-insert] created_at is set to the current UTC time when the row is inserted.
+    - [created-at-with-time-zone] created_at keeps its time zone: `DateTime(timezone=True)`
+      (TIMESTAMP WITH TIME ZONE on PostgreSQL).
     """
 
     __tablename__ = "notes"

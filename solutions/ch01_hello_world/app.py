@@ -18,7 +18,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.get("/")
     def hello():
-        """Exercise `hello`: GET / answers 200 with the body exactly `Hello, World!`."""
+        """Exercise `hello`: GET / answers 200 with the body exactly `Hello, World!`.
+
+        Rules:
+        - [body-hello-world] GET / answers 200 with the body exactly `Hello, World!`.
+        - [text-html] the response is text/html (what Flask makes of a returned str).
+        - [head-no-body] HEAD / answers 200 with the headers of GET / and no body.
+        """
         # SOLUTION hello
         return "Hello, World!"
         # END SOLUTION
@@ -29,6 +35,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         The body is sent as text/html: an unescaped `<b>` or `<script>` in the URL would be
         rendered by the browser (reflected XSS). `markupsafe.escape` turns `<` into `&lt;`.
+
+        Rules:
+        - [greets-name] GET /user/<name> answers `Hello, <name>!` for any name, Chinese too.
+        - [escapes-html] `<`, `>`, `&` and quotes in the name come back escaped, never as a tag.
+        - [one-segment] the name is one path segment: /user/a/b is a 404.
+        - [never-500] no name makes it answer 500.
         """
         # SOLUTION greet
         return f"Hello, {escape(name)}!"
@@ -43,6 +55,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         """Exercise `post`: GET /post/<int:post_id> answers JSON {"post_id": <int>}.
 
         /post/abc must be a 404: let the URL converter refuse it, not the view.
+
+        Rules:
+        - [json-int] GET /post/7 answers JSON {"post_id": 7}, the id a JSON number.
+        - [non-integer-404] a segment that is not a whole number (abc, 1.5, -3, 7x) is a 404.
+        - [never-500] no id, however huge or odd, makes it answer 500.
         """
         # SOLUTION post
         return {"post_id": post_id}
@@ -57,13 +74,24 @@ def create_app(test_config: dict | None = None) -> Flask:
         """Exercise `methods`: /method accepts GET and POST and answers the method's name.
 
         Any other method (PUT, DELETE) must get Flask's 405 with an `Allow` header.
+
+        Rules:
+        - [answers-method] GET and POST /method answer the method's name, `GET` or `POST`.
+        - [others-405-allow] PUT, DELETE, PATCH get 405 with `Allow: GET, HEAD, OPTIONS, POST`.
+        - [never-500] no method, known to Flask or not, makes it answer 500.
         """
         # SOLUTION methods
         return request.method
         # END SOLUTION
 
     def test():
-        """Exercise `add_url_rule`: one view for /test and /test2, both answering `test`."""
+        """Exercise `add_url_rule`: one view for /test and /test2, both answering `test`.
+
+        Rules:
+        - [both-urls] GET /test and GET /test2 both answer `test`.
+        - [endpoint-t1] both rules are registered under the one endpoint name `t1`.
+        - [url-for-t1] `url_for("t1")` builds /test or /test2.
+        """
         return "test"
 
     # SOLUTION add_url_rule
@@ -82,6 +110,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         Each item is {"rule": str, "endpoint": str, "methods": sorted list of str}; the list
         is sorted by "rule". Read the rules from `current_app.url_map.iter_rules()`.
+
+        Rules:
+        - [lists-rules-sorted] every rule but `static`, as {"rule", "endpoint", "methods"} with
+          the methods sorted, the list sorted by rule.
+        - [live-url-map] a rule added to the app after it was built is listed too: read the
+          URL map at request time, never a list written by hand.
         """
         # SOLUTION url_map
         rules = [

@@ -28,6 +28,10 @@ def is_local_path(target: str | None) -> bool:
     It must start with one `/` (not `//`, which browsers read as another host), carry no
     scheme, no host, no backslash (browsers treat `\\` like `/`) and no control character
     (browsers drop tabs and newlines, so `/\\t/evil.example` would become `//evil.example`).
+
+    Rules:
+    - [is-local-path-bool] `is_local_path` answers True or False (a bool, None included), True
+      only for such a path.
     """
     # SOLUTION login_redirect
     if not target or not target.startswith("/") or target.startswith("//"):
@@ -43,6 +47,11 @@ class InsufficientFunds(HTTPException):
     """Exercise `custom_exception`: the error POST /withdraw raises when the amount exceeds the balance.
 
     An HTTPException subclass with `code = 402` (Payment Required) and a `description`.
+
+    Rules:
+    - [http-exception-402] InsufficientFunds subclasses HTTPException with `code = 402`.
+    - [default-description] raised without a text, it still answers a non-blank message
+      (its `description`).
     """
     # SOLUTION custom_exception
     code = 402
@@ -79,11 +88,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     # STUB
     # # TODO(error_handlers): register error handlers so that 404, 405 and 500 answer
     # # JSON {"error": ..., "message": ...}; a 500 must not show the exception's text.
+    # # The rules, one by one, are in the docstring of `boom()` below.
     # END SOLUTION
 
     @app.get("/old")
     def old_page():
-        """Exercise `redirect`: GET /old answers 301 (moved permanently) to /new."""
+        """Exercise `redirect`: GET /old answers 301 (moved permanently) to /new.
+
+        Rules:
+        - [moved-301] GET /old answers 301 with `Location: /new`.
+        - [reaches-new] following the redirect reaches `new page`.
+        """
         # SOLUTION redirect
         return redirect(url_for("new_page"), code=301)
         # END SOLUTION
@@ -101,7 +116,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.get("/profile/<name>")
     def profile(name: str):
-        """Exercise `url_for`: GET /profile/<name> answers `profile of <name>`, the name HTML-escaped."""
+        """Exercise `url_for`: GET /profile/<name> answers `profile of <name>`, the name HTML-escaped.
+
+        Rules:
+        - [go-302-url-for] GET /go/<name> answers 302 to exactly what `url_for("profile",
+          name=name)` builds (quoted: spaces, `<`, `%`, Chinese).
+        - [profile-escaped] following it answers `profile of <name>` with the name HTML-escaped.
+        - [never-500] no name makes it answer 500.
+        """
         # SOLUTION url_for
         return f"profile of {escape(name)}"
         # END SOLUTION
@@ -112,6 +134,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         Without a username in the session: 302 to /login?next=/admin. With one:
         `Welcome to admin page, <username>` (escaped).
+
+        Rules:
+        - [admin-needs-login] without a login, GET /admin answers 302 to /login?next=/admin,
+          whose page says `Please login first`.
+        - [username-escaped] the admin page shows the username HTML-escaped.
+        - [browser-flow] following /admin's redirect and posting a username to that URL
+          lands on the admin page.
         """
         # SOLUTION login_redirect
         username = session.get("username")
@@ -131,6 +160,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         Stores the username in the session, then 302s to `next` (from the form, else the
         query string) when `is_local_path(next)`, else to `/`. A missing or blank username
         is a 400 JSON error.
+
+        Rules:
+        - [login-sets-session] POST /login answers 302 to `next` and the session holds the
+          user: GET /admin then welcomes them.
+        - [next-form-or-query] `next` comes from the form, else from the query string; the
+          form's wins.
+        - [local-next-followed] a local `next` (`/admin?tab=2`, `/users/1#top`) is followed as is.
+        - [unsafe-next-home] any other `next` (`//evil.example`, `https://...`, `/\\evil`,
+          `javascript:`, a tab or newline, empty) redirects to `/`.
+        - [blank-username-400] a missing or blank username is a 400 JSON error, and nobody
+          is logged in.
+        - [never-500] no form makes it (or the admin page after it) answer 500.
         """
         # SOLUTION login_redirect
         username = request.form.get("username", "")
@@ -148,7 +189,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.get("/users/<int:user_id>")
     def show_user(user_id: int):
-        """Exercise `abort`: GET /users/<id> answers {"id": id, "name": name}; an unknown id → abort(404)."""
+        """Exercise `abort`: GET /users/<id> answers {"id": id, "name": name}; an unknown id → abort(404).
+
+        Rules:
+        - [known-users] every user of USERS answers {"id", "name"}.
+        - [unknown-404] an unknown id (0, 3, -1, huge, not a number) is a 404.
+        - [never-500] no id makes it answer 500.
+        """
         # SOLUTION abort
         if user_id not in USERS:
             abort(404, f"There is no user {user_id}.")  # raises: nothing after it runs
@@ -157,7 +204,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.get("/boom")
     def boom():
-        """Raises on purpose: exercise `error_handlers` turns it into a JSON 500 without the text."""
+        """Raises on purpose: Exercise `error_handlers` turns it into a JSON 500 without the text.
+
+        The exercise's handlers (in create_app) answer every error with the JSON error body.
+
+        Rules:
+        - [404-json] an unknown URL is a 404 with the JSON error body, which never repeats the URL.
+        - [405-json-allow] a refused method is a 405 JSON error that keeps its `Allow` header.
+        - [keeps-status] every other HTTP error (400, 403, 409, 418, 501, 503) keeps its status
+          and answers the JSON error body.
+        - [500-hides-exception] this view answers a 500 JSON error that shows nothing of the
+          exception (no text, no traceback, no class name).
+        - [never-500] no URL or method makes the app answer a non-JSON error.
+        """
         raise RuntimeError("secret detail: the database password is hunter2")
 
     @app.post("/withdraw")
@@ -166,6 +225,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         `amount` is a decimal number > 0 (else 400 JSON error). More than the balance raises
         InsufficientFunds (402 JSON error); otherwise 200 {"balance": <new balance>}.
+
+        Rules:
+        - [lowers-balance] each withdrawal answers the balance left, starting from 100.
+        - [exact-decimals] amounts are exact decimals: 100 - 0.1 - 0.2 is 99.7, not 99.69999.
+        - [whole-balance] the whole balance can be withdrawn (balance 0).
+        - [too-much-402] more than the balance is a 402 JSON error and changes nothing.
+        - [bad-amount-400] a missing amount, or one that is not a finite decimal above 0
+          (`abc`, `0`, `-5`, `NaN`, `Infinity`, `1,5`, `0x10`), is a 400 and changes nothing.
+        - [balance-per-app] each app built by create_app has its own balance.
+        - [never-500] no amount makes it answer 500; every error is the JSON error body.
         """
         # SOLUTION custom_exception
         try:

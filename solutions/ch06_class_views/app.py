@@ -91,6 +91,11 @@ class HelloView(View):
 
     A `View` subclass overrides `dispatch_request()`: Flask calls it for every request to
     the rule, whatever the method (only GET is allowed here, the default).
+
+    Rules:
+    - [hello-from-a-view] GET /hello answers `Hello from a View`.
+    - [view-class-endpoint-hello] /hello is served by a `View` subclass under the endpoint `hello`.
+    - [get-only] POST, PUT and DELETE /hello are a 405 JSON error.
     """
 
     def dispatch_request(self):
@@ -105,6 +110,22 @@ class UserAPI(MethodView):
     MethodView's dispatch_request calls the method named like the HTTP method (`get`,
     `post`, ...). One class serves two endpoints: `users` (the collection: GET, POST)
     and `user` (one item: GET, PUT, DELETE). The store reaches __init__ through as_view.
+
+    Rules:
+    - [crud] the list starts empty and holds every user created, in order; PUT renames one
+      and GET /users/<id> then answers the new name.
+    - [created-201-location] POST answers 201 with the new {"id", "name"} and a `Location`
+      that answers the same user.
+    - [delete-204] DELETE answers 204; the user is then a 404, and so is deleting it again.
+    - [unknown-404] GET, PUT or DELETE of an unknown id is a 404 JSON error.
+    - [bad-name-400] a body that is not a JSON object (a list, a form, broken or deeply
+      nested JSON), or a missing, non-string, blank or unencodable (lone surrogate) name,
+      is a 400 JSON error that changes nothing.
+    - [names-stripped] names are stored without surrounding spaces.
+    - [methods-per-endpoint] PUT or DELETE /users and POST /users/<id> are 405, /users/abc 404.
+    - [one-class-two-endpoints] both endpoints `users` and `user` are views of this one class.
+    - [store-per-app] each app built by create_app has its own store.
+    - [never-500] no body and no id makes it answer 500; every error is the JSON error body.
     """
 
     def __init__(self, store: UserStore) -> None:
@@ -157,6 +178,11 @@ class ReadOnlyView(View):
 
     `methods` on the class is what `as_view` hands to the rule: Flask refuses every other
     method with 405 (and an `Allow` header) before the view runs.
+
+    Rules:
+    - [get-served] GET /readonly answers 200.
+    - [others-405] POST, PUT, PATCH and DELETE are a 405 JSON error.
+    - [methods-on-the-class] the allowed methods come from the class's `methods` attribute.
     """
 
     # SOLUTION methods_attr
@@ -196,6 +222,15 @@ class PrivateView(MethodView):
 
     `decorators` wraps the function `as_view` builds, so GET, POST and HEAD all pass
     through `require_api_key`. Flask answers the automatic OPTIONS itself, before them.
+
+    Rules:
+    - [401-without-the-key] GET, POST and HEAD without the exact key (none, empty, wrong, in
+      another case, longer, a prefix, non-ASCII, in another header) are a 401 JSON error
+      {"error": "unauthorized", ...}.
+    - [key-opens-every-method] with the key, GET answers 200, POST 201, HEAD 200.
+    - [no-configured-key] with no API_KEY configured, nothing opens /private.
+    - [decorators-on-the-class] the guard comes from the class's `decorators` attribute.
+    - [never-500] no X-API-Key makes it answer 500; every error is the JSON error body.
     """
 
     # SOLUTION decorators_attr
@@ -216,6 +251,13 @@ class GreetingView(View):
 
     `as_view(name, greeting=...)` keeps the extra arguments and passes them to
     `__init__` whenever it builds the view for a request.
+
+    Rules:
+    - [greetings] GET /greeting/en answers `Hello`, GET /greeting/zh `你好`.
+    - [one-class-two-endpoints] both endpoints `greeting_en` and `greeting_zh` are views of
+      this one class.
+    - [as-view-arguments] the class answers the greeting `as_view` passed: registered again
+      with `greeting="Bonjour"`, it answers `Bonjour`.
     """
 
     def __init__(self, greeting: str) -> None:
@@ -235,6 +277,14 @@ def log_calls(view):
     Without `functools.wraps`, every decorated function is called `wrapper`: Flask names
     the endpoint after the function, so a second decorated view collides with the first
     (`View function mapping is overwriting an existing endpoint function: wrapper`).
+
+    Rules:
+    - [two-views-register] two views decorated with `log_calls` register without naming
+      their endpoints.
+    - [views-keep-names] the decorated /a and /b keep their names (endpoints `a`, `b`) and
+      still answer `view a` and `view b`.
+    - [logs-each-call] each call is logged through `current_app.logger` (INFO) with the
+      view's name, and answered by the view.
     """
 
     # SOLUTION wraps

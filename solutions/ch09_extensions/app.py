@@ -89,6 +89,13 @@ def init_jwt(app: Flask) -> JWTManager:
     (malformed, bad signature). Register `unauthorized_loader`, `invalid_token_loader` and
     `expired_token_loader` so that each answers 401 with {"error", "message"} and
     `WWW-Authenticate: Bearer`.
+
+    Rules:
+    - [bad-token-401] no token, another scheme, a malformed, expired or forged token (another
+      key, `alg: none`, a tampered payload): 401 with the JSON error body and
+      `WWW-Authenticate: Bearer`.
+    - [error-names] the body's "error" says which: `unauthorized` (no token), `invalid_token`
+      (not a valid token), `token_expired` (expired).
     """
     jwt = JWTManager(app)
     # SOLUTION me
@@ -138,6 +145,21 @@ def register_commands(app: Flask) -> None:
         Idempotent: running it again changes nothing. A new user without --password is asked
         for a hidden password (typed twice). An existing user keeps their password. Never
         prints a password or a hash. A bad USERNAME or password: click's usage error (exit 2).
+
+        Rules:
+        - [prompts-hidden-password] without --password, a new user is asked for a hidden
+          password (the prompt says `Password`), never echoed, and stored as an admin with
+          its hash.
+        - [password-twice] the password is typed twice: two different ones store nothing.
+        - [says-what-it-did] it prints what it did (created, promoted, already an admin),
+          naming the user, a different line for each.
+        - [idempotent] running it again succeeds and changes nothing; neither run prints the
+          password or its hash.
+        - [promotes-existing] an existing user, named in any letter case, becomes an admin and
+          keeps their password.
+        - [bad-input-refused] a blank, 81-character or multi-line USERNAME, or a password over
+          72 bytes (given or typed): click's usage error (exit 2) naming USERNAME or
+          --password, no crash, no user added.
         """
         # SOLUTION admin
         try:

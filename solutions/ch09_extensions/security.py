@@ -78,6 +78,11 @@ def password_matches(password_hash: str | None, password: str) -> bool:
     so that the response time does not tell which usernames exist. Never raises: a password
     over MAX_PASSWORD_BYTES (bcrypt 5 would raise ValueError) or that is not valid Unicode
     text (`is_utf8_text`: encode() would raise) simply does not match.
+
+    Rules:
+    - [password-matches-bool] answers True for the right password and False for a wrong one,
+      for None (no such user), a 73-byte password and a lone surrogate: a bool, never raises.
+    - [unknown-user-bcrypt] an unknown user still costs one bcrypt check (against a dummy hash).
     """
     # SOLUTION login
     if not is_utf8_text(password) or len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:

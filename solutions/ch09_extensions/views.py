@@ -57,6 +57,28 @@ def register():
     400 for a body that is not a JSON object, a missing or empty field, a password over 72
     bytes; 409 when the username is taken (ASCII case ignored: "Alice" takes "alice").
     The password is stored only as its bcrypt hash (`hash_password`).
+
+    Rules:
+    - [created-201] answers 201 {"id": <the new row's id>, "username": <the name>}.
+    - [bcrypt-hash-only] only a bcrypt hash made with BCRYPT_LOG_ROUNDS is stored, never the
+      password.
+    - [taken-409] a name already taken, in any letter case or with spaces around it, is a
+      409 and adds no row.
+    - [taken-costs-no-bcrypt] a taken name is refused before any bcrypt work: look it up
+      with `find_user` first.
+    - [race-409-rollback] when the unique index refuses the insert (a rival request took the
+      name meanwhile), roll the session back and answer 409; the next request still works.
+    - [bad-fields-400] a missing, empty, blank or non-string field, a body that is not a JSON
+      object (or is nested too deep), a lone surrogate in a field: 400, and no row added.
+    - [username-limits] a username with NUL, a newline or more than 80 characters is a 400;
+      80 characters are fine.
+    - [password-72-bytes] a password over 72 bytes in UTF-8 is a 400; one of exactly 72
+      bytes is stored and verifies.
+    - [stored-literally] SQL-looking usernames are stored and answered exactly as sent.
+    - [logged-info] each registration is logged at INFO with the new user's id
+      (`current_app.logger.info`), never the password.
+    - [no-secrets] no password and no hash in any response or log line.
+    - [never-500] no body makes it answer 500; every error is the JSON error body.
     """
     data = json_object()
     # SOLUTION register
@@ -88,6 +110,20 @@ def login():
     400 when a field is missing; 401 with one and the same message (BAD_LOGIN) for an
     unknown user, a wrong password and a password bcrypt cannot take. The token's subject
     is the user id as a string; the role travels as the additional claim "role".
+
+    Rules:
+    - [token-sub-and-role] answers 200 {"access_token"} whose subject is the user id as a
+      string and whose claim "role" is the user's role.
+    - [username-case-and-spaces] the username is matched ignoring case and spaces around it.
+    - [one-401-message] a wrong password or an unknown user is a 401 with one and the same
+      body, so it does not tell which usernames exist.
+    - [long-password-refused] a password over 72 bytes is a 401 or 400, never a 500; one of
+      exactly 72 bytes logs in.
+    - [failed-login-logged] a failed login is logged at INFO, without the password.
+    - [bad-fields-400] a missing or empty field, a body that is not a JSON object (or is
+      nested too deep): 400; a lone surrogate or NUL: 400 or 401, never a 500.
+    - [no-secrets] no password and no hash in any response or log line.
+    - [never-500] no body makes it answer 500; every error is the JSON error body.
     """
     data = json_object()
     username, password = data.get("username"), data.get("password")
@@ -115,7 +151,12 @@ def me():
     """Exercise `me`: GET /me with a valid access token → {"id", "username", "role"}.
 
     Missing, malformed, expired or forged tokens → 401 with the course's JSON error body:
-    that part lives in the JWT loaders of `init_jwt()` in app.py.
+    that part lives in the JWT loaders of `init_jwt()` in app.py (the rules of that part are there).
+
+    Rules:
+    - [me-answers-user] a valid token answers {"id", "username", "role"} of its user.
+    - [deleted-account-401] the token of an account deleted since is a 401.
+    - [never-500] no Authorization header makes it answer 500; every error is JSON.
     """
     # SOLUTION me
     return user_json(current_user())
@@ -130,6 +171,25 @@ def create_note():
     The text is stored exactly as sent. 400 when it is missing, not a string, blank,
     longer than MAX_NOTE_CHARS characters, contains a NUL character or is not valid
     Unicode text (`is_utf8_text`: a lone surrogate cannot be stored).
+
+    Rules:
+    - [created-201] answers 201 {"id", "text", "created_at"} (ISO 8601, the current time).
+    - [text-literal] the text is stored and listed exactly as sent (SQL-looking text, spaces
+      around it, any language).
+    - [bad-text-400] a missing, empty, blank, null or non-string text, a NUL, more than 1000
+      characters, a lone surrogate, a body that is not a JSON object (or is nested too deep):
+      400; exactly 1000 characters are fine.
+    - [own-notes-only] GET /notes lists the caller's notes only, oldest first.
+    - [delete-own-204] deleting one's own note answers 204 and it is gone from the list.
+    - [others-note-404] someone else's note answers 404, like a missing one, and stays.
+    - [unknown-note-404] an unknown id, or one past the database's integers, is a 404.
+    - [deleted-account-401] a token whose account is gone is a 401 on every notes route.
+    - [token-required] every notes route needs a token.
+    - [no-partial-rows] a request that fails after writing leaves no row behind, and the next
+      request works.
+    - [shared-database] another app on the same database lists what this one wrote: nothing
+      is kept in memory.
+    - [never-500] no body and no id makes it answer 500; every error is the JSON error body.
     """
     data = json_object()
     # SOLUTION notes
@@ -182,7 +242,18 @@ def admin_only(view):
     exists → 401 (`current_user()`); an account whose role in the database is not "admin"
     → 403 JSON error, whatever the token's "role" claim says: the claim was true at login,
     the database is true now. Keep the view's name with functools.wraps: Flask uses it as
-    the endpoint, so two views wrapped without it would collide.
+    the endpoint, so two views wrapped without it would collide. The rules of the
+    create-admin command are in the docstring of `create_admin()` in app.py.
+
+    Rules:
+    - [lists-every-user] GET /admin/users with an admin's token lists every user as
+      {"id", "username", "role"}, by id.
+    - [non-admin-403] another user's token is a 403 JSON error.
+    - [database-decides] the database decides, not the token's claim: the token of an admin
+      deleted since is a 401, of one demoted since a 403.
+    - [bad-token-401] no token, or an expired, forged or tampered one, is refused with 401.
+    - [keeps-view-name] the wrapped view keeps its name (`functools.wraps`).
+    - [never-500] no Authorization header makes it answer 500.
     """
     # SOLUTION admin
     @wraps(view)

@@ -30,6 +30,13 @@ def raw_app(environ, start_response):
     `start_response(status, headers)` callable. Call `start_response("200 OK", [...])` with a
     `Content-Type: text/plain; charset=utf-8` and a `Content-Length` header, then return an
     iterable of bytes: the body `Hello, WSGI!`. Every path and method gets the same answer.
+
+    Rules:
+    - [hello-wsgi] every path and method: `200 OK`, `Content-Type: text/plain`, body `Hello, WSGI!`.
+    - [content-length] `Content-Length` is the body's length.
+    - [wsgi-spec] wsgiref's validator accepts it.
+    - [not-flask] raw_app is a plain WSGI callable, not a Flask app.
+    - [runs-under-gevent] gevent's WSGIServer serves it.
     """
     # SOLUTION wsgi
     body = b"Hello, WSGI!"
@@ -48,6 +55,14 @@ class RequestCounter:
     calls the wrapped app, and adds the header `X-Request-Count: <count, this request
     included>` to whatever the wrapped app answers (status, other headers and body unchanged).
     `create_app` installs it with `app.wsgi_app = RequestCounter(app.wsgi_app)`.
+
+    Rules:
+    - [counts-and-adds-header] request n carries `X-Request-Count: n`, and `self.count` is n.
+    - [passes-answer-through] the wrapped app's status, headers and body pass unchanged.
+    - [installed-by-create-app] create_app installs it: every answer, a 404 too, carries the header.
+    - [count-per-app] each app counts on its own, from 1.
+    - [still-flask] create_app still returns the Flask app: wrap `app.wsgi_app`, not `app`.
+    - [never-500] no header or path makes it answer 500 or lose the header.
     """
 
     def __init__(self, wsgi_app):
@@ -83,6 +98,11 @@ def pause(seconds: float) -> None:
     the process was monkey-patched, which a caller of `serve()` may not have done. Inside a
     gevent greenlet, yield to gevent's hub with `gevent.sleep`; anywhere else (the dev
     server, the test client) `time.sleep` is the right call.
+
+    Rules:
+    - [time-sleep-outside-gevent] outside a greenlet, `pause(0.25)` calls `time.sleep(0.25)`.
+    - [overlap-under-gevent] on a plain gevent WSGIServer (no monkey-patching), a second
+      request is served while the first one waits.
     """
     # SOLUTION concurrency
     if isinstance(gevent.getcurrent(), gevent.Greenlet):
@@ -142,6 +162,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         400 JSON error, and so is an `ms` of more than 4 digits (`05000` too), which must
         never reach int(). The wait goes through `pause()`, so that 50 concurrent requests
         on a gevent server take about 200 ms in total, not 50 × 200 ms.
+
+        Rules:
+        - [waits-ms] GET /slow?ms=N calls `pause(N / 1000)` once and answers {"slept_ms": N};
+          without ms, N is 200.
+        - [bad-ms-400] anything but a whole number from 0 to 5000 in ASCII digits (`abc`, `-1`,
+          `5001`, `1.5`, empty, ` 5`, `1e3`, `²`, thousands of digits) is a 400 with "error":
+          "bad_request", and nothing waits.
+        - [never-500] no ms makes it answer 500; every error is the JSON error body.
         """
         raw = request.args.get("ms", "200")
         # SOLUTION concurrency
@@ -163,6 +191,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         The rest of the exercise is configuration: SECRET_KEY from FLASK_SECRET_KEY (via
         `app.config.from_prefixed_env()`, a random key when it is unset), ProxyFix for one
         proxy hop, debug off, and gunicorn.conf.py next to this file.
+
+        Rules:
+        - [healthz] GET /healthz answers {"status": "ok"}.
+        - [secret-key-from-env] SECRET_KEY comes from FLASK_SECRET_KEY; test_config still wins.
+        - [random-key-warning] without FLASK_SECRET_KEY each app gets a random key of at least
+          32 characters and the app logs a WARNING (and nothing when the variable is set).
+        - [debug-off] create_app() leaves debug off.
+        - [one-proxy-hop] behind one proxy: the client's IP is the last X-Forwarded-For hop,
+          and `X-Forwarded-Proto: https` makes the scheme https.
+        - [gunicorn-conf] gunicorn.conf.py binds 127.0.0.1:$PORT (8000 without PORT) with
+          `worker_class = "gevent"`, 1 to 8 workers, and only names gunicorn knows.
+        - [never-500] no X-Forwarded-* header makes it answer 500.
         """
         # SOLUTION production
         return {"status": "ok"}
@@ -198,6 +238,16 @@ def serve(app, host: str = "127.0.0.1", port: int = 5000, server: str = "gevent"
     no reloader, no debugger) — `werkzeug.serving.make_server(host, port, app)`.
     Anything else: ValueError. Once the socket listens, print
     `Serving on http://HOST:PORT` with the real port (port 0 lets the OS pick a free one).
+
+    Rules:
+    - [prints-real-port] `serve(app, port=0)` prints the URL with the port the OS chose, and
+      GET / there answers.
+    - [tcp-nodelay] NoDelayWSGIServer turns Nagle's algorithm off (TCP_NODELAY) on each
+      accepted socket before gevent's `handle` gets it; serve(server="gevent") uses it.
+    - [chosen-server] server="gevent" runs gevent, server="dev" Werkzeug's development server,
+      both with wsgi.multithread False.
+    - [stops-cleanly] SIGTERM (gevent) or Ctrl-C (dev) stops it: serve() returns, no traceback.
+    - [unknown-server-value-error] any other server name raises ValueError before anything starts.
     """
     # SOLUTION serve
     if server not in SERVERS:

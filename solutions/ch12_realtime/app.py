@@ -73,6 +73,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         answered with 400 by the error handler). Everyone in the room receives `message`
         {"room", "text", "from": "server"} through the app's SocketIO object; answer 202
         with that message.
+
+        Rules:
+        - [room-receives] answers 202, and everyone in the room (no one else) receives
+          `message` {"room", "text", "from": "server"}.
+        - [any-room-name] any room name a URL can carry (Chinese too) works.
+        - [key-required] without the exact X-API-Key: 401 {"error": "unauthorized", ...}, and
+          nobody receives anything.
+        - [key-checked-first] the key is checked before the body: a wrong key with a bad body is 401.
+        - [bad-body-400] a body that is not {"text": 1..500 characters} (blank, too long, not a
+          string, not JSON, not an object, nested too deep) is a 400 and nothing is sent.
+        - [bad-room-400] a room of 65 characters, blank, with a line break or NUL is a 400.
+        - [never-500] no request makes it answer 500; every error is the JSON error body.
         """
         # SOLUTION http_bridge
         # The key first: a caller without it learns nothing, not even what a good body is.

@@ -19,11 +19,9 @@ from pathlib import Path
 from track.course import CHAPTERS, SOLUTIONS
 from track.i18n import N_
 
-# todo.py is given to learners whole: a Classroom 50 bundle, which has no solutions/, carries
-# the course's own copy beside its chapter 11 manifest (never the student's, which they may edit).
-REFERENCE = SOLUTIONS / "ch11_testing" / "todo.py"
-if not REFERENCE.is_file():
-    REFERENCE = CHAPTERS / "ch11_testing" / "todo.py"
+# todo.py has no exercise in it: the course's stub is the solution's file. A class is graded
+# where solutions/ cannot be seen (track/sandbox.py); there the course's own chapters/ has it.
+REFERENCE = next(p for p in (SOLUTIONS / "ch11_testing" / "todo.py", CHAPTERS / "ch11_testing" / "todo.py") if p.exists())
 PROBE = Path(__file__).with_name("probe_fixtures.py")
 # The learner's test module of each exercise but `fixtures`, whose tests are the grader's probes.
 LEARNER_MODULES = {

@@ -27,7 +27,7 @@ RUNNER_ENV = {  # what the runner hands an autograder (wiki: Advanced-Autogradin
 }
 EXERCISES = [f"ch{c.number:02d}/{e.id}" for c in chapters() for e in c.exercises]
 POINTS = sum(c.points for c in chapters())
-TIGHT_BUDGET_S = 60  # a whole run of a minute: a chapter that never ends is stopped after its share of it
+TIGHT_BUDGET_S = 150  # a short whole run: the shortest time limits, a chapter that never ends stopped at its budget
 
 
 # --- the documented contract ----------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_the_bundle_carries_no_solution(bundle):
 def test_a_solved_clone_earns_every_point(bundle, tmp_path):
     payload, body = run_autograder(bundle, clone(tmp_path / "ada", solved=True))
     assert [t["test-name"] for t in payload["tests"]] == EXERCISES, "one test per exercise, in course order"
-    assert payload["score"] == payload["max-score"] == POINTS
+    assert payload["score"] == payload["max-score"] == POINTS, [t for t in payload["tests"] if not t["passed"]]
     assert all(t["passed"] and "message" not in t for t in payload["tests"])
     assert {k: payload[k] for k in ("classroom", "assignment", "submission", "commit", "release")} == {
         "classroom": "flask-fall", "assignment": "track", "submission": RUNNER_ENV["SUBMISSION_TAG"],
@@ -206,8 +206,10 @@ def test_a_chapter_past_its_budget_scores_nothing_with_a_message(tmp_path):
     app.write_text("while True:\n    pass\n" + app.read_text(encoding="utf-8"), encoding="utf-8")
     payload, body = run_autograder(bundle, checkout)
     first = [t for t in payload["tests"] if t["test-name"].startswith("ch01/")]
-    assert first and all(t["score"] == 0 and re.search(r"评分没有在 \d+ 秒内完成", t["message"]) for t in first), first
-    assert len(payload["tests"]) == len(EXERCISES)
+    assert first and all(t["score"] == 0 and re.search(r"(did not finish in|没有在) ?\d+ ?(s|秒)", t["message"])
+                         for t in first), first
+    query = next(t for t in payload["tests"] if t["test-name"] == "ch02/query")
+    assert "还没有写" in query["message"], query
     assert body.startswith(f"## Flask 学习路线：0/{POINTS}") and f"### 第 1 章：{chapters()[0].title_zh}" in body
 
 

@@ -221,7 +221,7 @@ def test_the_hint_addresses_the_test_that_fails_first(course):
     app_py = course / "chapters" / CH01.package / "app.py"
     app_py.write_text(app_py.read_text().replace("escape(name)", "name"))  # greet now echoes tags
     shown = track(course, "hint", "1").stdout
-    escaping = next(h for h in CH01.exercise("greet").hints if h.tests)
+    escaping = next(h for h in CH01.exercise("greet").hints if h.rules)
     assert "exercise `greet`" in shown and escaping.text in shown, shown
 
 
@@ -275,7 +275,8 @@ def test_a_new_chapter_skeleton_is_already_a_valid_chapter(course):
     stub = track(course, "check", "13")
     assert stub.returncode == 1 and "not written yet" in stub.stdout, stub.stdout
     checks = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/course/test_course.py", "tests/course/test_lessons.py", "-q", "-k", "ch13"],
+        [sys.executable, "-m", "pytest", "tests/course/test_course.py", "tests/course/test_lessons.py",
+         "tests/course/test_rules.py", "-q", "-k", "ch13"],
         cwd=course, capture_output=True, text=True, timeout=TIMEOUT_S)
     assert checks.returncode == 0, checks.stdout[-3000:]
     assert track(course, "new", "13", "again").returncode == 2

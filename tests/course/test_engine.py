@@ -152,6 +152,24 @@ def test_a_hint_about_the_failing_test_comes_first():
     assert hints.choose(targeted, [0, 1, 2], None) is None
 
 
+def test_the_hint_about_the_rule_that_failed_comes_first():
+    by_rule = replace(CH01.exercise("greet"), hints=(Hint("general"), Hint("the answer", rules=("greets-name",)),
+                                                     Hint("about escaping", rules=("escapes-html",))))
+    assert hints.choose(by_rule, [], "TestGreet::test_escapes_html[<b>x]", ["escapes-html"]) == 2
+    assert hints.choose(by_rule, [2], "TestGreet::test_escapes_html[<b>x]", ["escapes-html"]) == 0
+    assert hints.choose(by_rule, [], "TestGreet::test_one_segment", ["one-segment"]) == 0
+    assert hints.choose(by_rule, [0], "TestGreet::test_one_segment", ["one-segment"]) == 1
+
+
+def test_a_bad_login_answered_200_gets_the_hint_about_the_401_first():
+    # Issue 20: chapter 9's `login` answered a bad login with 200 and hint 1 was about bcrypt.
+    login = chapter(9).exercise("login")
+    failed = TestResult("tests/test_ch09_extensions.py::TestLogin::test_wrong_user_or_password_is_401_with_one_message",
+                        "ch09_extensions", "login", "fail", rules=["one-401-message"])
+    first = login.hints[hints.choose(login, [], failed.name, failed.rules)]
+    assert "one-401-message" in first.rules, first.text
+
+
 @pytest.mark.parametrize(("make", "verb", "number", "options", "expected"), [
     (False, "hint", 1, (), "python -m track hint 1"),
     (True, "hint", 1, (), "make chapter-1 hint"),

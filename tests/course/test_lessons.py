@@ -114,7 +114,6 @@ DOCS_DOMAINS = ("palletsprojects.com", "flask-sqlalchemy.readthedocs.io", "flask
                 "rfc-editor.org")
 URL_HOST = re.compile(r"https?://([^/\s)>]+)")
 NUMBERED_SECTION = re.compile(r"^## \d+\. .*?(?=^## |\Z)", re.S | re.M)
-GLOSSARY = ROOT / "docs" / "glossary.md"
 
 
 def prose(lesson):
@@ -203,26 +202,3 @@ def test_sections_link_to_the_official_docs(lesson):
     assert not bare, f"{where(lesson)}: these sections link to no official docs page ({', '.join(DOCS_DOMAINS)}): {bare}"
     more = section(lesson, "more") or ""
     assert len(docs_links(more)) >= 3, f"{where(lesson)}: '## {CLOSING[lesson.name]['more']}' needs 3 or more official docs links"
-
-
-def forbidden_terms():
-    """(zh term, forbidden word, whether one gloss after the term is allowed), from docs/glossary.md."""
-    rows = [row.split("|")[1:-1] for row in GLOSSARY.read_text(encoding="utf-8").splitlines() if row.startswith("| ")]
-    return [(zh.strip(), word, allowed_as_gloss)
-            for _, zh, forbidden, gloss in rows[1:]
-            for column, allowed_as_gloss in ((forbidden, False), (gloss, True))
-            for word in re.findall(r"`([^`]+)`", column)]
-
-
-@pytest.mark.parametrize("lesson", [lesson for lesson in LESSONS if lesson.name == "README.zh-CN.md"],
-                         ids=lambda p: str(p.relative_to(ROOT)))
-def test_zh_lessons_follow_the_glossary(lesson):
-    text = prose(lesson)
-    terms = forbidden_terms()
-    assert terms, f"{GLOSSARY.relative_to(ROOT)} lists no forbidden words; its table has lost its format"
-    for term, word, allowed_as_gloss in terms:
-        glosses = len(re.findall(rf"{re.escape(term)}（[^）]*{re.escape(word)}[^）]*）", text)) if allowed_as_gloss else 0
-        others = text.count(word) - glosses
-        assert others == 0 and glosses <= 1, (
-            f"{where(lesson)} uses “{word}” {text.count(word)} time(s); the glossary ({GLOSSARY.relative_to(ROOT)}) says "
-            f"“{term}”" + (f", with “{word}” at most once as a gloss: {term}（有的书译作“{word}”）" if allowed_as_gloss else ""))

@@ -5,6 +5,12 @@ from flask import Flask, request
 
 app = Flask(__name__)
 
+
+@app.post("/upload/<kind>")
+def upload(kind):  # only here so that the request below matches a rule and has an endpoint
+    return kind
+
+
 with app.test_request_context(
     "/upload/report?draft=1&tag=a&tag=b",
     base_url="http://127.0.0.1:5000",
@@ -25,6 +31,14 @@ with app.test_request_context(
     print("cookies     ", request.cookies.to_dict())
     print("remote_addr ", request.remote_addr)   # the peer: a proxy's address when behind one
     print("mimetype    ", request.mimetype)      # content_type without its parameters
+    print("endpoint    ", request.endpoint)      # the matched rule's endpoint: the view's name here
+    print("scheme      ", request.scheme, "| host", request.host, "| is_secure", request.is_secure)
+    assert (request.endpoint, request.scheme, request.host, request.is_secure) == ("upload", "http", "127.0.0.1:5000", False)
+
+with app.test_request_context("/nowhere", base_url="https://example.com:8443"):
+    # No rule matched: no endpoint. https makes is_secure True; host keeps a non-default port.
+    print("endpoint    ", request.endpoint, "| scheme", request.scheme, "| host", request.host, "| is_secure", request.is_secure)
+    assert (request.endpoint, request.is_secure) == (None, True)
 
 with app.test_request_context("/", method="PUT", data=b"raw body", content_type="application/octet-stream"):
     # get_data() reads the body as bytes (cached); form parsing never touches this type.

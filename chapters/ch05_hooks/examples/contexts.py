@@ -10,7 +10,7 @@ try:
 except RuntimeError as error:
     print("outside any context:", str(error).splitlines()[0])
 
-# 2. Push an application context yourself (a script, a CLI command, a test does this).
+# 2. Push an application context yourself, as a script, a background job or a test does (a `flask` command gets one pushed).
 with app.app_context():
     print("inside app.app_context():", current_app.name)
     g.note = "set inside the context"

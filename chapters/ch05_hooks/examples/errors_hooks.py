@@ -1,4 +1,4 @@
-"""Four ways to get a hook wrong, two of them the source material's: run it and read the output."""
+"""Four ways to get a hook wrong, two of them from the tutorials (001, 000): run it and read the output."""
 from flask import Flask
 
 
@@ -14,7 +14,7 @@ def fresh_app(name: str) -> Flask:
     return app
 
 
-print("1. The source material's signature: before_request functions take no arguments.")
+print("1. Tutorial 001's signature: before_request functions take no arguments.")
 app = fresh_app("wrong_signature")
 
 
@@ -28,7 +28,7 @@ try:
 except TypeError as error:
     print(f"  TypeError: {error}")
 
-print("2. The source material's `return ''`: any value but None is a response, '' included.")
+print("2. Tutorial 000's `return ''`: any value but None is a response, '' included.")
 app = fresh_app("returns_empty_string")
 
 

@@ -11,7 +11,7 @@ def log_calls_naive(view):
 
 
 def log_calls_by_hand(view):
-    # The source material's fix: rename the wrapper. Only the name is copied.
+    # Tutorial 001's fix: rename the wrapper. Only the name is copied.
     def wrapper(*args, **kwargs):
         return view(*args, **kwargs)
     wrapper.__name__ = view.__name__

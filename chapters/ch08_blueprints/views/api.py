@@ -7,7 +7,13 @@ v1 = Blueprint("v1", __name__, url_prefix="/v1")
 
 @v1.get("/ping")
 def ping():
-    """Exercise `nested`: GET /api/v1/ping answers `{"pong": true}`; its endpoint is `api.v1.ping`."""
+    """Exercise `nested`: GET /api/v1/ping answers `{"pong": true}`; its endpoint is `api.v1.ping`.
+
+    Rules:
+    - [ping-pong] GET /api/v1/ping answers {"pong": true}.
+    - [endpoint-api-v1-ping] it is the endpoint `api.v1.ping` (url_for builds /api/v1/ping).
+    - [create-app-twice] a second create_app() serves it too.
+    """
     # TODO(nested): write this part; the docstring above has the contract. Stuck? `python -m track hint 8`
     raise NotImplementedError("TODO(nested)")
 

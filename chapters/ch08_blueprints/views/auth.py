@@ -12,6 +12,13 @@ def login():
 
     `msg` comes from the query string (`/login?msg=Welcome`), default `Please log in.`;
     Jinja escapes it, so `?msg=<b>hi` shows the text `<b>hi`, not bold.
+
+    Rules:
+    - [login-template] GET /login renders login.html with msg `Please log in.` and shows it.
+    - [msg-from-query] `?msg=` is shown instead, escaped by Jinja (`<b>` comes back as text).
+    - [user-list-template] GET /user/user_list renders user_list.html with `users=USERS`, and
+      the page names every user.
+    - [never-500] no msg makes it answer 500.
     """
     # TODO(render): write this part; the docstring above has the contract. Stuck? `python -m track hint 8`
     raise NotImplementedError("TODO(render)")

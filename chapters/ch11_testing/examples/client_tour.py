@@ -4,6 +4,8 @@ import tempfile
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+from flask import request
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the course's root: `chapters` imports from anywhere
 from chapters.ch11_testing.todo import create_app
 
@@ -22,7 +24,16 @@ with tempfile.TemporaryDirectory() as folder:
     print("  Set-Cookie:     ", response.headers["Set-Cookie"])
     cookie = SimpleCookie(response.headers["Set-Cookie"])["seen"]
     print("  parsed:          value", repr(cookie.value), "httponly", cookie["httponly"])
-    print("  client jar:     ", client.get_cookie("seen"))
+    jar = client.get_cookie("seen")
+    print("  client jar:      value", repr(jar.value), "http_only", jar.http_only, "same_site", jar.same_site)
+    assert (jar.http_only, jar.same_site) == (True, "Lax")
+
+    # `data=` sends a form only when it is a dict; a string goes out as it is, with no Content-Type.
+    # test_request_context builds the request from the same arguments, the way client.post() does.
+    for data in ({"title": "Buy milk"}, "title=Buy milk"):
+        with app.test_request_context("/todos", method="POST", data=data):
+            print(f"data={data!r:<21} -> Content-Type {request.content_type!r}, form {request.form.to_dict()}")
+            assert bool(request.form) == isinstance(data, dict)
 
     # With it, the client makes the second request too; history keeps the first answer.
     response = client.get("/login?next=https://evil.example", follow_redirects=True)

@@ -37,7 +37,7 @@ with tempfile.TemporaryDirectory() as folder:
         print("inside `with app.app_context():` get_db() works:", get_db() is not None)
 
     try:
-        client.post("/todos", json={"title": "\ud800"})  # a lone surrogate: the client cannot encode it
+        client.post("/todos", json={"title": "\ud800"})  # ensure_ascii is off in todo.py: the raw surrogate cannot be encoded
     except UnicodeEncodeError as error:
         show(error)
     sent = client.post("/todos", data='{"title": "\\ud800"}', content_type="application/json")

@@ -4,9 +4,14 @@
 app, and returns a result with `.output` and `.exit_code`. The grader runs this module on the
 correct app (every test must pass and run an `assert`) and on four broken apps; at least one
 test must fail on each:
-- init-db leaves the database without its `todo` table;
-- init-db keeps the old to-dos (it only creates the table when it is missing);
-- init-db prints nothing; init-db exits with status 1.
+
+Rules:
+- [catches-init-db-no-table] `init-db` leaves the database without its `todo` table.
+- [catches-init-db-silent] `init-db` prints nothing instead of `Initialized the database.`.
+- [catches-init-db-exit-1] `init-db` prints its message but exits with status 1, as a failure.
+- [catches-init-db-keeps-data] `init-db` keeps the old to-dos: it creates the table if missing,
+  never empties it.
+- [sound-on-correct-app] on the correct app every test passes and runs at least one `assert`.
 """
 import sqlite3
 from contextlib import closing

@@ -8,6 +8,12 @@
 Build the app with the `create_app` imported below and nothing else: the grader replaces
 that one name with the correct app, then with each broken one, and runs your tests on each.
 It also checks that two tests never see each other's to-dos.
+
+Rules:
+- [catches-shared-store] every app that create_app builds shares one in-memory store, whatever
+  DATABASE says: a test sees the to-dos an earlier test created.
+- [sound-on-correct-app] the grader's checks (tests/ch11_variants/probe_fixtures.py in the
+  course) pass with these fixtures on the correct app.
 """
 import pytest
 

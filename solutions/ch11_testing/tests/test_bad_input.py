@@ -3,14 +3,31 @@
 Each bad body must get a 400 with the JSON error body {"error": ..., "message": ...}, and
 nothing may be stored. The grader runs this module on the correct app (every case must pass
 and run an `assert`) and on fifteen broken apps; at least one case must fail on each:
-- a body that is not JSON makes the app crash with a 500 instead of answering 400;
-- broken JSON sent as application/json crashes; JSON nested 5,000 deep crashes;
-- a blank title (only spaces) is accepted; an empty title "" is accepted;
-- a title that is not a string (42) crashes; a lone surrogate ("\\ud800") crashes;
-- a title longer than 200 characters is accepted; one of 201 characters is (off by one);
-- a too-long title is answered 400 but stored anyway;
-- a bad body gets 422, or Werkzeug's HTML page, instead of a 400 with the JSON error body;
-- a good title is stored with the spaces around it, or stripped on one side only.
+
+Rules:
+- [catches-non-json-500] a body that is not a JSON object (a form, broken JSON, a JSON list)
+  makes POST /todos crash with a 500 instead of answering 400.
+- [catches-blank-title] a blank title, only spaces such as "   ", is accepted.
+- [catches-no-length-limit] a title longer than 200 characters is accepted.
+- [catches-off-by-one] a title of exactly 201 characters is accepted: the limit is off by one.
+- [catches-broken-json-500] broken JSON sent as application/json (`{not json`) crashes with a
+  500: the body is parsed with json.loads, and only a JSON Content-Type reaches it.
+- [catches-deep-json-500] JSON nested thousands of levels deep (`[[[[...`) crashes with a
+  RecursionError, which get_json(silent=True) does not catch.
+- [catches-empty-title] an empty title "" is accepted: "".isspace() is False.
+- [catches-title-type-500] a title that is not a string, such as 42, crashes with a 500: only a
+  missing title is checked.
+- [catches-lone-surrogate-500] a title with a lone surrogate ("\\ud800", valid JSON but not text)
+  crashes with a 500 when it is stored.
+- [catches-status-422] a blank or missing title is answered 422 instead of 400.
+- [catches-html-400] a 400 comes back as Werkzeug's HTML error page instead of the JSON body
+  {"error", "message"}.
+- [catches-stored-then-400] a title longer than 200 characters is answered 400, but it was
+  stored first.
+- [catches-spaces-kept] a title is stored with the spaces around it, not stripped.
+- [catches-rstrip-only] a title is stripped of the spaces on its right only, not on its left.
+- [catches-lstrip-only] a title is stripped of the spaces on its left only, not on its right.
+- [sound-on-correct-app] on the correct app every test passes and runs at least one `assert`.
 """
 import pytest
 

@@ -2,12 +2,26 @@
 
 The grader runs these tests on the correct app (each must pass and run an `assert`) and on
 eleven broken apps; at least one test must fail on each:
-- POST /todos answers 200 instead of 201, or a `Location` that is not the new item's URL;
-- POST /todos forgets to commit: the new to-do is gone on the next request;
-- DELETE /todos/<id> answers 405 (DELETE is not in the route's methods), or 200 instead of 204;
-- POST /todos/<id>/done answers, but never sets `done`; answers 201; answers the item as it was
-  before; answers `done: true` but forgets to commit;
-- POST /todos/<id>/done on an unknown id answers 400; a 404 comes back as an HTML page.
+
+Rules:
+- [catches-created-200] POST /todos answers 200 instead of 201 Created.
+- [catches-no-commit] POST /todos forgets to commit: it answers 201, but the new to-do is gone
+  on the next request.
+- [catches-delete-405] DELETE /todos/<id> answers 405 Method Not Allowed: the route does not
+  list DELETE in its methods.
+- [catches-done-not-set] POST /todos/<id>/done answers 200 but never sets `done`.
+- [catches-location-list] POST /todos answers `Location: /todos`, not the new item's URL.
+- [catches-done-201] POST /todos/<id>/done answers 201 instead of 200.
+- [catches-done-stale-item] POST /todos/<id>/done answers the item as it was before, with `done`
+  still false.
+- [catches-done-no-commit] POST /todos/<id>/done answers `done: true` but forgets to commit: the
+  list still shows it not done.
+- [catches-delete-200] DELETE /todos/<id> answers 200 instead of 204 No Content.
+- [catches-done-unknown-400] POST /todos/<id>/done on an id that does not exist answers 400
+  instead of 404.
+- [catches-html-404] a 404 comes back as Werkzeug's HTML error page instead of the JSON body
+  {"error", "message"}.
+- [sound-on-correct-app] on the correct app every test passes and runs at least one `assert`.
 """
 
 

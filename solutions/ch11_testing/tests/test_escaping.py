@@ -2,7 +2,11 @@
 
 The grader runs this module on the correct app (every test must pass and run an `assert`)
 and on one broken app, where the test must fail:
-- the name is echoed unescaped, so `<img src=x onerror=alert(1)>` would run in the browser.
+
+Rules:
+- [catches-unescaped] /hello/<name> echoes the name unescaped: `<b>` comes back as a real tag
+  (an XSS hole).
+- [sound-on-correct-app] on the correct app every test passes and runs at least one `assert`.
 """
 import pytest
 

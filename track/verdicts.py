@@ -1,0 +1,132 @@
+"""The teacher's side of a class grading run: what a chapter's run must show to be believed.
+
+Student code runs in the same process as the chapter's graders, so anything that process
+writes could be forged. The teacher's process therefore believes a chapter's results only
+when they list exactly the grader tests it collected itself, plus the canary (track/plugin.py)
+failing with the secret this process gave that run alone; and when the run reported no
+tripwire (track/tripwires.py) and its log shows no refusal by the sandbox. Otherwise the
+chapter earns nothing, the row says why, and the verdict is never stored for reuse.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+import secrets
+from dataclasses import dataclass, field, replace
+
+from track.i18n import _
+from track.results import ChapterResult, RunResult
+
+# What the sandbox's refusals look like in a run's output: (pattern, what the flag says).
+REFUSALS = (
+    (re.compile(r"No module named 'solutions"), "reached for the reference solutions (not in the sandbox)"),
+    (re.compile(r"Read-only file system"), "tried to write outside its scratch folder (refused by the sandbox)"),
+    (re.compile(r"Network is unreachable|Temporary failure in name resolution"), "tried to reach the network (refused by the sandbox)"),
+    (re.compile(r"fork: retry|Cannot fork|can't start new thread|Resource temporarily unavailable"),
+     "started more processes than the sandbox allows (a fork bomb?)"),
+    (re.compile(r"MemoryError"), "used more memory than the sandbox allows"),
+)
+
+
+@dataclass(frozen=True)
+class Canary:
+    after: str  # the node id of the grader test it follows
+    name: str
+    secret: str
+
+    @property
+    def nodeid(self) -> str:
+        return f"{self.after.rpartition('::')[0]}::{self.name}"
+
+    def spec(self) -> str:
+        return json.dumps({"after": self.after, "name": self.name, "secret": self.secret})
+
+
+def test_name(nodeid: str) -> str:
+    return nodeid.rpartition("::")[2].partition("[")[0]
+
+
+def canary_for(ids: list[str], rng: random.Random) -> Canary:
+    """A canary after a random grader test, named from the halves of two real test names."""
+    after = rng.choice(ids)
+    taken = {test_name(i) for i in ids}
+    first = test_name(after).removeprefix("test_").split("_")
+    second = test_name(rng.choice(ids)).removeprefix("test_").split("_")
+    words = first[:max(1, len(first) // 2)] + second[len(second) // 2:]
+    name = "test_" + "_".join(words)
+    while name in taken:
+        name += "_" + rng.choice(second + first)
+    return Canary(after, name, secrets.token_hex(8))
+
+
+@dataclass
+class Verdict:
+    """A chapter's believed result (None: no result to believe), and what the teacher should know."""
+
+    result: ChapterResult | None
+    flags: list[str] = field(default_factory=list)
+    reason: str | None = None  # why there is no result
+
+    @property
+    def trusted(self) -> bool:
+        return self.result is not None and not self.flags
+
+
+def evidence_flags(evidence: str) -> list[str]:
+    flags = []
+    for line in evidence.splitlines():
+        try:
+            entry = json.loads(line)
+            flags.append(f"{entry['where']} {entry['what']}".strip())
+        except (ValueError, KeyError, TypeError):
+            flags.append(_("wrote to its evidence channel: {text}").format(text=line[:80]))
+    return flags
+
+
+def refusal_flags(text: str) -> list[str]:
+    return [_(what) for pattern, what in REFUSALS if pattern.search(text)]
+
+
+def same_id(nodeid: str) -> str:
+    """A node id as both collections name it: a second collection in one process (a worker forked
+    after the zygote's) escapes a non-ASCII parameter id once more (`\\u5c0f` for `\u5c0f`)."""
+    return re.sub(r"\\+", r"\\", nodeid)
+
+
+def tampering(result: ChapterResult, expected: list[str], canary: Canary) -> str | None:
+    """Why the report cannot be believed, or None."""
+    reported = [same_id(t.nodeid) for t in result.tests]
+    missing = sorted({same_id(i) for i in expected} - set(reported))
+    extra = sorted(set(reported) - {same_id(i) for i in expected} - {canary.nodeid})
+    if missing or extra or len(reported) != len(set(reported)):
+        return _("its report does not list the tests that ran ({missing} missing, {extra} unknown)").format(
+            missing=len(missing), extra=len(extra))
+    found = next((t for t in result.tests if t.nodeid == canary.nodeid), None)
+    if found is None or found.status != "fail" or canary.secret not in (found.message or ""):
+        return _("its report was tampered with: a test that must fail was reported as {status}").format(
+            status=found.status if found is not None else _("missing"))
+    tests = [t for t in result.tests if t.nodeid != canary.nodeid]
+    for exercise in result.exercises:
+        if exercise.status == "pass" and any(t.status != "pass" for t in tests if t.exercise == exercise.id):
+            return _("its report was tampered with: `{id}` passed with a failing test").format(id=exercise.id)
+    return None
+
+
+def zeroed(result: ChapterResult, flags: list[str]) -> ChapterResult:
+    message = _("integrity: ") + "; ".join(flags)
+    return replace(result, exercises=[replace(e, status="fail", message=message) for e in result.exercises])
+
+
+def judge(results: RunResult | None, package: str, expected: list[str], canary: Canary,
+          evidence: str, log: str) -> Verdict:
+    """The verdict of one chapter's run, from what it left and what only this process knows."""
+    result = results.chapter(package) if results is not None else None
+    messages = "\n".join(t.message or "" for t in result.tests) if result is not None else ""
+    flags = evidence_flags(evidence) + refusal_flags(log + "\n" + messages)
+    if result is None:
+        return Verdict(None, flags, (results.message if results is not None else None) or _("its run left no results"))
+    if why := tampering(result, expected, canary):
+        flags.append(why)
+    result = replace(result, tests=[t for t in result.tests if t.nodeid != canary.nodeid])
+    return Verdict(zeroed(result, flags) if flags else result, flags)

@@ -1,0 +1,178 @@
+"""One student's grading, chapter by chapter, each chapter in a process of its own.
+
+Started by the teacher's process (track/classroom.py) as `python -m track.zygote SPEC`,
+inside the sandbox where there is one (track/sandbox.py). It imports pytest, Flask and the
+graders once (never the student's code), then forks one worker per chapter, `parallel` at a
+time, each with a time budget. A worker, before it imports anything of the student's:
+keeps only its own descriptors (its log, and its evidence pipe to the teacher's process),
+reads its chapter's secret canary (track/plugin.py) from a pipe only it holds, makes itself
+undumpable (a sibling cannot read its memory), limits its memory and processes, arms the
+tripwires (track/tripwires.py), then grades its chapter into its own folder. The verdict is
+decided by the teacher's process from what the worker leaves (track/verdicts.py).
+
+Without `fork` (Windows) each worker is a `python -m track.zygote --worker` subprocess instead.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from track.course import ROOT, chapter_for_package
+from track.engine import CAN_FORK, PLUGINS, QUIET_REWRITE, warm
+
+MEMORY_LIMIT = 4 << 30  # address space of one worker: a memory hog gets MemoryError, not the machine
+PROCESS_LIMIT = 512  # processes and threads in the sandbox: a fork bomb gets EAGAIN
+PR_SET_DUMPABLE = 4
+
+
+def run_dir(spec: dict, package: str) -> Path:
+    return Path(spec["tree"]) / "runs" / package
+
+
+def undumpable() -> None:
+    """Other processes of this user (a sibling worker) can no longer trace or read this one."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+def limit(sandboxed: bool, seconds: float) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    cpu = int(seconds) + 10
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    if sandboxed:  # outside a user namespace this would count every process of the teacher's
+        resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
+
+
+def keep_only(fds: set[int], log: Path) -> None:
+    """Standard output and error to `log`, no input, and no descriptor but `fds`."""
+    with open(log, "wb") as handle:
+        os.dup2(handle.fileno(), 1)
+        os.dup2(handle.fileno(), 2)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    low = 3
+    for fd in sorted(fds):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, 1 << 16)
+
+
+def read_secret(entry: dict, folder: Path) -> str:
+    if "secret_fd" in entry:
+        with os.fdopen(entry["secret_fd"], "r", encoding="utf-8") as pipe:
+            return pipe.read()
+    path = folder / "canary.json"  # without fork (not sandboxed): a file, read once
+    text = path.read_text(encoding="utf-8")
+    path.unlink()
+    return text
+
+
+def pytest_args(spec: dict, entry: dict, canary: str) -> list[str]:
+    folder = run_dir(spec, entry["package"])
+    return [str(ROOT / entry["module"]), f"--rootdir={ROOT}", f"--target={Path(spec['tree']) / 'chapters'}",
+            f"--results-json={folder / 'results.json'}", f"--basetemp={folder / 'tmp'}", f"--canary={canary}",
+            "-qq", "--no-header", "--tb=no", *PLUGINS, *QUIET_REWRITE, *spec["extra"]]
+
+
+def work(spec: dict, entry: dict) -> int:
+    """Grade one chapter in this process; pytest's exit code."""
+    folder = run_dir(spec, entry["package"])
+    canary = read_secret(entry, folder)
+    evidence = entry.get("evidence_fd") or os.open(folder / "evidence.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    keep_only({evidence}, folder / "output.txt")
+    undumpable()
+    limit(spec["sandboxed"], entry["deadline_s"])
+    os.chdir(folder)  # Flask's instance folder and any relative path land here
+    os.environ["TMPDIR"] = tempfile.tempdir = str(folder / "tmp")  # tempfile may have chosen before
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(folder / ".hypothesis")
+    if "hypothesis.configuration" in sys.modules:  # it may have chosen before too
+        sys.modules["hypothesis.configuration"].set_hypothesis_home_dir(None)
+    sys.dont_write_bytecode = True  # the student's chapters are read-only; nothing to cache there
+    from track import tripwires
+
+    tripwires.install(str(folder), str(Path(spec["tree"]) / "chapters"), evidence)
+    import pytest
+
+    return int(pytest.main(pytest_args(spec, entry, canary)))
+
+
+def start(spec: dict, entry: dict) -> int:
+    """A worker for `entry`: a fork, or a subprocess without fork; its pid."""
+    if not CAN_FORK:
+        argv = [sys.executable, "-m", "track.zygote", "--worker", json.dumps(spec), entry["package"]]
+        return subprocess.Popen(argv, cwd=ROOT).pid
+    pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            os.setpgid(0, 0)  # its own group: the servers it starts are stopped with it
+            code = work(spec, entry)
+        finally:
+            os._exit(code)
+    for name in ("secret_fd", "evidence_fd"):  # the worker's alone from now on
+        if name in entry:
+            os.close(entry[name])
+    return pid
+
+
+def finished(pid: int) -> int | None:
+    """The exit code of a worker that ended, None while it runs."""
+    done, status = os.waitpid(pid, os.WNOHANG)
+    return os.waitstatus_to_exitcode(status) if done else None
+
+
+def stop(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL) if CAN_FORK else os.kill(pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        pass
+    os.waitpid(pid, 0)
+
+
+def report(package: str, code: int | None, seconds: float) -> None:
+    print(json.dumps({"package": package, "code": code, "seconds": round(seconds, 3)}), flush=True)
+
+
+def serve(spec: dict) -> None:
+    """Every chapter of `spec`, `parallel` at a time; a line on standard output as each ends."""
+    undumpable()
+    os.chdir(ROOT)  # read-only in the sandbox: a collection writes nothing
+    if CAN_FORK:
+        sys.dont_write_bytecode = True
+        warm([chapter_for_package(entry["package"]) for entry in spec["chapters"]])
+    pending, running = list(spec["chapters"]), {}
+    while pending or running:
+        while pending and len(running) < spec["parallel"]:
+            entry = pending.pop(0)
+            running[start(spec, entry)] = (entry, time.monotonic())
+        time.sleep(0.01)
+        for pid, (entry, began) in list(running.items()):
+            code = finished(pid)
+            late = code is None and time.monotonic() - began > entry["deadline_s"]
+            if late:
+                stop(pid)
+            if code is not None or late:
+                del running[pid]
+                report(entry["package"], code, time.monotonic() - began)
+
+
+def main(argv: list[str]) -> None:
+    if argv[0] == "--worker":
+        spec = json.loads(argv[1])
+        entry = next(e for e in spec["chapters"] if e["package"] == argv[2])
+        sys.exit(work(spec, entry))
+    serve(json.loads(argv[0]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
