@@ -50,6 +50,7 @@ DEFAULT_BUDGET_S = 600  # the grade job stops after 15 minutes, set-up and Relea
 TEXTS = {
     "heading": ("## Flask Learning Track: {score}/{points}", "## Flask 学习路线：{score}/{points}"),
     "stopped": ("> **Grading stopped early:** {why}", "> **评分提前停止：** {why}"),
+    "isolation": ("Student code ran {how}.", "学生代码的运行方式：{how}。"),
     "chapter": ("### Chapter {n}: {title} — {score}/{points}", "### 第 {n} 章：{title} — {score}/{points}"),
     "columns": ("| Exercise | Points | Result |", "| 练习 | 分数 | 结果 |"),
     "passed": ("passed", "通过"),
@@ -146,10 +147,10 @@ def settings(bundle: Path) -> dict:
             **(json.loads(path.read_text(encoding="utf-8")) if path.exists() else {})}
 
 
-def grade(bundle: Path, checkout: Path, python: Path, seconds: float,
-          language: str) -> tuple[dict[tuple[str, str], dict], str | None]:
-    """The verdict of each exercise, graded by a child with the bundle as its working directory
-    (so `track` and `tests` are the bundle's), and why the run as a whole failed, if it did."""
+def grade(bundle: Path, checkout: Path, python: Path, seconds: float, language: str) -> tuple[dict, str | None]:
+    """What a child with the bundle as its working directory (so `track` and `tests` are the
+    bundle's) found (see track/classroom50.py: `exercises`, `isolation`), and why the run as a
+    whole failed, if it did."""
     with tempfile.TemporaryDirectory(prefix="classroom50-") as scratch:
         out = Path(scratch) / VERDICTS
         env = {**{k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")},
@@ -164,11 +165,10 @@ def grade(bundle: Path, checkout: Path, python: Path, seconds: float,
             else:
                 child.kill()
             child.wait()
-            return {}, say("overrun", language, seconds=f"{seconds:.0f}")
+            return {"exercises": []}, say("overrun", language, seconds=f"{seconds:.0f}")
         if not out.exists():
-            return {}, say("no_verdict", language, code=child.returncode)
-        found = json.loads(out.read_text(encoding="utf-8"))
-    return {(v["package"], v["exercise"]): v for v in found}, None
+            return {"exercises": []}, say("no_verdict", language, code=child.returncode)
+        return json.loads(out.read_text(encoding="utf-8")), None
 
 
 # --- the payload ------------------------------------------------------------------------
@@ -233,9 +233,12 @@ def outcome(entry: dict, language: str) -> str:
     return cell((entry["message"] or say("not_graded", language)).splitlines()[0])
 
 
-def release_body(entries: list[dict], trouble: str | None, language: str) -> str:
-    """The Release's text: the score, a table per chapter, then each lost exercise's first failure."""
+def release_body(entries: list[dict], trouble: str | None, isolation: str | None, language: str) -> str:
+    """The Release's text: the score, how the code was isolated, a table per chapter, then each
+    lost exercise's first failure."""
     lines = [say("heading", language, score=sum(e["score"] for e in entries), points=sum(e["points"] for e in entries)), ""]
+    if isolation:
+        lines += [say("isolation", language, how=isolation), ""]
     if trouble:
         lines += [say("stopped", language, why=cell(trouble)), ""]
     for package in dict.fromkeys(e["package"] for e in entries):
@@ -261,19 +264,20 @@ def main() -> int:
     try:
         python = interpreter(bundle)
         left = float(chosen["budget_s"]) - (time.monotonic() - started) - WRITE_SLACK_S  # the install came out of it
-        found, trouble = grade(bundle, checkout, python, max(left, WRITE_SLACK_S), language)
+        report, trouble = grade(bundle, checkout, python, max(left, WRITE_SLACK_S), language)
     except (OSError, subprocess.CalledProcessError) as error:
-        found, trouble = {}, say("no_setup", language, error=error)
+        report, trouble = {"exercises": []}, say("no_setup", language, error=error)
     finally:
         if EMBEDDED:  # the folder it unpacked itself into
             shutil.rmtree(bundle, ignore_errors=True)
+    found = {(v["package"], v["exercise"]): v for v in report["exercises"]}
     for entry in entries:
         entry.update({k: v for k, v in found.get((entry["package"], entry["exercise"]), {}).items()
                       if k in ("score", "message")})
         if trouble and (entry["package"], entry["exercise"]) not in found:
             entry["message"] = trouble
     Path(RESULT).write_text(json.dumps(result(entries, checkout, language), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    Path(RELEASE_BODY).write_text(release_body(entries, trouble, language), encoding="utf-8")
+    Path(RELEASE_BODY).write_text(release_body(entries, trouble, report.get("isolation"), language), encoding="utf-8")
     total = sum(e["score"] for e in entries)
     print(f"Wrote {RESULT} and {RELEASE_BODY}: {total}/{sum(e['points'] for e in entries)} "
           f"in {time.monotonic() - started:.0f} s.", flush=True)

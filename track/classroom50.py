@@ -33,7 +33,7 @@ from track.bootstrap import ROOT
 from track.class_report import exercise_column
 from track.course import Chapter, UsageError, chapters
 from track.engine import SLACK_S
-from track.i18n import _
+from track.i18n import _, language, translations
 from track.results import ChapterResult, RunResult
 
 NOT_GRADERS = ("course", "mistakes")  # tests/ folders that test the course itself or quote the solutions
@@ -136,10 +136,12 @@ def grader_timeout(seconds: float, count: int, jobs: int) -> float:
     return max(1.0, share / 2)
 
 
-def verdicts(checkout: Path, seconds: float, graded: list[Chapter] | None = None, jobs: int | None = None) -> list[dict]:
-    """Each exercise's points and first failure, graded as `grade --root CHECKOUT` grades a student."""
+def verdicts(checkout: Path, seconds: float, graded: list[Chapter] | None = None, jobs: int | None = None) -> dict:
+    """Each exercise's points and first failure (`exercises`), graded as `grade --root CHECKOUT`
+    grades a student, and how the student's code was isolated (`isolation`)."""
     graded = list(graded or chapters())
     jobs = jobs or os.cpu_count() or 1
+    translations(language())  # compiled here, where writing them is allowed: the sandbox reads them
     options = classroom.Options([str(checkout)], jobs=jobs, timeout_s=grader_timeout(seconds, len(graded), jobs),
                                 reuse=False)
     [student] = classroom.students_of(options.roots, None)
@@ -156,7 +158,7 @@ def verdicts(checkout: Path, seconds: float, graded: list[Chapter] | None = None
             for folder in folders if message else ():  # chapters/... and tests/..., not where they were copied
                 message = message.replace(folder, "")
             found.append({"package": chapter.package, "exercise": exercise.id, "score": score, "message": message})
-    return found
+    return {"isolation": row.get("sandbox"), "exercises": found}
 
 
 def main(argv: list[str]) -> int:

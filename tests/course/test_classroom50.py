@@ -157,6 +157,7 @@ def test_a_solved_clone_earns_every_point(bundle, tmp_path):
         "commit": RUNNER_ENV["COMMIT_URL"], "release": RUNNER_ENV["RELEASE_URL"]}
     assert payload["review"] == RUNNER_ENV["COMMIT_URL"], "without REVIEW_URL the review is the commit"
     assert f"{POINTS}/{POINTS}" in body and "First failure" not in body
+    assert re.search(r"Student code ran (sandboxed|not sandboxed)", body), "the Release says how the code was isolated"
     assert body.count("| Exercise | Points | Result |") == len(chapters())
 
 
