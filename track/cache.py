@@ -21,7 +21,7 @@ FOLDER = STATE / "results"
 # What every verdict depends on besides the chapter's own files.
 MACHINERY = ("track/plugin.py", "track/explain.py", "track/results.py", "track/engine.py", "track/course.py",
              "track/guard.py", "track/speedups.py", "tests/conftest.py", "tests/expect.py", "tests/fuzz.py",
-             "tests/probe_examples.json.gz", "pyproject.toml", "requirements.txt")
+             "tests/page.py", "tests/probe_examples.json.gz", "pyproject.toml", "requirements.txt")
 SKIPPED = {"__pycache__", "instance"}
 LOCALE = CATALOGS / "zh_CN" / "LC_MESSAGES"
 
