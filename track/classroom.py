@@ -24,7 +24,7 @@ from track import cache, engine, integrity, sandbox, student_run
 from track.class_report import CsvSink, ClassData, exercise_column, write_summaries
 from track.course import Chapter, UsageError, chapters
 from track.i18n import _
-from track.results import ChapterResult, RunResult
+from track.results import ChapterError, ChapterResult, RunResult
 from track.verdicts import Verdict
 
 
@@ -172,6 +172,7 @@ class Grader:
     def __init__(self, options: Options, students: list[Student], graded: list[Chapter]):
         self.options, self.students, self.graded = options, students, graded
         self.rows: dict[str, dict] = {}
+        self.verdicts: dict[str, RunResult] = {}  # each student's chapters, flagged ones zeroed, as the row counts them
         self.sink = CsvSink(Path(options.csv_path), graded, {s.key for s in students}) if options.csv_path else None
 
     def done(self, student: Student, row: dict) -> None:
@@ -224,7 +225,7 @@ class Grader:
         """The student's row from the chapters graded now and the verdicts known before. Nothing
         of a student whose run tripped anything is stored: a chapter's verdict is only reused
         when no code of theirs did anything but be graded."""
-        results, reasons = list(student.known.values()), []
+        results, reasons, lost = list(student.known.values()), [], []
         suspect = bool(student.flags) or any(v.flags for v in verdicts.values())
         for chapter in sorted(student.todo, key=lambda c: c.number):
             verdict = verdicts[chapter.package]
@@ -232,6 +233,7 @@ class Grader:
                 student.flags.setdefault(chapter.package, []).extend(verdict.flags)
             if verdict.result is None:
                 reasons.append(_("chapter {n}: {reason}").format(n=chapter.number, reason=verdict.reason))
+                lost.append(ChapterResult(chapter.package, [], [], ChapterError(verdict.reason)))
                 continue
             results.append(verdict.result)
             reasons += chapter_reasons(verdict.result, self.options.timeout_s)
@@ -239,6 +241,8 @@ class Grader:
                 cache.class_store(verdict.result, student.tree / "chapters")
                 cache.note_cost(verdict.result)
         results.sort(key=lambda result: result.chapter.number)
+        self.verdicts[student.key] = zero_flagged(RunResult(sorted(results + lost, key=lambda r: r.chapter.number)),
+                                                  student.flags or {})
         self.done(student, row_of(student, RunResult(results), reasons, self.graded, time.monotonic() - student.started))
 
 

@@ -18,6 +18,7 @@ import traceback
 from pathlib import Path
 
 from track import engine, grading, hints, verdict
+from track.autograder import DEFAULT_BUDGET_S
 from track.course import ROOT, STATE, Chapter, UsageError, chapter, chapters
 from track.engine import GRADER_TIMEOUT_S
 from track.i18n import _
@@ -299,8 +300,7 @@ def cmd_postman(args) -> int:
 CLASS_ONLY = (("--csv", lambda a: a.csv), ("--report", lambda a: a.report), ("--jobs", lambda a: a.jobs),
               ("--timeout", lambda a: a.timeout != GRADER_TIMEOUT_S), ("--fail-under", lambda a: a.fail_under is not None),
               ("--no-reuse", lambda a: a.no_reuse))
-SINGLE_ONLY = (("--junitxml", lambda a: a.junitxml), ("--format classroom", lambda a: a.format == "classroom"),
-               ("--target", lambda a: a.target != "chapters"))
+SINGLE_ONLY = (("--junitxml", lambda a: a.junitxml), ("--target", lambda a: a.target != "chapters"))
 
 
 def cmd_grade(args) -> int:
@@ -322,14 +322,29 @@ def cmd_grade(args) -> int:
     print_table((_("N"), _("Chapter"), _("Exercises"), _("Points"), _("Next step")), progress_rows(results))
     print(_("\nScore: {score}/{max} ({status})").format(score=run.score, max=run.max_score, status=run.status))
     if args.json:
-        if args.format == "classroom":
-            from track.results import classroom_json
-
-            Path(args.json).write_text(classroom_json(run), encoding="utf-8")
-        else:
-            run.write(Path(args.json))
+        run.write(Path(args.json))
         print(_("Wrote {path}").format(path=args.json))
     return run.exit_code()
+
+
+def cmd_autograder(args) -> int:
+    """Write the Classroom 50 autograder bundle (track/classroom50.py)."""
+    from track.classroom50 import write_bundle
+
+    if args.budget < 60:
+        raise UsageError(_("--budget {seconds}: give the whole run at least 60 s.").format(seconds=f"{args.budget:g}"))
+    from track.i18n import language
+
+    chosen = args.lang or ("zh" if language() == "zh_CN" else "en")
+    entry = write_bundle(Path(args.out), args.budget, args.single_file, chosen)
+    if args.single_file:
+        print(_("Wrote {path}, the whole bundle in one file: `gh teacher autograder set-default ORG CLASSROOM "
+                "--from {path}` makes it the classroom's default autograder.").format(path=shown(entry)))
+    else:
+        print(_("Wrote {path} and the files beside it. Commit the folder {folder}/ as "
+                "CLASSROOM/autograders/ASSIGNMENT/ in your organisation's classroom50 repository "
+                "(the README's teacher section has the steps).").format(path=shown(entry), folder=shown(entry.parent)))
+    return 0
 
 
 # --- the maintainers' verbs ---------------------------------------------------------------
@@ -463,10 +478,8 @@ def build_parser() -> argparse.ArgumentParser:
     sol.add_argument("--force", action="store_true", help=_("show it even though the chapter does not pass yet"))
     verb("progress", cmd_progress, _("a table of every chapter: exercises, points, next step"), None)
     grade_cmd = verb("grade", cmd_grade, _("grade every chapter (teachers: --root for students' clones)"), None)
-    grade_cmd.add_argument("--json", metavar="FILE", help=_("write the results as JSON (see --format)"))
-    grade_cmd.add_argument("--format", choices=("results", "classroom"), default="results",
-                           help=_("results: results.json, one entry per test (exercism v3); classroom: GitHub "
-                                  "Classroom's grading reporter, one entry per exercise"))
+    grade_cmd.add_argument("--json", metavar="FILE", help=_("write the results as JSON (results.json: exercism v3, "
+                                                            "one entry per test)"))
     grade_cmd.add_argument("--junitxml", metavar="FILE", help=_("also write pytest's JUnit XML report"))
     grade_cmd.add_argument("--target", default="chapters", help=_("chapters (default) or solutions"))
     grade_cmd.add_argument("--root", action="append", metavar="PATH", help=_("a student's clone; repeat for a class"))
@@ -480,6 +493,15 @@ def build_parser() -> argparse.ArgumentParser:
                            help=_("class: exit 0 when every student has at least POINTS"))
     grade_cmd.add_argument("--no-reuse", action="store_true",
                            help=_("class: grade every chapter, even one whose files were graded before"))
+    autograder = verb("autograder", cmd_autograder, _("teachers: write the Classroom 50 autograder bundle"), None)
+    autograder.add_argument("--out", required=True, metavar="DIR", help=_("the bundle's folder (created)"))
+    autograder.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S, metavar="SECONDS",
+                            help=_("the whole run's time limit, shared by the chapters (default {seconds})").format(
+                                seconds=DEFAULT_BUDGET_S))
+    autograder.add_argument("--lang", choices=("en", "zh"),
+                            help=_("the students' language, for messages and the Release text (default: yours)"))
+    autograder.add_argument("--single-file", action="store_true",
+                            help=_("pack the bundle into autograder.py alone (a classroom default: set-default uploads one file)"))
     demo_cmd = verb("demo", cmd_demo, _("classroom walkthrough: start the chapter, run its client.py, print each exchange"))
     demo_whose = demo_cmd.add_mutually_exclusive_group()
     demo_whose.add_argument("--solution", action="store_true",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import traceback
@@ -30,9 +31,17 @@ def todo_location(package_dir: Path, exercise_id: str) -> str | None:
     return None
 
 
+PROVIDED = "provided.json"  # beside a Classroom 50 bundle's manifest: the pairs below, as the course computed them
+
+
 @cache
 def provided_functions(chapter: Chapter) -> frozenset[tuple[str, str]]:
-    """(file, function) pairs the course wrote for the learner: solution functions with no exercise inside."""
+    """(file, function) pairs the course wrote for the learner: solution functions with no exercise inside.
+
+    A Classroom 50 bundle has no solutions/: it carries the pairs in `chapters/<package>/provided.json`."""
+    recorded = chapter.learner_dir / PROVIDED
+    if not chapter.solution_dir.is_dir() and recorded.is_file():
+        return frozenset((file, name) for file, name in json.loads(recorded.read_text(encoding="utf-8")))
     provided = set()
     for path in chapter.solution_dir.rglob("*.py"):
         source = path.read_text(encoding="utf-8")

@@ -70,7 +70,7 @@ def pytest_addoption(parser):
         "--target", default="chapters",
         help="what to grade: chapters (the learner's copy, default), solutions, or a PATH to a folder of chapter packages",
     )
-    group.addoption("--results-json", metavar="FILE", help="write the results as an exercism/GitHub Classroom results.json")
+    group.addoption("--results-json", metavar="FILE", help="write the results as an exercism (v3) results.json")
     group.addoption("--exercise", action="append", default=[], metavar="ID",
                     help="grade only this exercise (repeat for more)")
     group.addoption("--grader-timeout", type=float, default=GRADER_TIMEOUT_S, metavar="SECONDS",

@@ -1,8 +1,9 @@
 """What a grading run found: typed results, and the results.json classroom tools read.
 
 The JSON follows exercism's test-runner interface (version 3: `status`, `message`, and
-`tests` with `name`, `status`, `message`, `task_id`) and adds GitHub Classroom's
-`score`/`max_score`, one entry per exercise (`exercises`) and per chapter (`chapters`).
+`tests` with `name`, `status`, `message`, `task_id`) and adds `score`/`max_score`, one
+entry per exercise (`exercises`) and per chapter (`chapters`). (Classroom 50's result.json
+is written by the autograder bundle: track/autograder.py.)
 An exercise earns its points only when every one of its tests passes.
 """
 from __future__ import annotations
@@ -171,39 +172,3 @@ class RunResult:
 def task_id(chapter: Chapter, exercise_id: str) -> int:
     """exercism's task id: the exercise's position in its chapter, from 1."""
     return [e.id for e in chapter.exercises].index(exercise_id) + 1
-
-
-CLASSROOM_MESSAGE_LIMIT = 160  # characters per entry: the payload travels in an environment variable
-
-
-def classroom_payload(run: RunResult) -> dict:
-    """What GitHub Classroom's grading reporter reads: one entry per exercise, scores summed by it.
-
-    The reporter (autograding-grading-reporter) takes, per runner, a base64 JSON of
-    `{"version", "status", "max_score", "tests": [{"name", "status", "score", "max_score",
-    "message", ...}]}` from an environment variable; one entry per pytest test would be far
-    too large for one, so the entries are the exercises.
-    """
-    tests = []
-    for chapter in run.chapters:
-        graded = {e.id: e for e in chapter.exercises}
-        for exercise in chapter.chapter.exercises:
-            found = graded.get(exercise.id)
-            status = "pass" if found is not None and found.status == "pass" else "fail" if found is not None else "error"
-            message = (found.message if found is not None else chapter.error.message if chapter.error else "not graded") or ""
-            tests.append({
-                "name": f"ch{chapter.chapter.number:02d} {exercise.id}: {exercise.title}",
-                "status": "error" if found is not None and found.status == "error" else status,
-                "score": found.score if found is not None else 0,
-                "max_score": exercise.points,
-                "message": message if len(message) <= CLASSROOM_MESSAGE_LIMIT else message[:CLASSROOM_MESSAGE_LIMIT - 1] + "…",
-                "line_no": 0,
-                "execution_time": f"{sum(t.duration for t in chapter.tests if t.exercise == exercise.id):.2f}",
-            })
-    status = "pass" if all(t["status"] == "pass" for t in tests) and tests else "fail"
-    return {"version": 1, "status": status, "max_score": sum(t["max_score"] for t in tests), "tests": tests}
-
-
-def classroom_json(run: RunResult) -> str:
-    """The payload as compact JSON text (what the workflow base64-encodes)."""
-    return json.dumps(classroom_payload(run), ensure_ascii=False, separators=(",", ":"))

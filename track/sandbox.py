@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from track.course import ROOT
-from track.i18n import _
+from track.i18n import COMPILED, _
 
 # What of the course a grading needs: the engine, the graders, the manifests and catalogs.
 COURSE_PARTS = ("track", "tests", "chapters", "pyproject.toml")
@@ -72,6 +72,8 @@ def python_binds() -> list[str]:
 def command(argv: list[str], chapters: Path, runs: Path, env: dict[str, str]) -> list[str]:
     """`argv` inside a sandbox that sees the course read-only, `chapters` read-only, `runs` writable."""
     course = [arg for part in COURSE_PARTS for arg in ("--ro-bind", str(ROOT / part), str(ROOT / part))]
+    # The catalogs the teacher's process compiled (i18n.compiled): a worker must not write them.
+    course += ["--ro-bind-try", str(COMPILED), str(COMPILED)]
     setenv = [arg for name, value in env.items() for arg in ("--setenv", name, value)]
     return ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
             *system_binds(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",

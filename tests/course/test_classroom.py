@@ -225,7 +225,6 @@ def test_exit_codes_follow_the_points(klass):
 
 @pytest.mark.parametrize("args, refused", [
     (["--root", ".", "--junitxml", "j.xml"], "--junitxml"),
-    (["--root", ".", "--format", "classroom", "--json", "c.json"], "--format classroom"),
     (["--csv", "class.csv"], "--csv"),
     (["--fail-under", "10"], "--fail-under"),
 ])

@@ -1,6 +1,5 @@
 """The course is sound: every chapter complete, stubs current and failing, solutions passing live."""
 import ast
-import base64
 import importlib
 import sys
 import types
@@ -10,7 +9,6 @@ from flask.cli import ScriptInfo
 
 from track.course import chapters
 from track.engine import grade
-from track.results import classroom_json, classroom_payload
 from track.live import chapter_server, load_walkthrough
 from track.postman import run_walkthrough
 from track.stubs import has_markers, stale_stubs, stub_files, write_stubs
@@ -121,16 +119,3 @@ def test_client_runs_clean_against_the_live_solution(chapter, capsys):
         assert run_walkthrough(walkthrough, url), capsys.readouterr().err
 
 
-def test_the_classroom_payload_is_what_the_reporter_reads(pristine_results):
-    """GitHub Classroom's reporter: one entry per exercise, scores that sum, small enough for an env variable."""
-    payload = classroom_payload(pristine_results)
-    assert set(payload) == {"version", "status", "max_score", "tests"} and payload["status"] in ("pass", "fail")
-    exercises = [(c.package, e.id) for c in CHAPTERS for e in c.exercises]
-    assert len(payload["tests"]) == len(exercises), "one entry per exercise"
-    assert payload["max_score"] == sum(t["max_score"] for t in payload["tests"]) == sum(c.points for c in CHAPTERS)
-    for entry in payload["tests"]:
-        assert isinstance(entry["name"], str) and entry["status"] in ("pass", "fail", "error"), entry
-        assert isinstance(entry["score"], int) and 0 <= entry["score"] <= entry["max_score"], entry
-        assert isinstance(entry["message"], str), entry
-    encoded = base64.b64encode(classroom_json(pristine_results).encode())
-    assert len(encoded) <= 32 * 1024, f"the base64 payload is {len(encoded)} bytes; an environment variable holds 32 KB"
