@@ -24,7 +24,7 @@ from track import cache, engine, integrity, sandbox, student_run
 from track.class_report import CsvSink, ClassData, exercise_column, write_summaries
 from track.course import Chapter, UsageError, chapters
 from track.i18n import _
-from track.results import ChapterResult, RunResult
+from track.results import ChapterResult, RunResult, budget_spent
 from track.verdicts import Verdict
 
 
@@ -75,10 +75,13 @@ def read_roster(path: Path) -> list[Student]:
     return students
 
 
-def students_of(roots: list[str], roster: str | None) -> list[Student]:
+def students_of(roots: list[str], roster: str | None, earlier: dict[Path, str]) -> list[Student]:
+    """The roster's students, then one per other `--root`: named as in `earlier` (a folder graded
+    before, under its roster name: re-grading it updates that row) or by its folder's name."""
     students = read_roster(Path(roster)) if roster else []
     paths = [Path(root).resolve() for root in roots]
-    students += [Student(key, path) for key, path in zip(unique_keys(paths), paths)]
+    on_roster = {s.path for s in students}
+    students += [Student(earlier.get(path, key), path) for key, path in zip(unique_keys(paths), paths) if path not in on_roster]
     names = [s.key for s in students]
     if duplicates := sorted({n for n in names if names.count(n) > 1}):
         raise UsageError(_("Two students share a name: {names}; use distinct names in the roster.").format(
@@ -101,21 +104,31 @@ def prepare(student: Student, graded: list[Chapter], reuse: bool) -> None:
     student.todo = [c for c in graded if c.package not in student.known]
 
 
+def clipped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 REASON_MAX = 200  # characters of a chapter's error in the reason column: the import a guard refused fits
 
 
 def chapter_reasons(result: ChapterResult, timeout_s: float) -> list[str]:
-    """Why part of a chapter could not be graded: it does not load, or a test ran out of time."""
+    """Why part of a chapter could not be graded: it does not load, a test ran out of time, or
+    the chapter's tests spent their shared budget (the exercises after it were not run)."""
     number = result.chapter.number
     if result.error is not None:
         where = (result.error.where or "").split(f"{result.package}/", 1)[-1]
         if "does not parse" in result.error.message:
             return [_("chapter {n}: {reason}").format(n=number, reason=f"SyntaxError {where}")]
         first = result.error.message.split("\n")[0]
-        return [_("chapter {n}: {reason}").format(n=number, reason=first if len(first) <= REASON_MAX else first[:REASON_MAX - 1] + "…")]
-    hung = sorted({t.exercise for t in result.tests if t.status == "error"})
+        return [_("chapter {n}: {reason}").format(n=number, reason=clipped(first, REASON_MAX))]
+    budget = student_run.chapter_budget(timeout_s)
+    skipped = [t.exercise for t in result.tests if t.status == "error" and t.message == budget_spent(budget)]
+    hung = [t.exercise for t in result.tests if t.status == "error" and t.exercise not in skipped]
+    if skipped:
+        return [_("chapter {n}: its time budget of {seconds} s was spent (timed out: {hung}; not run: {skipped})").format(
+            n=number, seconds=f"{budget:g}", hung=", ".join(dict.fromkeys(hung)), skipped=", ".join(dict.fromkeys(skipped)))]
     return [_("chapter {n}: timed out after {seconds} s ({exercises})").format(
-        n=number, seconds=f"{timeout_s:g}", exercises=", ".join(hung))] if hung else []
+        n=number, seconds=f"{timeout_s:g}", exercises=", ".join(sorted(set(hung))))] if hung else []
 
 
 def zero_flagged(run: RunResult, flags: dict) -> RunResult:
@@ -129,7 +142,25 @@ def zero_flagged(run: RunResult, flags: dict) -> RunResult:
     return RunResult(chapters_out, run.message)
 
 
-def row_of(student: Student, run: RunResult, reasons: list[str], graded: list[Chapter], seconds: float) -> dict:
+LOST_MAX = 300  # characters of an exercise's first failure in the report: its first line
+
+
+def first_line(message: str | None) -> str:
+    return clipped(next((text.strip() for text in (message or "").splitlines() if text.strip()), ""), LOST_MAX)
+
+
+def lost_exercises(run: RunResult, tree: Path | None) -> list[dict]:
+    """Each exercise that earned nothing: its column, its points and its first failure (naming
+    `chapters/...`, not the temporary `tree`)."""
+    where = f"{tree}/" if tree is not None else None
+    return [{"exercise": exercise_column(result.chapter, e.id), "points": e.points,
+             "message": first_line(e.message.replace(where, "") if where and e.message else e.message)}
+            for result in run.chapters for e in result.exercises if e.score < e.points]
+
+
+def row_of(student: Student, run: RunResult, reasons: list[str], graded: list[Chapter], seconds: float,
+           isolation: sandbox.Isolation) -> dict:
+    """A student's row; `isolation` is how their code ran."""
     run = zero_flagged(run, student.flags or {})
     if student.tree is not None:  # messages name the temporary copy: say chapters/... instead
         reasons = [reason.replace(f"{student.tree}/", "") for reason in reasons]
@@ -143,7 +174,8 @@ def row_of(student: Student, run: RunResult, reasons: list[str], graded: list[Ch
         "student": student.key, "path": str(student.path), "score": run.score,
         "max_score": sum(c.points for c in graded), "status": status, "reason": reasons,
         "integrity": [str(flag) for flags in (student.flags or {}).values() for flag in flags] + [str(n) for n in student.notes],
-        "graded": bool(run.chapters), "seconds": round(seconds, 2), "sandbox": str(sandbox.probe()),
+        "flagged": bool(student.flags), "lost": lost_exercises(run, student.tree),
+        "graded": bool(run.chapters), "seconds": round(seconds, 2), "sandbox": str(isolation),
         "chapters": {c.package: found[c.package].score if c.package in found else 0 for c in graded},
         "exercises": exercises,
     }
@@ -164,6 +196,10 @@ class Options:
     timeout_s: float = engine.GRADER_TIMEOUT_S
     fail_under: int | None = None
     reuse: bool = True  # verdicts of identical chapters from earlier gradings (--no-reuse: grade everything)
+    sandboxed: bool = True  # --no-sandbox: student code runs unsandboxed (to measure the sandbox's cost)
+
+    def isolation(self) -> sandbox.Isolation:
+        return sandbox.probe() if self.sandboxed else sandbox.Isolation(False, "--no-sandbox")
 
 
 class Grader:
@@ -171,6 +207,7 @@ class Grader:
 
     def __init__(self, options: Options, students: list[Student], graded: list[Chapter]):
         self.options, self.students, self.graded = options, students, graded
+        self.isolation = options.isolation()
         self.rows: dict[str, dict] = {}
         self.sink = CsvSink(Path(options.csv_path), graded, {s.key for s in students}) if options.csv_path else None
 
@@ -187,7 +224,7 @@ class Grader:
         for student in self.students:
             student.started = time.monotonic()
             if not student.chapters_dir.is_dir():
-                self.done(student, row_of(student, RunResult(), [_("no chapters/ folder")], self.graded, 0.0))
+                self.done(student, row_of(student, RunResult(), [_("no chapters/ folder")], self.graded, 0.0, self.isolation))
                 continue
             prepare(student, self.graded, self.options.reuse)
             ready.append(student)
@@ -213,7 +250,8 @@ class Grader:
             while queue and len(running) < at_once:
                 student = queue.pop(0)
                 student.begin()
-                running.append(student_run.launch(student.tree, student.todo, expected, per_student, self.options.timeout_s))
+                running.append(student_run.launch(student.tree, student.todo, expected, per_student,
+                                                  self.options.timeout_s, self.isolation))
             time.sleep(0.02)
             for run in [r for r in running if r.poll()]:
                 running.remove(run)
@@ -239,7 +277,8 @@ class Grader:
                 cache.class_store(verdict.result, student.tree / "chapters")
                 cache.note_cost(verdict.result)
         results.sort(key=lambda result: result.chapter.number)
-        self.done(student, row_of(student, RunResult(results), reasons, self.graded, time.monotonic() - student.started))
+        self.done(student, row_of(student, RunResult(results), reasons, self.graded, time.monotonic() - student.started,
+                                         self.isolation))
 
 
 def exit_code(rows: list[dict], fail_under: int | None) -> int:
@@ -284,11 +323,22 @@ def write_reports(options: Options, rows: dict[str, dict], known: tuple[set[str]
             print(_("Wrote {path}").format(path=path))
 
 
+def earlier_names(options: Options) -> dict[Path, str]:
+    """Each student folder an earlier grading wrote to these reports -> its name there."""
+    names = {}
+    for path in [Path(p) / "class.json" for p in [options.report_dir] if p] + [Path(p) for p in [options.json_path] if p]:
+        names.update({Path(row["path"]): key for key, row in ClassData.read(path).rows.items()})
+    if options.csv_path and Path(options.csv_path).exists():
+        with Path(options.csv_path).open(newline="", encoding="utf-8") as handle:
+            names.update({Path(row["path"]): row["student"] for row in csv.DictReader(handle) if row.get("path")})
+    return names
+
+
 def grade_students(options: Options) -> int:
     if options.jobs < 1:
         raise UsageError(_("--jobs {jobs}: grade at least one student at a time.").format(jobs=options.jobs))
     graded = list(chapters())
-    students = students_of(options.roots, options.roster)
+    students = students_of(options.roots, options.roster, earlier_names(options))
     grader = Grader(options, students, graded)
     started = time.monotonic()
     grader.run()

@@ -135,9 +135,8 @@ def environment(isolation: sandbox.Isolation, runs: Path) -> dict[str, str]:
 
 
 def launch(tree: Path, todo: Sequence[Chapter], expected: dict[str, list[str]], parallel: int,
-           timeout_s: float) -> StudentRun:
-    """Start grading `todo` of the student's `tree`, `parallel` chapters at a time."""
-    isolation = sandbox.probe()
+           timeout_s: float, isolation: sandbox.Isolation) -> StudentRun:
+    """Start grading `todo` of the student's `tree`, `parallel` chapters at a time, isolated as `isolation` says."""
     budget = chapter_budget(timeout_s)
     costs = cache.chapter_costs()
     rng = random.SystemRandom()
