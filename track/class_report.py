@@ -40,7 +40,7 @@ def flat(row: dict) -> dict:
     """A row as the CSV writes it: chapters and exercises as columns, lists joined."""
     return {**{k: row[k] for k in BASE_COLUMNS if k not in ("reason", "integrity", "lost")},
             "reason": "; ".join(row["reason"]), "integrity": "; ".join(row["integrity"]),
-            "lost": "; ".join(f"{lost['exercise']}: {lost['message']}" for lost in row["lost"]),
+            "lost": "\n".join(f"{lost['exercise']}: {lost['message']}" for lost in row["lost"]),  # one a line
             **row["chapters"], **row["exercises"]}
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -94,7 +95,7 @@ def students_of(roots: list[str], roster: str | None, earlier: dict[Path, str]) 
 def prepare(student: Student, graded: list[Chapter], reuse: bool) -> None:
     """The student's chapters/ copied to a temporary tree and scanned; with `reuse`, the verdicts
     of chapters whose files are exactly those of a chapter graded before (theirs or a classmate's)."""
-    student.tree = Path(tempfile.mkdtemp(prefix="track-class-"))
+    student.tree = Path(tempfile.mkdtemp(prefix=TREE_PREFIX))
     shutil.copytree(student.chapters_dir, student.tree / "chapters",
                     ignore=shutil.ignore_patterns("__pycache__", "instance", "*.pyc", ".*"))
     student.flags = integrity.scan(student.tree / "chapters", graded)
@@ -104,7 +105,14 @@ def prepare(student: Student, graded: list[Chapter], reuse: bool) -> None:
     student.todo = [c for c in graded if c.package not in student.known]
 
 
+TREE_PREFIX = "track-class-"
+# A student's temporary tree in a message (stored verdicts name the tree of their grading).
+TREE = re.compile(rf"[^\s'\"(]*/{TREE_PREFIX}[^/\s]+/")
+
+
 def clipped(text: str, limit: int) -> str:
+    """`text` naming `chapters/...` rather than the temporary tree, and at most `limit` characters."""
+    text = TREE.sub("", text)
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -122,8 +130,9 @@ def chapter_reasons(result: ChapterResult, timeout_s: float) -> list[str]:
         first = result.error.message.split("\n")[0]
         return [_("chapter {n}: {reason}").format(n=number, reason=clipped(first, REASON_MAX))]
     budget = student_run.chapter_budget(timeout_s)
-    skipped = [t.exercise for t in result.tests if t.status == "error" and t.message == budget_spent(budget)]
-    hung = [t.exercise for t in result.tests if t.status == "error" and t.exercise not in skipped]
+    spent = budget_spent(budget)
+    hung = [t.exercise for t in result.tests if t.status == "error" and t.message != spent]
+    skipped = [t.exercise for t in result.tests if t.status == "error" and t.message == spent and t.exercise not in hung]
     if skipped:
         return [_("chapter {n}: its time budget of {seconds} s was spent (timed out: {hung}; not run: {skipped})").format(
             n=number, seconds=f"{budget:g}", hung=", ".join(dict.fromkeys(hung)), skipped=", ".join(dict.fromkeys(skipped)))]
@@ -149,21 +158,28 @@ def first_line(message: str | None) -> str:
     return clipped(next((text.strip() for text in (message or "").splitlines() if text.strip()), ""), LOST_MAX)
 
 
-def lost_exercises(run: RunResult, tree: Path | None) -> list[dict]:
-    """Each exercise that earned nothing: its column, its points and its first failure (naming
-    `chapters/...`, not the temporary `tree`)."""
-    where = f"{tree}/" if tree is not None else None
-    return [{"exercise": exercise_column(result.chapter, e.id), "points": e.points,
-             "message": first_line(e.message.replace(where, "") if where and e.message else e.message)}
-            for result in run.chapters for e in result.exercises if e.score < e.points]
+def lost_exercises(run: RunResult, graded: list[Chapter], reasons: list[str]) -> list[dict]:
+    """Each exercise that earned nothing: its column, its points and its first failure, or for
+    a chapter that left no result, why (its reason)."""
+    found = {result.package: {e.id: e for e in result.exercises} for result in run.chapters}
+    lost = []
+    for chapter in graded:
+        prefix = _("chapter {n}: {reason}").format(n=chapter.number, reason="")
+        why = next((r for r in reasons if r.startswith(prefix)), "; ".join(reasons))
+        for exercise in chapter.exercises:
+            result = found.get(chapter.package, {}).get(exercise.id)
+            if result is None or result.score < exercise.points:
+                lost.append({"exercise": exercise_column(chapter, exercise.id), "points": exercise.points,
+                             "message": first_line(result.message if result is not None else why)})
+    return lost
 
 
 def row_of(student: Student, run: RunResult, reasons: list[str], graded: list[Chapter], seconds: float,
            isolation: sandbox.Isolation) -> dict:
     """A student's row; `isolation` is how their code ran."""
     run = zero_flagged(run, student.flags or {})
-    if student.tree is not None:  # messages name the temporary copy: say chapters/... instead
-        reasons = [reason.replace(f"{student.tree}/", "") for reason in reasons]
+    reasons = [TREE.sub("", reason) for reason in reasons]  # say chapters/..., not the temporary copy
+    lost = lost_exercises(run, graded, reasons)
     found = {result.package: result for result in run.chapters}
     status = "error" if reasons else run.status if run.chapters else "error"
     exercises = {}
@@ -174,7 +190,7 @@ def row_of(student: Student, run: RunResult, reasons: list[str], graded: list[Ch
         "student": student.key, "path": str(student.path), "score": run.score,
         "max_score": sum(c.points for c in graded), "status": status, "reason": reasons,
         "integrity": [str(flag) for flags in (student.flags or {}).values() for flag in flags] + [str(n) for n in student.notes],
-        "flagged": bool(student.flags), "lost": lost_exercises(run, student.tree),
+        "flagged": bool(student.flags), "lost": lost,
         "graded": bool(run.chapters), "seconds": round(seconds, 2), "sandbox": str(isolation),
         "chapters": {c.package: found[c.package].score if c.package in found else 0 for c in graded},
         "exercises": exercises,
@@ -208,6 +224,7 @@ class Grader:
     def __init__(self, options: Options, students: list[Student], graded: list[Chapter]):
         self.options, self.students, self.graded = options, students, graded
         self.isolation = options.isolation()
+        self.sandbox_cpu_s = 0.0  # CPU time spent inside sandboxes, as their zygotes count it
         self.rows: dict[str, dict] = {}
         self.sink = CsvSink(Path(options.csv_path), graded, {s.key for s in students}) if options.csv_path else None
 
@@ -255,6 +272,7 @@ class Grader:
             time.sleep(0.02)
             for run in [r for r in running if r.poll()]:
                 running.remove(run)
+                self.sandbox_cpu_s += run.cpu_s if self.isolation.sandboxed else 0.0
                 student = next(s for s in ready if s.tree == run.tree)
                 self.finish(student, run.verdicts(expected))
 
@@ -343,6 +361,8 @@ def grade_students(options: Options) -> int:
     started = time.monotonic()
     grader.run()
     print(_("Graded {count} students in {seconds} s.").format(count=len(students), seconds=f"{time.monotonic() - started:.1f}"))
+    if grader.sandbox_cpu_s:
+        print(_("CPU time inside the sandboxes: {seconds} s").format(seconds=f"{grader.sandbox_cpu_s:.2f}"))
     compared = {s.key: s.chapters_dir for s in students if s.chapters_dir.is_dir()}
     similar = integrity.similarity(compared, graded)
     for hint in similar[:SHOWN_HINTS]:

@@ -62,6 +62,7 @@ class StudentRun:
     deadline_s: float
     budget_s: float
     started: float = field(default_factory=time.monotonic)
+    cpu_s: float = 0.0  # the zygote's own count of its and its workers' CPU time (make bench)
 
     @property
     def runs(self) -> Path:
@@ -79,6 +80,9 @@ class StudentRun:
         for line in output.splitlines():
             with contextlib.suppress(ValueError, KeyError, TypeError):
                 ended = json.loads(line)
+                if "cpu" in ended:
+                    self.cpu_s = float(ended["cpu"])
+                    continue
                 self.chapters[ended["package"]].ended = ended
         for run in self.chapters.values():
             run.drain()

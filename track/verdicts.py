@@ -103,7 +103,10 @@ def tampering(result: ChapterResult, expected: list[str], canary: Canary) -> str
         return _("its report does not list the tests that ran ({missing} missing, {extra} unknown)").format(
             missing=len(missing), extra=len(extra))
     found = next((t for t in result.tests if t.nodeid == canary.nodeid), None)
-    if found is None or found.status != "fail" or canary.secret not in (found.message or ""):
+    # A chapter that does not load errors in every test, the canary's too, and earns nothing.
+    unloaded = result.error is not None and all(e.status != "pass" for e in result.exercises)
+    if found is None or not (found.status == "fail" and canary.secret in (found.message or "")
+                             or unloaded and found.status == "error"):
         return _("its report was tampered with: a test that must fail was reported as {status}").format(
             status=found.status if found is not None else _("missing"))
     tests = [t for t in result.tests if t.nodeid != canary.nodeid]
