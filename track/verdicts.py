@@ -126,7 +126,9 @@ def judge(results: RunResult | None, package: str, expected: list[str], canary: 
     """The verdict of one chapter's run, from what it left and what only this process knows."""
     result = results.chapter(package) if results is not None else None
     messages = "\n".join(t.message or "" for t in result.tests) if result is not None else ""
-    flags = evidence_flags(evidence) + refusal_flags(log + "\n" + messages)
+    # A chapter the sandbox stopped from loading: its refusal names where, as the scan's flags do.
+    where = result.error.where.rpartition("chapters/")[2] if result is not None and result.error and result.error.where else ""
+    flags = evidence_flags(evidence) + [f"{where} {flag}".lstrip() for flag in refusal_flags(log + "\n" + messages)]
     if result is None:
         return Verdict(None, flags, (results.message if results is not None else None) or _("its run left no results"))
     if why := tampering(result, expected, canary):
