@@ -214,6 +214,7 @@ def test_exit_codes_follow_the_points(klass):
     (["--root", ".", "--format", "classroom", "--json", "c.json"], "--format classroom"),
     (["--csv", "class.csv"], "--csv"),
     (["--fail-under", "10"], "--fail-under"),
+    (["--no-sandbox"], "--no-sandbox"),
 ])
 def test_options_that_do_nothing_in_a_mode_are_refused(klass, args, refused):
     course, _, _ = klass
@@ -306,7 +307,7 @@ def test_a_roster_student_regraded_by_root_keeps_one_row(klass, tmp_path):
     out, report = tmp_path / "class.csv", tmp_path / "report"
     for args in (["--roster", str(roster)], ["--root", str(base / "alice")]):
         done = grade(course, *args, "--csv", str(out), "--report", str(report))
-        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.returncode in (0, 1), done.stdout + done.stderr  # graded (verdicts another test stored may fail)
     assert list(rows_of(out)) == ["Alice Smith"], "matched on the folder, not on its name"
     assert list(json.loads((report / "class.json").read_text(encoding="utf-8"))["students"]) == ["Alice Smith"]
 
