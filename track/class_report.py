@@ -1,7 +1,9 @@
 """What a teacher reads after grading a class: the CSV, the class JSON, Markdown and HTML.
 
 A row is one student: points per chapter and per exercise, a status, the reasons a part
-could not be graded, the integrity flags. Re-grading some students replaces their rows and
+could not be graded, the integrity flags, how their code was isolated (the sandbox, or why
+not), the seconds their grading took, and each exercise they lost with its first failure.
+A flagged student's row counts in no pass rate. Re-grading some students replaces their rows and
 keeps everyone else's (the CSV, the JSON and the summaries are merged, never rebuilt from
 this run alone). The class JSON holds rows only, no per-test output or test code: a class
 of 30 stays a few hundred KB at most (a student's full results.json comes from `grade`
@@ -14,12 +16,13 @@ import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from track.course import Chapter
 from track.i18n import _, language
+from track.integrity import alike
 
-BASE_COLUMNS = ("student", "path", "score", "max_score", "status", "reason", "integrity", "sandbox", "seconds")
+BASE_COLUMNS = ("student", "path", "score", "max_score", "status", "reason", "integrity", "sandbox", "seconds", "lost")
 REPORT_NAMES = ("class-report.md", "class-report.html", "class.json")
 
 
@@ -35,8 +38,9 @@ def columns(chapters: list[Chapter]) -> list[str]:
 
 def flat(row: dict) -> dict:
     """A row as the CSV writes it: chapters and exercises as columns, lists joined."""
-    return {**{k: row[k] for k in BASE_COLUMNS if k not in ("reason", "integrity")},
+    return {**{k: row[k] for k in BASE_COLUMNS if k not in ("reason", "integrity", "lost")},
             "reason": "; ".join(row["reason"]), "integrity": "; ".join(row["integrity"]),
+            "lost": "\n".join(f"{lost['exercise']}: {lost['message']}" for lost in row["lost"]),  # one a line
             **row["chapters"], **row["exercises"]}
 
 
@@ -97,29 +101,62 @@ class ClassData:
         path.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
+def flagged(row: dict) -> bool:
+    """Whether a chapter of theirs was flagged (rows of older gradings: any integrity note)."""
+    return row.get("flagged", bool(row["integrity"]))
+
+
 def pass_rates(data: ClassData, chapters: list[Chapter]) -> list[tuple[str, str, float]]:
-    """(exercise column, title, share of students who pass it), hardest first."""
+    """(exercise column, title, share of the unflagged students who pass it), hardest first."""
+    counted = [row for row in data.rows.values() if not flagged(row)]
     rates = []
     for chapter in chapters:
         for exercise in chapter.exercises:
             column = exercise_column(chapter, exercise.id)
-            passed = sum(1 for row in data.rows.values() if row["exercises"].get(column) == exercise.points)
-            rates.append((column, _(exercise.title), passed / len(data.rows) if data.rows else 0.0))
+            passed = sum(1 for row in counted if row["exercises"].get(column) == exercise.points)
+            rates.append((column, _(exercise.title), passed / len(counted) if counted else 0.0))
     return sorted(rates, key=lambda rate: (rate[2], rate[0]))
 
 
-def sections(data: ClassData, chapters: list[Chapter]) -> list[tuple[str, list[str], list[list[str]]]]:
-    """The summary's tables: (title, header, rows); the Markdown and the HTML render these."""
-    students = [[key, f"{row['score']}/{row['max_score']}", row["status"], "; ".join(row["reason"]) or "-"]
-                for key, row in sorted(data.rows.items())]
+class Section(NamedTuple):
+    """A heading and its table (`rows` None: a heading over the sections that follow)."""
+
+    level: int
+    title: str
+    header: list[str]
+    rows: list[list[str]] | None
+
+
+def student_cells(key: str, row: dict) -> list[str]:
+    return [key, f"{row['score']}/{row['max_score']}", row["status"], "; ".join(row["integrity"]) or "-",
+            row.get("sandbox", "-"), f"{row.get('seconds', 0):.1f}", "; ".join(row["reason"]) or "-"]
+
+
+def lost_sections(data: ClassData) -> list[Section]:
+    """Per student who lost points: each exercise lost, its points and its first failure."""
+    header = [_("exercise"), _("points"), _("first failure")]
+    return [Section(3, f"{key} ({row['score']}/{row['max_score']})", header,
+                    [[lost["exercise"], str(lost["points"]), lost["message"] or "-"] for lost in row["lost"]])
+            for key, row in sorted(data.rows.items()) if row.get("lost")]
+
+
+def sections(data: ClassData, chapters: list[Chapter]) -> list[Section]:
+    """The summary's headings and tables; the Markdown and the HTML render these."""
+    students = [student_cells(key, row) for key, row in sorted(data.rows.items())]
+    left_out = sum(1 for row in data.rows.values() if flagged(row))
     rates = [[column, title, f"{share:.0%}"] for column, title, share in pass_rates(data, chapters)]
     flags = [[key, flag] for key, row in sorted(data.rows.items()) for flag in row["integrity"]]
-    similar = [[_(" and ").join(h["students"]), h["file"], f"{h['ratio']:.0%}"] for h in data.similarity]
+    similar = [[_(" and ").join(h["students"]), h["file"], alike(h["students"], h["ratio"])] for h in data.similarity]
+    lost = lost_sections(data)
     return [
-        (_("Students"), [_("student"), _("points"), _("status"), _("errors")], students),
-        (_("Exercises, hardest first"), [_("exercise"), _("title"), _("pass rate")], rates),
-        (_("Integrity flags (the flagged chapter earns nothing)"), [_("student"), _("file:line")], flags),
-        (_("Similarity hints (not a verdict: compare the files)"), [_("students"), _("file"), _("alike")], similar),
+        Section(2, _("Students"), [_("student"), _("points"), _("status"), _("integrity"), _("sandbox"), _("seconds"),
+                                   _("errors")], students),
+        Section(2, _("Exercises, hardest first ({count} flagged students left out)").format(count=left_out),
+                [_("exercise"), _("title"), _("pass rate")], rates),
+        Section(2, _("Integrity flags (the flagged chapter earns nothing)"), [_("student"), _("file:line")], flags),
+        Section(2, _("Similarity hints (not a verdict: compare the files)"), [_("students"), _("file"), _("alike")], similar),
+        Section(2, _("Points lost, student by student (each exercise's first failure)"), [], None if lost else []),
+        *lost,
     ]
 
 
@@ -129,8 +166,11 @@ def markdown_cell(text: str) -> str:
 
 def markdown(data: ClassData, chapters: list[Chapter]) -> str:
     lines = ["# " + _("Class report"), "", _("{count} students.").format(count=len(data.rows))]
-    for title, header, rows in sections(data, chapters):
-        lines += ["", f"## {title}", ""]
+    for level, title, header, rows in sections(data, chapters):
+        lines += ["", f"{'#' * level} {title}"]
+        if rows is None:
+            continue
+        lines.append("")
         if not rows:
             lines.append(_("None."))
             continue
@@ -149,8 +189,10 @@ def html_page(data: ClassData, chapters: list[Chapter]) -> str:
     lang = "zh-CN" if language() == "zh_CN" else "en"
     parts = [f"<!doctype html><html lang={lang}><meta charset=utf-8><title>{title}</title><style>{STYLE}</style>",
              f"<h1>{title}</h1><p>{count}</p>"]
-    for title, header, rows in sections(data, chapters):
-        parts.append(f"<h2>{html.escape(title)}</h2>")
+    for level, title, header, rows in sections(data, chapters):
+        parts.append(f"<h{level}>{html.escape(title)}</h{level}>")
+        if rows is None:
+            continue
         if not rows:
             parts.append(f"<p>{html.escape(_('None.'))}</p>")
             continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -24,7 +25,7 @@ from track import cache, engine, integrity, sandbox, student_run
 from track.class_report import CsvSink, ClassData, exercise_column, write_summaries
 from track.course import Chapter, UsageError, chapters
 from track.i18n import _
-from track.results import ChapterError, ChapterResult, RunResult
+from track.results import ChapterError, ChapterResult, RunResult, budget_spent
 from track.verdicts import Verdict
 
 
@@ -75,10 +76,13 @@ def read_roster(path: Path) -> list[Student]:
     return students
 
 
-def students_of(roots: list[str], roster: str | None) -> list[Student]:
+def students_of(roots: list[str], roster: str | None, earlier: dict[Path, str]) -> list[Student]:
+    """The roster's students, then one per other `--root`: named as in `earlier` (a folder graded
+    before, under its roster name: re-grading it updates that row) or by its folder's name."""
     students = read_roster(Path(roster)) if roster else []
     paths = [Path(root).resolve() for root in roots]
-    students += [Student(key, path) for key, path in zip(unique_keys(paths), paths)]
+    on_roster = {s.path for s in students}
+    students += [Student(earlier.get(path, key), path) for key, path in zip(unique_keys(paths), paths) if path not in on_roster]
     names = [s.key for s in students]
     if duplicates := sorted({n for n in names if names.count(n) > 1}):
         raise UsageError(_("Two students share a name: {names}; use distinct names in the roster.").format(
@@ -91,7 +95,7 @@ def students_of(roots: list[str], roster: str | None) -> list[Student]:
 def prepare(student: Student, graded: list[Chapter], reuse: bool) -> None:
     """The student's chapters/ copied to a temporary tree and scanned; with `reuse`, the verdicts
     of chapters whose files are exactly those of a chapter graded before (theirs or a classmate's)."""
-    student.tree = Path(tempfile.mkdtemp(prefix="track-class-"))
+    student.tree = Path(tempfile.mkdtemp(prefix=TREE_PREFIX))
     shutil.copytree(student.chapters_dir, student.tree / "chapters",
                     ignore=shutil.ignore_patterns("__pycache__", "instance", "*.pyc", ".*"))
     student.flags = integrity.scan(student.tree / "chapters", graded)
@@ -101,21 +105,39 @@ def prepare(student: Student, graded: list[Chapter], reuse: bool) -> None:
     student.todo = [c for c in graded if c.package not in student.known]
 
 
+TREE_PREFIX = "track-class-"
+# A student's temporary tree in a message (stored verdicts name the tree of their grading).
+TREE = re.compile(rf"[^\s'\"(]*/{TREE_PREFIX}[^/\s]+/")
+
+
+def clipped(text: str, limit: int) -> str:
+    """`text` naming `chapters/...` rather than the temporary tree, and at most `limit` characters."""
+    text = TREE.sub("", text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 REASON_MAX = 200  # characters of a chapter's error in the reason column: the import a guard refused fits
 
 
 def chapter_reasons(result: ChapterResult, timeout_s: float) -> list[str]:
-    """Why part of a chapter could not be graded: it does not load, or a test ran out of time."""
+    """Why part of a chapter could not be graded: it does not load, a test ran out of time, or
+    the chapter's tests spent their shared budget (the exercises after it were not run)."""
     number = result.chapter.number
     if result.error is not None:
         where = (result.error.where or "").split(f"{result.package}/", 1)[-1]
         if "does not parse" in result.error.message:
             return [_("chapter {n}: {reason}").format(n=number, reason=f"SyntaxError {where}")]
         first = result.error.message.split("\n")[0]
-        return [_("chapter {n}: {reason}").format(n=number, reason=first if len(first) <= REASON_MAX else first[:REASON_MAX - 1] + "…")]
-    hung = sorted({t.exercise for t in result.tests if t.status == "error"})
+        return [_("chapter {n}: {reason}").format(n=number, reason=clipped(first, REASON_MAX))]
+    budget = student_run.chapter_budget(timeout_s)
+    spent = budget_spent(budget)
+    hung = [t.exercise for t in result.tests if t.status == "error" and t.message != spent]
+    skipped = [t.exercise for t in result.tests if t.status == "error" and t.message == spent and t.exercise not in hung]
+    if skipped:
+        return [_("chapter {n}: its time budget of {seconds} s was spent (timed out: {hung}; not run: {skipped})").format(
+            n=number, seconds=f"{budget:g}", hung=", ".join(dict.fromkeys(hung)), skipped=", ".join(dict.fromkeys(skipped)))]
     return [_("chapter {n}: timed out after {seconds} s ({exercises})").format(
-        n=number, seconds=f"{timeout_s:g}", exercises=", ".join(hung))] if hung else []
+        n=number, seconds=f"{timeout_s:g}", exercises=", ".join(sorted(set(hung))))] if hung else []
 
 
 def zero_flagged(run: RunResult, flags: dict) -> RunResult:
@@ -129,10 +151,35 @@ def zero_flagged(run: RunResult, flags: dict) -> RunResult:
     return RunResult(chapters_out, run.message)
 
 
-def row_of(student: Student, run: RunResult, reasons: list[str], graded: list[Chapter], seconds: float) -> dict:
+LOST_MAX = 300  # characters of an exercise's first failure in the report: its first line
+
+
+def first_line(message: str | None) -> str:
+    return clipped(next((text.strip() for text in (message or "").splitlines() if text.strip()), ""), LOST_MAX)
+
+
+def lost_exercises(run: RunResult, graded: list[Chapter], reasons: list[str]) -> list[dict]:
+    """Each exercise that earned nothing: its column, its points and its first failure, or for
+    a chapter that left no result, why (its reason)."""
+    found = {result.package: {e.id: e for e in result.exercises} for result in run.chapters}
+    lost = []
+    for chapter in graded:
+        prefix = _("chapter {n}: {reason}").format(n=chapter.number, reason="")
+        why = next((r for r in reasons if r.startswith(prefix)), "; ".join(reasons))
+        for exercise in chapter.exercises:
+            result = found.get(chapter.package, {}).get(exercise.id)
+            if result is None or result.score < exercise.points:
+                lost.append({"exercise": exercise_column(chapter, exercise.id), "points": exercise.points,
+                             "message": first_line(result.message if result is not None else why)})
+    return lost
+
+
+def row_of(student: Student, run: RunResult, reasons: list[str], graded: list[Chapter], seconds: float,
+           isolation: sandbox.Isolation) -> dict:
+    """A student's row; `isolation` is how their code ran."""
     run = zero_flagged(run, student.flags or {})
-    if student.tree is not None:  # messages name the temporary copy: say chapters/... instead
-        reasons = [reason.replace(f"{student.tree}/", "") for reason in reasons]
+    reasons = [TREE.sub("", reason) for reason in reasons]  # say chapters/..., not the temporary copy
+    lost = lost_exercises(run, graded, reasons)
     found = {result.package: result for result in run.chapters}
     status = "error" if reasons else run.status if run.chapters else "error"
     exercises = {}
@@ -143,7 +190,8 @@ def row_of(student: Student, run: RunResult, reasons: list[str], graded: list[Ch
         "student": student.key, "path": str(student.path), "score": run.score,
         "max_score": sum(c.points for c in graded), "status": status, "reason": reasons,
         "integrity": [str(flag) for flags in (student.flags or {}).values() for flag in flags] + [str(n) for n in student.notes],
-        "graded": bool(run.chapters), "seconds": round(seconds, 2), "sandbox": str(sandbox.probe()),
+        "flagged": bool(student.flags), "lost": lost,
+        "graded": bool(run.chapters), "seconds": round(seconds, 2), "sandbox": str(isolation),
         "chapters": {c.package: found[c.package].score if c.package in found else 0 for c in graded},
         "exercises": exercises,
     }
@@ -164,6 +212,10 @@ class Options:
     timeout_s: float = engine.GRADER_TIMEOUT_S
     fail_under: int | None = None
     reuse: bool = True  # verdicts of identical chapters from earlier gradings (--no-reuse: grade everything)
+    sandboxed: bool = True  # --no-sandbox: student code runs unsandboxed (to measure the sandbox's cost)
+
+    def isolation(self) -> sandbox.Isolation:
+        return sandbox.probe() if self.sandboxed else sandbox.Isolation(False, "--no-sandbox")
 
 
 class Grader:
@@ -171,6 +223,8 @@ class Grader:
 
     def __init__(self, options: Options, students: list[Student], graded: list[Chapter]):
         self.options, self.students, self.graded = options, students, graded
+        self.isolation = options.isolation()
+        self.sandbox_cpu_s = 0.0  # CPU time spent inside sandboxes, as their zygotes count it
         self.rows: dict[str, dict] = {}
         self.verdicts: dict[str, RunResult] = {}  # each student's chapters, flagged ones zeroed, as the row counts them
         self.sink = CsvSink(Path(options.csv_path), graded, {s.key for s in students}) if options.csv_path else None
@@ -188,7 +242,7 @@ class Grader:
         for student in self.students:
             student.started = time.monotonic()
             if not student.chapters_dir.is_dir():
-                self.done(student, row_of(student, RunResult(), [_("no chapters/ folder")], self.graded, 0.0))
+                self.done(student, row_of(student, RunResult(), [_("no chapters/ folder")], self.graded, 0.0, self.isolation))
                 continue
             prepare(student, self.graded, self.options.reuse)
             ready.append(student)
@@ -214,10 +268,12 @@ class Grader:
             while queue and len(running) < at_once:
                 student = queue.pop(0)
                 student.begin()
-                running.append(student_run.launch(student.tree, student.todo, expected, per_student, self.options.timeout_s))
+                running.append(student_run.launch(student.tree, student.todo, expected, per_student,
+                                                  self.options.timeout_s, self.isolation))
             time.sleep(0.02)
             for run in [r for r in running if r.poll()]:
                 running.remove(run)
+                self.sandbox_cpu_s += run.cpu_s if self.isolation.sandboxed else 0.0
                 student = next(s for s in ready if s.tree == run.tree)
                 self.finish(student, run.verdicts(expected))
 
@@ -243,7 +299,8 @@ class Grader:
         results.sort(key=lambda result: result.chapter.number)
         self.verdicts[student.key] = zero_flagged(RunResult(sorted(results + lost, key=lambda r: r.chapter.number)),
                                                   student.flags or {})
-        self.done(student, row_of(student, RunResult(results), reasons, self.graded, time.monotonic() - student.started))
+        self.done(student, row_of(student, RunResult(results), reasons, self.graded, time.monotonic() - student.started,
+                                         self.isolation))
 
 
 def exit_code(rows: list[dict], fail_under: int | None) -> int:
@@ -288,15 +345,28 @@ def write_reports(options: Options, rows: dict[str, dict], known: tuple[set[str]
             print(_("Wrote {path}").format(path=path))
 
 
+def earlier_names(options: Options) -> dict[Path, str]:
+    """Each student folder an earlier grading wrote to these reports -> its name there."""
+    names = {}
+    for path in [Path(p) / "class.json" for p in [options.report_dir] if p] + [Path(p) for p in [options.json_path] if p]:
+        names.update({Path(row["path"]): key for key, row in ClassData.read(path).rows.items()})
+    if options.csv_path and Path(options.csv_path).exists():
+        with Path(options.csv_path).open(newline="", encoding="utf-8") as handle:
+            names.update({Path(row["path"]): row["student"] for row in csv.DictReader(handle) if row.get("path")})
+    return names
+
+
 def grade_students(options: Options) -> int:
     if options.jobs < 1:
         raise UsageError(_("--jobs {jobs}: grade at least one student at a time.").format(jobs=options.jobs))
     graded = list(chapters())
-    students = students_of(options.roots, options.roster)
+    students = students_of(options.roots, options.roster, earlier_names(options))
     grader = Grader(options, students, graded)
     started = time.monotonic()
     grader.run()
     print(_("Graded {count} students in {seconds} s.").format(count=len(students), seconds=f"{time.monotonic() - started:.1f}"))
+    if grader.sandbox_cpu_s:
+        print(_("CPU time inside the sandboxes: {seconds} s").format(seconds=f"{grader.sandbox_cpu_s:.2f}"))
     compared = {s.key: s.chapters_dir for s in students if s.chapters_dir.is_dir()}
     similar = integrity.similarity(compared, graded)
     for hint in similar[:SHOWN_HINTS]:

@@ -299,7 +299,7 @@ def cmd_postman(args) -> int:
 # Options of one mode only: given in the other, they are refused rather than ignored.
 CLASS_ONLY = (("--csv", lambda a: a.csv), ("--report", lambda a: a.report), ("--jobs", lambda a: a.jobs),
               ("--timeout", lambda a: a.timeout != GRADER_TIMEOUT_S), ("--fail-under", lambda a: a.fail_under is not None),
-              ("--no-reuse", lambda a: a.no_reuse))
+              ("--no-reuse", lambda a: a.no_reuse), ("--no-sandbox", lambda a: a.no_sandbox))
 SINGLE_ONLY = (("--junitxml", lambda a: a.junitxml), ("--target", lambda a: a.target != "chapters"))
 
 
@@ -315,7 +315,7 @@ def cmd_grade(args) -> int:
     if class_mode:
         return classroom.grade_students(classroom.Options(
             args.root or [], args.roster, args.csv, args.json, args.report, args.jobs or os.cpu_count() or 1,
-            args.timeout, args.fail_under, reuse=not args.no_reuse))
+            args.timeout, args.fail_under, reuse=not args.no_reuse, sandboxed=not args.no_sandbox))
     extra = [f"--junitxml={args.junitxml}"] if args.junitxml else []
     run = engine.grade(chapters(), target=args.target, extra=extra)
     results = {chap.package: grading.chapter_result(run, chap) for chap in chapters()}
@@ -493,6 +493,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help=_("class: exit 0 when every student has at least POINTS"))
     grade_cmd.add_argument("--no-reuse", action="store_true",
                            help=_("class: grade every chapter, even one whose files were graded before"))
+    grade_cmd.add_argument("--no-sandbox", action="store_true",
+                           help=_("class: run student code unsandboxed (measuring the sandbox; the rows say so)"))
     autograder = verb("autograder", cmd_autograder, _("teachers: write the Classroom 50 autograder bundle"), None)
     autograder.add_argument("--out", required=True, metavar="DIR", help=_("the bundle's folder (created)"))
     autograder.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S, metavar="SECONDS",

@@ -9,7 +9,9 @@ A flagged chapter earns nothing in the class report (track/classroom.py); the fl
 file:line so the teacher can look.
 
 Similarity compares the same file across students after dropping comments, docstrings and
-layout; files still equal to the stub say nothing and are skipped. A hint, not a verdict.
+layout; files still equal to the stub say nothing and are skipped. A file equal to the
+reference solution's once the stub markers, comments and layout are dropped is "same as the
+reference" (the reference is read here, in the teacher's process). A hint, not a verdict.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import ast
 import difflib
 import io
 import itertools
+import math
 import re
 import tokenize
 from dataclasses import dataclass
@@ -195,23 +198,35 @@ def normalized(source: str) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def percent(ratio: float) -> str:
+    """One decimal, rounded down: 99.96 % alike is "99.9%", never "100.0%" (that is the same)."""
+    return f"{math.floor(round(ratio * 1000, 6)) / 10:.1f}%"
+
+
+def alike(students: list[str] | tuple[str, ...], ratio: float) -> str:
+    """How alike a hint's files are: a percentage for two students, or the reference for one."""
+    return _("same as the reference") if len(students) == 1 else percent(ratio)
+
+
 @dataclass(frozen=True)
 class Similar:
     file: str  # relative to chapters/
-    students: tuple[str, str]
+    students: tuple[str, ...]  # two students whose files are alike, or one whose file is the reference's
     ratio: float
 
     def __str__(self) -> str:
+        if len(self.students) == 1:
+            return f"{self.students[0]}: {self.file} ({alike(self.students, self.ratio)})"
         return _("{one} and {other}: {file} ({ratio} alike)").format(
-            one=self.students[0], other=self.students[1], file=self.file, ratio=f"{self.ratio:.0%}")
+            one=self.students[0], other=self.students[1], file=self.file, ratio=percent(self.ratio))
 
 
 def similarity(students: dict[str, Path], chapters: list[Chapter]) -> list[Similar]:
-    """Pairs of students whose edited chapter files are (nearly) the same, most alike first."""
+    """Pairs of students whose edited chapter files are (nearly) the same, and students whose
+    file is the reference's, most alike first."""
     hints = []
     for chapter in chapters:
-        stubs = {name.as_posix(): normalized(content.decode("utf-8", "replace"))
-                 for name, content in stub_files(chapter).items() if name.suffix == ".py"}
+        stubs, references = (python_tokens(stub_files(chapter, stubbed)) for stubbed in (None, ()))
         by_file: dict[str, dict[str, tuple[str, ...]]] = {}
         for student, chapters_dir in students.items():
             folder = chapters_dir / chapter.package
@@ -220,11 +235,19 @@ def similarity(students: dict[str, Path], chapters: list[Chapter]) -> list[Simil
                     continue  # the course's own files: alike in every clone, whoever wrote the chapter
                 relative = path.relative_to(folder).as_posix()
                 tokens = normalized(path.read_text(encoding="utf-8", errors="replace"))
-                if tokens and tokens != stubs.get(relative):
-                    by_file.setdefault(relative, {})[student] = tokens
+                if not tokens or tokens == stubs.get(relative):
+                    continue  # nothing of theirs in it
+                by_file.setdefault(relative, {})[student] = tokens
+                if tokens == references.get(relative):
+                    hints.append(Similar(f"{chapter.package}/{relative}", (student,), 1.0))
         for relative, versions in by_file.items():
             hints += similar_pairs(f"{chapter.package}/{relative}", versions)
     return sorted(hints, key=lambda hint: (-hint.ratio, hint.file, hint.students))
+
+
+def python_tokens(files: dict[Path, bytes]) -> dict[str, tuple[str, ...]]:
+    return {name.as_posix(): normalized(content.decode("utf-8", "replace")) for name, content in files.items()
+            if name.suffix == ".py"}
 
 
 def similar_pairs(file: str, versions: dict[str, tuple[str, ...]]) -> list[Similar]:
@@ -239,4 +262,4 @@ def similar_pairs(file: str, versions: dict[str, tuple[str, ...]]) -> list[Simil
         if matcher.real_quick_ratio() >= SIMILAR_RATIO and matcher.quick_ratio() >= SIMILAR_RATIO \
                 and (ratio := matcher.ratio()) >= SIMILAR_RATIO:
             pairs += [(*sorted((one, other)), ratio) for one in ones for other in others]
-    return [Similar(file, (one, other), round(ratio, 3)) for one, other, ratio in pairs]
+    return [Similar(file, (one, other), round(ratio, 4)) for one, other, ratio in pairs]

@@ -46,7 +46,7 @@ from track.course import PACKAGE_NAME, ROOT, Chapter, chapter_for_package
 from track.engine import GRADER_TIMEOUT_S
 from track.explain import TIMEOUT, explain_failure, frames_in, location, todo_location
 from track.i18n import _
-from track.results import ChapterError, ChapterResult, ExerciseResult, RunResult, TestResult
+from track.results import ChapterError, ChapterResult, ExerciseResult, RunResult, TestResult, budget_spent
 from track.ui import command, shown
 
 TARGET_ALIAS = "graded_target"
@@ -324,8 +324,7 @@ class Grading:
         if item.nodeid == self.canary:
             return  # it always runs, whatever the exercise's state
         if item.nodeid in self.over_budget:
-            pytest.fail(_("not run: the chapter's time budget ({seconds} s) was spent").format(
-                seconds=f"{self.config.getoption('--chapter-budget'):g}"), pytrace=False)
+            pytest.fail(budget_spent(self.config.getoption("--chapter-budget")), pytrace=False)
         if chapter.package in self.chapter_errors:
             pytest.skip("chapter error")
         if (chapter.package, exercise_id) in self.timed_out:

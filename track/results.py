@@ -14,12 +14,18 @@ from pathlib import Path
 from typing import Literal
 
 from track.course import Chapter, chapter_for_package
+from track.i18n import _
 
 # A test: "pass"; "fail" (an expectation did not hold); "error" (it could not run to the
 # end: a timeout, a broken fixture); "blocked" (not run: an exercise it needs fails, or
 # the chapter itself could not be loaded).
 TestStatus = Literal["pass", "fail", "error", "blocked"]
 ExerciseStatus = Literal["pass", "fail", "error", "blocked"]
+
+
+def budget_spent(seconds: float) -> str:
+    """The message of a test not run because its chapter's time budget (class grading) was spent."""
+    return _("not run: the chapter's time budget ({seconds} s) was spent").format(seconds=f"{seconds:g}")
 
 
 def overall(statuses: set[str]) -> str:

@@ -62,6 +62,7 @@ class StudentRun:
     deadline_s: float
     budget_s: float
     started: float = field(default_factory=time.monotonic)
+    cpu_s: float = 0.0  # the zygote's own count of its and its workers' CPU time (make bench)
 
     @property
     def runs(self) -> Path:
@@ -79,6 +80,9 @@ class StudentRun:
         for line in output.splitlines():
             with contextlib.suppress(ValueError, KeyError, TypeError):
                 ended = json.loads(line)
+                if "cpu" in ended:
+                    self.cpu_s = float(ended["cpu"])
+                    continue
                 self.chapters[ended["package"]].ended = ended
         for run in self.chapters.values():
             run.drain()
@@ -135,9 +139,8 @@ def environment(isolation: sandbox.Isolation, runs: Path) -> dict[str, str]:
 
 
 def launch(tree: Path, todo: Sequence[Chapter], expected: dict[str, list[str]], parallel: int,
-           timeout_s: float) -> StudentRun:
-    """Start grading `todo` of the student's `tree`, `parallel` chapters at a time."""
-    isolation = sandbox.probe()
+           timeout_s: float, isolation: sandbox.Isolation) -> StudentRun:
+    """Start grading `todo` of the student's `tree`, `parallel` chapters at a time, isolated as `isolation` says."""
     budget = chapter_budget(timeout_s)
     costs = cache.chapter_costs()
     rng = random.SystemRandom()

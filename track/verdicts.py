@@ -106,7 +106,10 @@ def tampering(result: ChapterResult, expected: list[str], canary: Canary) -> str
         return _("its report does not list the tests that ran ({missing} missing, {extra} unknown)").format(
             missing=len(missing), extra=len(extra))
     found = next((t for t in result.tests if t.nodeid == canary.nodeid), None)
-    if found is None or found.status != "fail" or not (found.message or "").startswith(canary.message):
+    # A chapter that does not load errors in every test, the canary's too, and earns nothing.
+    unloaded = result.error is not None and all(e.status != "pass" for e in result.exercises)
+    if found is None or not (found.status == "fail" and (found.message or "").startswith(canary.message)
+                             or unloaded and found.status == "error"):
         return _("its report was tampered with: a test that must fail was reported as {status}").format(
             status=found.status if found is not None else _("missing"))
     tests = [t for t in result.tests if t.nodeid != canary.nodeid]
@@ -126,7 +129,9 @@ def judge(results: RunResult | None, package: str, expected: list[str], canary: 
     """The verdict of one chapter's run, from what it left and what only this process knows."""
     result = results.chapter(package) if results is not None else None
     messages = "\n".join(t.message or "" for t in result.tests) if result is not None else ""
-    flags = evidence_flags(evidence) + refusal_flags(log + "\n" + messages)
+    # A chapter the sandbox stopped from loading: its refusal names where, as the scan's flags do.
+    where = result.error.where.rpartition("chapters/")[2] if result is not None and result.error and result.error.where else ""
+    flags = evidence_flags(evidence) + [f"{where} {flag}".lstrip() for flag in refusal_flags(log + "\n" + messages)]
     if result is None:
         return Verdict(None, flags, (results.message if results is not None else None) or _("its run left no results"))
     if why := tampering(result, expected, canary):

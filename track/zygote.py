@@ -170,6 +170,15 @@ def serve(spec: dict) -> None:
             if code is not None or late:
                 del running[worker]
                 report(entry["package"], code, time.monotonic() - began)
+    print(json.dumps({"cpu": round(cpu_seconds(), 3)}), flush=True)
+
+
+def cpu_seconds() -> float:
+    """This process's CPU time and its workers': what the teacher's side cannot count for itself
+    when the zygote runs sandboxed (bubblewrap's init process is never waited for). A figure for
+    `make bench`, never part of a verdict."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def main(argv: list[str]) -> None:

@@ -2,12 +2,13 @@
 
 The full benchmarks never run inside `make test`; this only proves they are not broken.
 """
+import re
 import subprocess
 import sys
 
 from track.course import ROOT
 
-QUICK_TIMEOUT_S = 300  # a hang guard: the classroom figure grades one student, then a class of two
+QUICK_TIMEOUT_S = 600  # a hang guard: the classroom figures grade four students alone, then a class of two
 
 
 def test_quick_bench_runs_and_prints_its_table():
@@ -16,5 +17,9 @@ def test_quick_bench_runs_and_prints_its_table():
     assert done.returncode == 0, f"python -m benchmarks --quick failed:\n{done.stdout}\n{done.stderr}"
     for group in ("grading", "throughput", "concurrency", "load hold", "watch", "classroom"):
         assert f"\n{group} " in done.stdout, f"the table has no {group!r} row:\n{done.stdout}"
+    for figure in ("one solved student, CPU", "one half-done student, CPU", "one stub student, CPU",
+                   "sandbox cost: solved student, sandboxed / --no-sandbox", "a class of 2, wall"):
+        line = next((line for line in done.stdout.splitlines() if figure in line), "")
+        assert re.search(r"\s\d+\.\d\dx\s", line), f"no {figure!r} row with a ratio:\n{done.stdout}"
     assert "not wrk" in done.stdout, "the quick run should say that its load figures come from a Python loop, not wrk"
     assert "Figures saved to .track/bench/" in done.stdout, done.stdout

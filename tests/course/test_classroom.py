@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from tests.course.test_cli import TIMEOUT_S
-from track import classroom, integrity
+from track import classroom, integrity, sandbox
 from track.copies import copy_course
 from track.course import chapter
 from track.engine import GRADER_TIMEOUT_S
+from track.student_run import chapter_budget
 from track.stubs import write_stubs
 
 CHAPTERS = [chapter(n) for n in (1, 2, 3)]
@@ -137,9 +138,10 @@ def test_csv_has_a_column_per_chapter_and_per_exercise(klass):
     _, base, _ = klass
     with (base / "class.csv").open(newline="", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
-    assert header[:9] == ["student", "path", "score", "max_score", "status", "reason", "integrity", "sandbox", "seconds"]
-    assert [c.package for c in CHAPTERS] == header[9:12]
-    assert header[12:] == [f"{c.package}:{e.id}" for c in CHAPTERS for e in c.exercises]
+    assert header[:10] == ["student", "path", "score", "max_score", "status", "reason", "integrity", "sandbox", "seconds",
+                           "lost"]
+    assert [c.package for c in CHAPTERS] == header[10:13]
+    assert header[13:] == [f"{c.package}:{e.id}" for c in CHAPTERS for e in c.exercises]
 
 
 def test_both_cheats_get_nothing_for_the_chapter_and_are_flagged(klass):
@@ -150,7 +152,7 @@ def test_both_cheats_get_nothing_for_the_chapter_and_are_flagged(klass):
         assert rows[student][CH02.package] == str(CH02.points), "only the flagged chapter loses its points"
         assert f"{CH01.package}/app.py:{line} imports" in rows[student]["integrity"], rows[student]
     assert "writes track" in rows["patcher"]["integrity"], rows["patcher"]
-    assert rows["alice"]["integrity"] == ""
+    assert rows["alice"]["integrity"] == rows["syntax"]["integrity"] == "", "a chapter that does not load is no cheat"
 
 
 def test_reports_are_written_small_and_self_contained(klass):
@@ -227,6 +229,7 @@ def test_exit_codes_follow_the_points(klass):
     (["--root", ".", "--junitxml", "j.xml"], "--junitxml"),
     (["--csv", "class.csv"], "--csv"),
     (["--fail-under", "10"], "--fail-under"),
+    (["--no-sandbox"], "--no-sandbox"),
 ])
 def test_options_that_do_nothing_in_a_mode_are_refused(klass, args, refused):
     course, _, _ = klass
@@ -243,6 +246,112 @@ def test_similar_pairs_are_those_a_pairwise_comparison_finds():
     for (one, first), (two, second) in itertools.combinations(sorted(versions.items()), 2):
         ratio = difflib.SequenceMatcher(None, first, second, autojunk=False).ratio()
         if ratio >= integrity.SIMILAR_RATIO:
-            expected.append((one, two, round(ratio, 3)))
+            expected.append((one, two, round(ratio, 4)))
     found = [(*hint.students, hint.ratio) for hint in integrity.similar_pairs("ch01/app.py", versions)]
     assert sorted(found) == sorted(expected) and len(expected) == 6  # ann, bob, eve alike; cid near them; not dan
+
+
+def test_similarity_prints_one_decimal_rounded_down():
+    assert [integrity.percent(r) for r in (0.996, 0.9996, 0.9, 1.0)] == ["99.6%", "99.9%", "90.0%", "100.0%"]
+
+
+def report_texts(base: Path) -> tuple[str, str]:
+    return ((base / "report" / "class-report.md").read_text(encoding="utf-8"),
+            (base / "report" / "class-report.html").read_text(encoding="utf-8"))
+
+
+def test_each_lost_exercise_is_listed_with_its_first_failure(klass):
+    _, base, _ = klass
+    rows = rows_of(base / "class.csv")
+    for key, row in rows.items():
+        zeros = [c for c in row if ":" in c and row[c] == "0"]
+        lost = [entry.split(": ", 1)[0] for entry in row["lost"].splitlines()]
+        assert lost == zeros, f"{key}: every exercise without points, and only those, is in `lost`"
+    assert rows["alice"]["lost"] == "" and rows["empty"]["lost"].startswith(f"{CH01.package}:hello: no chapters/ folder\n")
+    stub = f"{CH02.package}:query: Exercise `query`"
+    assert f"{stub} " in rows["class1/repo"]["lost"] and "not written yet" in rows["class1/repo"]["lost"]
+    assert "/tmp" not in rows["class1/repo"]["lost"] and f"chapters/{CH02.package}/app.py:" in rows["class1/repo"]["lost"]
+    assert f"{CH01.package}:hello: integrity: " in rows["copier"]["lost"], "a flagged chapter's exercises say why"
+    summary, page = report_texts(base)
+    points = f"{CH01.points}/{MAX}"
+    assert f"\n### class1/repo ({points})\n" in summary and "\n### alice (" not in summary
+    assert f"<h3>class1/repo ({points})</h3>" in page
+    for text in (summary, page):
+        assert "chapters/ch02_request_parsing/app.py" in text and "SyntaxError" in text
+
+
+def test_integrity_sandbox_and_seconds_are_in_the_students_own_row(klass):
+    _, base, _ = klass
+    rows = rows_of(base / "class.csv")
+    isolation = str(sandbox.probe())
+    assert {row["sandbox"] for row in rows.values()} == {isolation}, "the machine's sandbox state, in every row"
+    assert all(float(row["seconds"]) > 0 for key, row in rows.items() if key != "empty"), rows
+    summary, page = report_texts(base)
+    copier = next(line for line in summary.splitlines() if line.startswith("| copier | "))
+    assert f"{CH01.package}/app.py:1 imports from solutions" in copier and f"| {isolation} |" in copier, copier
+    row_html = page[page.index("<td>copier</td>"):].split("</tr>", 1)[0]
+    assert "imports from solutions" in row_html and isolation in row_html, row_html
+
+
+def test_flagged_students_are_left_out_of_pass_rates(klass):
+    _, base, _ = klass
+    rows = rows_of(base / "class.csv")
+    counted = [row for key, row in rows.items() if key not in ("copier", "patcher")]
+    column = f"{CH02.package}:query"
+    share = sum(row[column] == "1" for row in counted) / len(counted)
+    assert share != sum(row[column] == "1" for row in rows.values()) / len(rows), "the class tells the two apart"
+    summary, _ = report_texts(base)
+    assert "(2 flagged students left out)" in summary
+    assert f"| {column} | " in summary and summary.split(f"| {column} | ", 1)[1].split("\n")[0].endswith(
+        f"| {share:.0%} |"), summary
+
+
+def test_similarity_has_one_decimal_and_names_copies_of_the_reference(klass):
+    _, base, _ = klass
+    summary, page = report_texts(base)
+    assert f"| class1/repo and class2/repo | {CH01.package}/app.py | 100.0% |" in summary
+    assert f"| alice | {CH01.package}/app.py | same as the reference |" in summary
+    assert f"| loop | {CH03.package}/app.py | same as the reference |" not in summary, "loop's view is not the reference's"
+    assert f"<td>alice</td><td>{CH03.package}/app.py</td><td>same as the reference</td>" in page
+
+
+def test_a_roster_student_regraded_by_root_keeps_one_row(klass, tmp_path):
+    course, base, _ = klass
+    roster = base / "roster.csv"
+    roster.write_text("name,path\nAlice Smith,alice\n", encoding="utf-8")
+    out, report = tmp_path / "class.csv", tmp_path / "report"
+    for args in (["--roster", str(roster)], ["--root", str(base / "alice")]):
+        done = grade(course, *args, "--csv", str(out), "--report", str(report))
+        assert done.returncode in (0, 1), done.stdout + done.stderr  # graded (verdicts another test stored may fail)
+    assert list(rows_of(out)) == ["Alice Smith"], "matched on the folder, not on its name"
+    assert list(json.loads((report / "class.json").read_text(encoding="utf-8"))["students"]) == ["Alice Smith"]
+
+
+def test_no_sandbox_is_an_option_the_row_shows(klass, tmp_path):
+    course, base, _ = klass
+    done = grade(course, "--root", str(base / "class1" / "repo"), "--no-sandbox", "--no-reuse", "--csv", str(tmp_path / "c.csv"))
+    row = rows_of(tmp_path / "c.csv")["repo"]
+    assert row["sandbox"] == "not sandboxed: --no-sandbox" and row["score"] == str(CH01.points), done.stdout + done.stderr
+
+
+SPIN = "    @app.before_request\n    def spin():\n        while True:\n            pass\n\n"
+
+
+def test_a_chapter_that_hangs_everywhere_costs_one_budget(klass, tmp_path):
+    """Every exercise of chapter 3 hangs: the tests that fit in the chapter's budget time out,
+    the rest are not run, and the reason says so (the budget, not a time-out per exercise)."""
+    course, _, _ = klass
+    spinner = clone(tmp_path / "spinner", solved=(3,))
+    edit(spinner / "chapters" / CH03.package / "app.py", "    app = Flask(__name__)\n", "    app = Flask(__name__)\n" + SPIN)
+    timeout = 10
+    budget = chapter_budget(timeout)
+    done = grade(course, "--root", str(spinner), "--timeout", str(timeout), "--csv", str(tmp_path / "c.csv"))
+    row = rows_of(tmp_path / "c.csv")["spinner"]
+    prefix = f"chapter 3: its time budget of {budget:g} s was spent (timed out: "
+    reason = row["reason"]
+    assert reason.startswith(prefix), done.stdout + done.stderr
+    hung, _, skipped = reason.removeprefix(prefix).removesuffix(")").partition("; not run: ")
+    hung, skipped = hung.split(", "), skipped.split(", ")
+    assert sorted(hung + skipped) == sorted(e.id for e in CH03.exercises) and not set(hung) & set(skipped), reason
+    assert 1 <= len(hung) <= budget // timeout and skipped != [""], "only what fits in one budget timed out"
+    assert all(row[f"{CH03.package}:{e.id}"] == "0" for e in CH03.exercises) and float(row["seconds"]) > 0
