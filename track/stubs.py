@@ -36,6 +36,12 @@ END = re.compile(r"^\s*# END SOLUTION\s*$")
 SKIPPED = {"__pycache__", "instance"}
 
 
+def has_markers(path: Path) -> bool:
+    """Files whose exercises sit between markers: Python, and a Dockerfile with its ignore file
+    (chapter 14), whose comments are `#` lines too."""
+    return path.suffix == ".py" or path.name.startswith("Dockerfile")
+
+
 class MarkerError(ValueError):
     """A solution file whose markers do not pair up."""
 
@@ -106,7 +112,7 @@ def stub_files(chapter: Chapter, stubbed: Collection[str] | None = None) -> dict
         relative = path.relative_to(chapter.solution_dir)
         if path.is_dir() or SKIPPED.intersection(relative.parts):
             continue
-        if path.suffix == ".py":
+        if has_markers(path):
             text = stub_source(path.read_text(encoding="utf-8"), chapter, str(path.relative_to(ROOT)), stubbed)
             files[relative] = text.encode("utf-8")
         else:
