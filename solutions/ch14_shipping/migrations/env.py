@@ -12,10 +12,10 @@ from flask import current_app
 
 # The revisions being applied, one line each on stderr ("Running upgrade 0001 -> 0002"), unless
 # the program running us configured Alembic's logs already (Alembic itself adds only a NullHandler).
-alembic_log = logging.getLogger("alembic")
-if all(isinstance(handler, logging.NullHandler) for handler in alembic_log.handlers):
-    alembic_log.addHandler(logging.StreamHandler(sys.stderr))
-    alembic_log.setLevel(logging.INFO)
+migration_log = logging.getLogger("alembic.runtime.migration")
+if all(isinstance(handler, logging.NullHandler) for handler in logging.getLogger("alembic").handlers + migration_log.handlers):
+    migration_log.addHandler(logging.StreamHandler(sys.stderr))
+    migration_log.setLevel(logging.INFO)
 
 migrate = current_app.extensions["migrate"]
 
