@@ -228,8 +228,10 @@ class TestConfig:
                 clean_environment.delenv("FLASK_SECRET_KEY", raising=False)
             else:
                 clean_environment.setenv("FLASK_SECRET_KEY", key)
-            with expect_raises(RuntimeError, _("In production with {case}, create_app should raise RuntimeError saying "
-                                               "SECRET_KEY must be set; it built an app anyone could forge sessions for.").format(case=label)) as raised:
+            with expect_raises(RuntimeError, _(
+                    "In production with {case}, create_app should raise RuntimeError saying SECRET_KEY must be set; it built an "
+                    "app anyone could forge sessions for. Refuse a SECRET_KEY that is missing, empty or still the development key "
+                    "DEV_SECRET_KEY (what Config sets when no FLASK_SECRET_KEY comes in).").format(case=label)) as raised:
                 create(chapter_module, {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
             assert "SECRET_KEY" in str(raised.value), _("The RuntimeError should name SECRET_KEY; it says {message!r}.").format(
                 message=str(raised.value))
