@@ -24,7 +24,6 @@ Rules:
 - [healthcheck] a HEALTHCHECK that asks /healthz
 - [exec-form-cmd] CMD is a JSON list (exec form) running gunicorn with -c and this file
 - [dockerignore] Dockerfile.dockerignore leaves out .git, .venv, instance and __pycache__ (anywhere)
-- [image-serves-healthz] where Docker or Podman can build, the image builds and answers /healthz
 """
 import os
 
