@@ -466,15 +466,20 @@ class TestBooks:
 
 # --- health -------------------------------------------------------------------------------
 
+def on_unreachable_databases(make_app, path: str):
+    """(case, response) of GET `path` on an app of each database that cannot be reached."""
+    for label, url in UNREACHABLE.items():
+        yield _(label), make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url}).test_client().get(path)
+
+
 @pytest.mark.exercise("health")
 class TestHealth:
     @pytest.mark.rule("healthz-liveness")
     def test_healthz_answers_ok_even_without_a_database(self, make_app):
-        for label, url in UNREACHABLE.items():
-            response = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url}).test_client().get("/healthz")
+        for case, response in on_unreachable_databases(make_app, "/healthz"):
             assert response.status_code == 200, _(
                 "GET /healthz on {case} should still answer 200: liveness says the process runs and must not touch "
-                "the database. It answered {status}.").format(case=_(label), status=response.status_code)
+                "the database. It answered {status}.").format(case=case, status=response.status_code)
             expect_json_equal(response, {"status": "ok"})
 
     @pytest.mark.rule("readyz-ready")
@@ -487,12 +492,11 @@ class TestHealth:
 
     @pytest.mark.rule("readyz-unreachable")
     def test_readyz_is_503_when_the_database_is_unreachable(self, make_app):
-        for label, url in UNREACHABLE.items():
-            response = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url}).test_client().get("/readyz")
+        for case, response in on_unreachable_databases(make_app, "/readyz"):
             assert response.status_code == 503, _(
                 "GET /readyz on {case} should answer 503 {{\"status\": \"unavailable\", \"database\": \"unreachable\"}}; "
                 "it answered {status}. Catch sqlalchemy.exc.SQLAlchemyError around the connection and SELECT 1.").format(
-                case=_(label), status=response.status_code)
+                case=case, status=response.status_code)
             expect_json_equal(response, {"status": "unavailable", "database": "unreachable"}, 503)
 
     @pytest.mark.rule("readyz-not-migrated")
