@@ -418,7 +418,7 @@ class TestBooks:
 
     @pytest.mark.rule("create-201-location")
     def test_the_isbn_is_optional(self, client, database_url):
-        for body in ({"title": "Emma"}, {"title": "Persuasion", "isbn": None}, {"title": "x" * 200}):
+        for body in ({"title": "Emma"}, {"title": "Persuasion", "isbn": None}, {"title": "x" * 200}, {"title": "I"}):
             book = expect_json(client.post("/books", json=body), 201)
             assert isinstance(book, dict) and book.get("isbn") is None and book.get("title") == body["title"], _(
                 "POST /books with {body} should answer the book with isbn null; it answered {book!r}.").format(body=body, book=book)
@@ -459,9 +459,12 @@ class TestBooks:
             rows=stored(database_url))
 
     @pytest.mark.rule("read-one")
-    def test_unknown_books_are_404(self, client):
+    def test_unknown_books_are_404_and_the_largest_id_is_found(self, client, database_url):
         for book_id in (1, 2**31, 10**20):
             expect_error(client.get(f"/books/{book_id}"), 404)
+        largest = 2**31 - 1  # the largest INTEGER on PostgreSQL
+        insert_books(database_url, (largest, "The last one", None))
+        expect_json_equal(client.get(f"/books/{largest}"), {"id": largest, "title": "The last one", "isbn": None})
 
 
 # --- health -------------------------------------------------------------------------------
