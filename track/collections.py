@@ -307,9 +307,11 @@ def item(exchange: Exchange, known: list[Variable], sets: list[Variable], pre: l
 
 
 def draw(variable: Variable) -> list[str]:
-    """A pre-request script that draws a fresh random value of the same length, once per run."""
+    """A pre-request script that draws a fresh random value of the same length, once per run:
+    hex digits, or decimal ones where the walkthrough drew only those (an ISBN, chapter 14)."""
+    base = 10 if variable.value.isdigit() else 16
     return [f"const {variable.name} = Array.from({{length: {len(variable.value)}}}, "
-            "() => Math.floor(Math.random() * 16).toString(16)).join(\"\");",
+            f"() => Math.floor(Math.random() * {base}).toString({base})).join(\"\");",
             f'pm.collectionVariables.set("{variable.name}", {variable.name});',
             f'pm.collectionVariables.set("{variable.name}_upper", {variable.name}.toUpperCase());']
 

@@ -73,12 +73,13 @@ SYNTAX_BY_SUFFIX = {".py": PYTHON, ".html": JINJA}
 
 
 def comment_syntax(path: Path) -> CommentSyntax | None:
-    """How a solution file writes its markers; None for a file copied as it is (CSS, images)."""
-    return SYNTAX_BY_SUFFIX.get(path.suffix)
+    """How a solution file writes its markers; None for a file copied as it is (CSS, images).
+    A Dockerfile and its ignore file (chapter 14) comment with `#` lines, as Python does."""
+    return PYTHON if path.name.startswith("Dockerfile") else SYNTAX_BY_SUFFIX.get(path.suffix)
 
 
 def has_markers(path: Path) -> bool:
-    """Files whose exercises sit between markers: Python, and Jinja templates."""
+    """Files whose exercises sit between markers: Python, Jinja templates, a Dockerfile."""
     return comment_syntax(path) is not None
 BEGIN = PYTHON.pattern(r"SOLUTION (?P<id>[a-z0-9_]+)")
 STUB = PYTHON.pattern("STUB")

@@ -313,18 +313,19 @@ def test_a_busy_port_is_one_line_with_the_fix(course):
 
 
 def test_a_new_chapter_skeleton_is_already_a_valid_chapter(course):
-    created = track(course, "new", "13", "caching")
+    # After the last chapter: a skeleton links back to its previous chapter only.
+    created = track(course, "new", "15", "caching")
     assert created.returncode == 0, created.stdout + created.stderr
     assert "README.md and README.zh-CN.md" in created.stdout, "the next steps name the two README tables"
     graders = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/test_ch13_caching.py", "--target", "solutions", "-q"],
+        [sys.executable, "-m", "pytest", "tests/test_ch15_caching.py", "--target", "solutions", "-q"],
         cwd=course, capture_output=True, text=True, timeout=TIMEOUT_S)
     assert graders.returncode == 0, graders.stdout
-    stub = track(course, "check", "13")
+    stub = track(course, "check", "15")
     assert stub.returncode == 1 and "not written yet" in stub.stdout, stub.stdout
     checks = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/course/test_course.py", "tests/course/test_lessons.py",
-         "tests/course/test_rules.py", "-q", "-k", "ch13"],
+         "tests/course/test_rules.py", "-q", "-k", "ch15"],
         cwd=course, capture_output=True, text=True, timeout=TIMEOUT_S)
     assert checks.returncode == 0, checks.stdout[-3000:]
-    assert track(course, "new", "13", "again").returncode == 2
+    assert track(course, "new", "15", "again").returncode == 2

@@ -1,0 +1,1 @@
+"""Chapter 14: shipping a small books API — configuration, migrations, health, logs, a container."""
