@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -216,6 +217,9 @@ class Printer:
         self.last: requests.Response | None = None  # what the server answered last, for failure lines
         self.steps: list[Step] = []
         self.unheaded: Step | None = None  # a step whose heading waits for its first line
+        # A walkthrough's Socket.IO client prints notes from its own thread: a heading, its why and
+        # the first line go out together, whoever prints first.
+        self.lock = threading.RLock()
 
     def step(self, name: str, why: dict[str, str]) -> None:
         """A new step; its heading and why it matters are printed with its first line, so a step
@@ -234,6 +238,10 @@ class Printer:
 
     def line(self, *parts: tuple[str, str], indent: str = "") -> None:
         """One line of (text, style) parts, wrapped to the width with its continuation indented."""
+        with self.lock:
+            self.print_line(parts, indent)
+
+    def print_line(self, parts: tuple[tuple[str, str], ...], indent: str) -> None:
         if self.unheaded is not None:
             heading, self.unheaded = self.unheaded, None
             if heading.name:
