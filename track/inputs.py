@@ -72,8 +72,8 @@ IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(?P<base>\.*[\w.]*)[ \t]+import[ \t]+(
 def imported_by(path: Path, _mtime_ns: int, _size: int) -> tuple[Path, ...]:
     """The course's files one module imports (remembered until the file changes)."""
     text = path.read_text(encoding="utf-8")
-    return tuple(found for match in IMPORT.finditer(text) for name in imported_names(match, path)
-                 for found in module_files(name))
+    names = {name for match in IMPORT.finditer(text) for name in imported_names(match, path)}
+    return tuple({found for name in names for found in module_files(name)})
 
 
 def imported_names(match: re.Match, path: Path) -> Iterator[str]:
@@ -95,8 +95,12 @@ def module_files(name: str) -> Iterator[Path]:
     parts = name.split(".")
     if parts[0] not in COURSE_PACKAGES:
         return
-    for depth in range(1, len(parts) + 1):
-        folder = ROOT.joinpath(*parts[:depth])
-        for candidate in (folder / "__init__.py", folder.with_suffix(".py")):
-            if candidate.is_file():
-                yield candidate
+    folder = ROOT
+    for part in parts:
+        folder = folder / part
+        if (folder / "__init__.py").is_file():
+            yield folder / "__init__.py"
+        else:
+            if folder.with_suffix(".py").is_file():
+                yield folder.with_suffix(".py")
+            return  # a module's attributes, or no such module: nothing deeper to import
