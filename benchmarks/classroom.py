@@ -58,7 +58,7 @@ def class_grading(quick: bool) -> list[dict]:
             pushed.write("# one push\n")
         again = grade_class(folders, 2)
     return [
-        row("classroom", f"one solved student, all 12 chapters (grade --root, --jobs {CORES})", one, "s",
+        row("classroom", f"one solved student, all {len(chapters())} chapters (grade --root, --jobs {CORES})", one, "s",
             one / STUDENT_GOAL_S, f"goal <= {STUDENT_GOAL_S} s; start-up included, the default jobs (the cores)"),
         row("classroom", f"a class of {size} (grade --root x{size} --jobs 2)", everyone, "s",
             everyone / (CLASS_GOAL_S * size / CLASS_SIZE),

@@ -211,10 +211,24 @@ def port_advice(error, chap: Chapter) -> str:
              "Use another port: `{other}`.").format(port=error.port, host=error.host, reason=error, other=other)
 
 
+def use_instance_folder(folder: str) -> None:
+    """Every app this process creates keeps its files (database, uploads) in `folder`.
+
+    create_app() takes no instance path, so Flask's default is replaced for this process only:
+    the demo serves each run from an empty temporary folder.
+    """
+    from flask import Flask
+
+    path = str(Path(folder).resolve())
+    Flask.auto_find_instance_path = lambda self: path
+
+
 def cmd_run(args) -> int:
     from track.server import PortUnavailable, serve
 
     chap = chapter(args.chapter)
+    if args.instance:
+        use_instance_folder(args.instance)
     app = loaded_app(chap, args.solution)
     if not args.solution:
         explain_todos(app, chap)
@@ -240,7 +254,7 @@ def cmd_serve_prod(args) -> int:
 def cmd_demo(args) -> int:
     from track import live
 
-    return live.run_demo(chapter(args.chapter), args.solution, args.mine, args.step)
+    return live.run_demo(chapter(args.chapter), args.solution, args.mine, args.step, args.handout)
 
 
 def cmd_web(args) -> int:
@@ -420,6 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dev", action="store_true", help=_("Flask's development server with reloader and debugger (loopback only)"))
     run.add_argument("--host", default="127.0.0.1", help=_("address to bind (default 127.0.0.1)"))
     run.add_argument("--port", type=int, default=5000, help=_("port (default 5000; 0 picks a free one)"))
+    run.add_argument("--instance", metavar="DIR", help=_("keep the app's files (database, uploads) in DIR, not its instance/"))
     prod = verb("serve-prod", cmd_serve_prod, _("serve a chapter under gunicorn with its gunicorn.conf.py (chapter 10)"))
     prod.add_argument("--solution", action="store_true", help=_("serve the reference solution"))
     verb("check", cmd_check, _("grade your copy of a chapter, one line per exercise"))
@@ -454,6 +469,8 @@ def build_parser() -> argparse.ArgumentParser:
                             help=_("demo the reference solution (the default while your chapter does not pass)"))
     demo_whose.add_argument("--mine", action="store_true", help=_("demo your copy even though it does not pass yet"))
     demo_cmd.add_argument("--step", action="store_true", help=_("wait for Enter after each exchange"))
+    demo_cmd.add_argument("--handout", metavar="FILE.html", type=Path,
+                          help=_("also write the walkthrough (steps, why, exchanges) as one self-contained page"))
     web_cmd = verb("web", cmd_web, _("the course in your browser: lessons, live status, hints, a request console"), None)
     web_cmd.add_argument("--host", default="127.0.0.1", help=_("a loopback address to bind (default 127.0.0.1)"))
     web_cmd.add_argument("--port", type=int, default=8000, help=_("port (default 8000; 0 picks a free one)"))

@@ -9,6 +9,7 @@ Volatile values (identifiers, timestamps, random-looking strings) are checked by
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ RANDOM_LOOKING = re.compile(r"(?=[\w+/=.-]*\d)(?=[\w+/=.-]*[A-Za-z])[\w+/=.-]{16
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 ID_KEY = re.compile(r"^(id|.*_id)$")
 TEXT_CHECK_LIMIT = 200
+INPUT_TAG = re.compile(r"<input\b[^>]*>", re.I)
+ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -92,10 +95,22 @@ def parsed_body(exchange: Exchange):
     return None
 
 
+def hidden_inputs(page: str | None) -> list[tuple[str, str]]:
+    """(name, value) of each `<input type="hidden">` of an HTML page: what a form posts back (a CSRF token)."""
+    found = []
+    for tag in INPUT_TAG.findall(page or ""):
+        attributes = dict(ATTRIBUTE.findall(tag))
+        if attributes.get("type") == "hidden" and re.fullmatch(r"[\w-]+", attributes.get("name", "")):
+            found.append((attributes["name"], html.unescape(attributes.get("value", ""))))
+    return found
+
+
 def response_values(exchange: Exchange) -> list[tuple[str, str, str]]:
     """(name, value, script) of every response value a later request might reuse."""
     found = [(key or "value", str(value), f"pm.response.json(){accessor}")
              for accessor, key, value in leaves(exchange.response_json)]
+    found += [(name, value, f'pm.response.text().match(/<input\\b[^>]*name="{name}"[^>]*>/)[0].match(/value="([^"]*)"/)[1]')
+              for name, value in hidden_inputs(exchange.response_text)]
     if location := exchange.response_headers.get("Location"):
         found.append(("location_id", urlsplit(location).path.rsplit("/", 1)[-1],
                       'pm.response.headers.get("Location").split("?")[0].split("/").pop()'))

@@ -4,9 +4,12 @@ The regions of `client.py` that the lessons quote (`# --8<-- [start:NAME]` ... `
 become steps; code between regions is a step too, named `start` (before the first region)
 or `after-NAME`. The file is compiled with each step wrapped in a `with` block that prints
 its heading, turns a failure into one line naming the exercises the step needs (from the
-`[demo] steps` table of chapter.toml) and goes on. Steps run in the walkthrough's own
-functions, so they share its variables; a step that reads a variable a failed step set is
-skipped and says so. An `assert a == b` is compiled to say what it expected and what came.
+`[demo] steps` table of chapter.toml) and goes on. A step's heading is printed with its
+first line (a step that sends and prints nothing shows nothing), followed by the sentence
+on why it matters (the `# why:` / `# why-zh:` comments above it in client.py). Steps run
+in the walkthrough's own functions, so they share its variables; a step that reads a
+variable a failed step set is skipped and says so. An `assert a == b` is compiled to say
+what it expected and what came.
 """
 from __future__ import annotations
 
@@ -27,10 +30,10 @@ from track.course import Chapter, chapter
 from track.i18n import _
 from track.postman import Printer, Walkthrough, printing_session, shorten, shown_url
 from track.ui import command
-from track.walkthrough import regions
+from track.walkthrough import explanations, regions
 
 FIRST_STEP = "start"
-VALUE_ROOM = 32  # cells for one value in a failure line, so the line still fits a projector
+VALUE_ROOM = 60  # cells of one value kept in a failure line; a longer one says its length
 STEP_HOOK, RUNS, EXPECT = "__demo_step__", "__demo_runs__", "__demo_expect__"
 COMPARISONS = {ast.Eq: "==", ast.NotEq: "!=", ast.In: "in", ast.NotIn: "not in", ast.Lt: "<", ast.LtE: "<=",
                ast.Gt: ">", ast.GtE: ">=", ast.Is: "is", ast.IsNot: "is not"}
@@ -74,11 +77,12 @@ def grouped(body: list[ast.stmt], spans: list[tuple[str, int, int]]) -> list[tup
     return groups
 
 
-def wrapped(name: str, statements: list[ast.stmt]) -> ast.stmt:
-    """`with __demo_step__(name, reads, sets) as runs: if runs: <statements>`."""
+def wrapped(name: str, statements: list[ast.stmt], first_line: int) -> ast.stmt:
+    """`with __demo_step__(name, reads, sets, first_line) as runs: if runs: <statements>`."""
     reads = sorted(names(statements, ast.Load) - names(statements, ast.Store))
     hook = ast.Call(ast.Name(STEP_HOOK, ast.Load()), [ast.Constant(name), ast.Constant(tuple(reads)),
-                                                      ast.Constant(tuple(sorted(names(statements, ast.Store))))], [])
+                                                      ast.Constant(tuple(sorted(names(statements, ast.Store)))),
+                                                      ast.Constant(first_line)], [])
     guarded = ast.If(ast.Name(RUNS, ast.Load()), statements, [])
     block = ast.With([ast.withitem(hook, ast.Name(RUNS, ast.Store()))], [guarded])
     return ast.copy_location(block, statements[0])
@@ -113,7 +117,8 @@ def stepped(source: str, filename: str) -> ast.Module:
         if not any(start < statement.lineno < end for statement in function.body for _, start, end in spans):
             continue
         docstring = function.body[:1] if ast.get_docstring(function) else []
-        function.body = docstring + [wrapped(name, statements)
+        starts = {name: start for name, start, _ in spans}
+        function.body = docstring + [wrapped(name, statements, starts.get(name, statements[0].lineno))
                                      for name, statements in grouped(function.body[len(docstring):], spans)]
     return ast.fix_missing_locations(ExplainedAsserts().visit(tree))
 
@@ -161,8 +166,8 @@ def what_failed(error: Exception, filename: str, last: requests.Response | None)
 class Steps:
     """The hook each step calls: headings, failures, and the variables failed steps left unset."""
 
-    def __init__(self, printer: Printer, plan: Plan, chap: Chapter | None, filename: str):
-        self.printer, self.plan, self.chapter, self.filename = printer, plan, chap, filename
+    def __init__(self, printer: Printer, plan: Plan, chap: Chapter | None, filename: str, whys: dict[int, dict[str, str]]):
+        self.printer, self.plan, self.chapter, self.filename, self.whys = printer, plan, chap, filename, whys
         self.ran: list[str] = []
         self.failed: list[str] = []
         self.unset: dict[str, str] = {}  # variable -> the failed step that should have set it
@@ -179,8 +184,15 @@ class Steps:
         return command("check", self.chapter.number if self.chapter else None)
 
     @contextmanager
-    def __call__(self, name: str, reads: tuple[str, ...], sets: tuple[str, ...]) -> Iterator[bool]:
+    def __call__(self, name: str, reads: tuple[str, ...], sets: tuple[str, ...], first_line: int) -> Iterator[bool]:
         self.ran.append(name)
+        self.printer.step(name, self.whys.get(first_line, {}))
+        try:
+            yield from self.run(name, reads, sets)
+        finally:
+            self.printer.end_step()
+
+    def run(self, name: str, reads: tuple[str, ...], sets: tuple[str, ...]) -> Iterator[bool]:
         missing = [variable for variable in reads if variable in self.unset]
         if missing:
             sources = sorted({self.unset[variable] for variable in missing})
@@ -189,7 +201,6 @@ class Steps:
                 _("from step {steps}, which failed").format(steps=", ".join(f"`{s}`" for s in sources)))
             yield False
             return
-        self.printer.heading(f"── {name}")
         self.printer.last = None
         try:
             yield True
@@ -215,17 +226,19 @@ class Steps:
                                  _("`{check}` says which exercises are left.").format(check=self.check_command()))
 
 
-def run_steps(walkthrough: Walkthrough, base_url: str, number: int | None, pause: bool = False) -> bool:
+def run_steps(walkthrough: Walkthrough, base_url: str, number: int | None, pause: bool = False,
+              printer: Printer | None = None) -> bool:
     """Run the walkthrough step by step against `base_url`; False if any step failed."""
     chap = chapter(number) if number is not None else None
     plan = plan_of(chap)
-    printer = Printer(plan.headers, pause)
+    printer = printer or Printer(plan.headers, pause)
     module = sys.modules[walkthrough.__module__]
-    steps = Steps(printer, plan, chap, module.__file__)
+    source = inspect.getsource(module)
+    steps = Steps(printer, plan, chap, module.__file__, explanations(source))
     # Under `python -m chapters.chNN_x.client` the module is __main__: its spec has the real name.
     namespace = {"__name__": module_name(walkthrough), "__file__": module.__file__, "__package__": module.__package__,
                  STEP_HOOK: steps, EXPECT: expect, "print": printer.note}
-    exec(compile(stepped(inspect.getsource(module), module.__file__), module.__file__, "exec"), namespace)
+    exec(compile(stepped(source, module.__file__), module.__file__, "exec"), namespace)
     try:
         with printing_session(printer) as http:
             namespace[walkthrough.__name__](http, base_url)

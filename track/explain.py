@@ -11,7 +11,7 @@ import pytest
 
 from track.course import Chapter
 from track.i18n import _
-from track.stubs import BEGIN
+from track.stubs import BEGIN, has_markers
 from track.ui import command, shown
 
 TODO = re.compile(r"TODO\((?P<id>[a-z0-9_]+)\)")
@@ -22,7 +22,7 @@ TIMEOUT = re.compile(r"^Timeout \(>(?P<seconds>[\d.]+)s\) from pytest-timeout")
 def todo_location(package_dir: Path, exercise_id: str) -> str | None:
     """Where the learner's copy still says TODO(exercise_id), as file:line."""
     pattern = re.compile(rf"TODO\({re.escape(exercise_id)}\)")
-    for path in sorted(package_dir.rglob("*.py")):
+    for path in sorted(p for p in package_dir.rglob("*") if has_markers(p)):
         for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if pattern.search(line):
                 return f"{shown(path)}:{number}"

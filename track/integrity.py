@@ -160,7 +160,7 @@ def edited_machinery(clone: Path) -> list[Flag]:
             relative = path.relative_to(clone)
             course = ROOT / relative
             if not course.is_file() or course.read_bytes() != path.read_bytes():
-                flags.append(Flag(relative.as_posix(), 1, _("differs from the course's copy (ignored: the course's own grades)")))
+                flags.append(Flag(relative.as_posix(), 1, _("differs from the course's copy (ignored: the course's own copy grades)")))
     return flags
 
 

@@ -20,9 +20,9 @@ own engine grade the same way:
   each test's limit is what is left of it, and once it is spent the rest are errors, not run.
   A chapter that hangs everywhere costs one budget, not one time-out per exercise.
 - With `--canary SPEC` (class grading, track/verdicts.py), one extra test that must fail is
-  placed among the chapter's tests, named and marked like its neighbours; its failure
-  carries a secret only the teacher's process knows. A run whose report says it passed, or
-  lacks it, was tampered with.
+  placed among the chapter's tests, named, marked and failing like its neighbours; its
+  failure message is a secret only the teacher's process knows. A run whose report says it
+  passed, or lacks it, was tampered with.
 """
 from __future__ import annotations
 
@@ -187,18 +187,18 @@ def build_app(config, chapter: Chapter, module, test_config: dict) -> Flask:
 
 # --- the canary: a test that must fail, among the others -------------------------------------
 
-def canary_function(neighbour: pytest.Function, name: str, secret: str):
-    """A test function that fails with `secret`, shaped like `neighbour`'s: same module, class,
-    file and markers, so nothing about it tells it apart from a grader test."""
-    def test(*args, **kwargs):
-        raise AssertionError(f"GET /{secret} answered 404, expected 200")
-
+def canary_function(neighbour: pytest.Function, name: str, message: str):
+    """A test function that fails with `message`, compiled as if written beside `neighbour` (same
+    module, file, line and markers, no closure), so nothing about it tells it apart from a grader test."""
     original = neighbour.function
-    test.__name__ = name
+    parameters = "self" if neighbour.cls else ""
+    code = compile(f"def {name}({parameters}):\n    raise AssertionError({message!r})\n",
+                   original.__code__.co_filename, "exec")
+    namespace: dict = {}
+    exec(code, original.__globals__, namespace)
+    test = namespace[name]
+    test.__code__ = test.__code__.replace(co_firstlineno=original.__code__.co_firstlineno)
     test.__qualname__ = original.__qualname__.rpartition(".")[0] + "." + name if neighbour.cls else name
-    test.__module__ = original.__module__
-    test.__code__ = test.__code__.replace(co_name=name, co_filename=original.__code__.co_filename,
-                                          co_firstlineno=original.__code__.co_firstlineno)
     test.pytestmark = list(getattr(original, "pytestmark", []))
     return test
 
@@ -208,7 +208,7 @@ def plant_canary(items: list, spec: dict) -> str | None:
     neighbour = next((item for item in items if item.nodeid == spec["after"]), None)
     if neighbour is None:
         return None
-    test = canary_function(neighbour, spec["name"], spec["secret"])
+    test = canary_function(neighbour, spec["name"], spec["message"])
     setattr(neighbour.cls or neighbour.module, spec["name"], test)
     canary = pytest.Function.from_parent(neighbour.parent, name=spec["name"])
     items.insert(items.index(neighbour) + 1, canary)

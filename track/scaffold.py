@@ -210,6 +210,9 @@ import requests
 
 
 def walkthrough(http: requests.Session, base_url: str) -> None:
+    # The demo, the presenter view and the handout show each step with why it matters:
+    # why: A route maps a URL to a view function, and what the view returns is the answer.
+    # why-zh: 路由把 URL 映射到视图函数，视图函数返回的就是答复。
     # --8<-- [start:hello]
     response = http.get(f"{{base_url}}/")
     assert response.text == "Hello from chapter {number}!"

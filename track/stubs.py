@@ -18,6 +18,10 @@ method), the block carries it as comments after a `# STUB` line::
 
 Everything outside the markers is copied as it is: the docstrings with each exercise's
 contract, the imports, the routes that are not exercises.
+
+Jinja templates (`.html`) carry the same markers as Jinja comments, each on its own line:
+`{# SOLUTION layout #}`, `{# STUB #}`, `{# END SOLUTION #}`, and the stub's lines as
+`{# <h1>TODO</h1> #}`. A template's default stub is the TODO comment alone.
 """
 from __future__ import annotations
 
@@ -25,70 +29,108 @@ import re
 import shutil
 import subprocess
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 from track.bootstrap import ROOT
 from track.course import Chapter
 
-BEGIN = re.compile(r"^(?P<indent>\s*)# SOLUTION (?P<id>[a-z0-9_]+)\s*$")
-STUB = re.compile(r"^\s*# STUB\s*$")
-END = re.compile(r"^\s*# END SOLUTION\s*$")
 SKIPPED = {"__pycache__", "instance"}
+
+
+@dataclass(frozen=True)
+class CommentSyntax:
+    """How a kind of file writes a one-line comment: `# text` in Python, `{# text #}` in Jinja."""
+    opening: str
+    closing: str = ""
+
+    def pattern(self, body: str) -> re.Pattern:
+        return re.compile(rf"^(?P<indent>\s*){re.escape(self.opening)} {body}\s*{re.escape(self.closing)}\s*$")
+
+    def comment(self, indent: str, text: str) -> str:
+        return f"{indent}{self.opening} {text}{' ' + self.closing if self.closing else ''}\n"
+
+    def uncomment(self, line: str, indent: str) -> str:
+        """`    # code` -> `    code` (and `{# code #}` -> `code`), keeping the block's indentation."""
+        body = line[len(indent):] if line.startswith(indent) else line.lstrip()
+        text = body.rstrip("\r\n")
+        ending = body[len(text):]
+        if self.closing:
+            text = text.rstrip()
+            if not text.endswith(self.closing):
+                raise MarkerError(f"stub line is not a comment: {line!r}")
+            text = text[:-len(self.closing)].rstrip()
+        if not text.startswith(self.opening):
+            raise MarkerError(f"stub line is not a comment: {line!r}")
+        text = text[len(self.opening):]
+        text = text[1:] if text.startswith(" ") else text
+        return indent + text + ending if text.strip() else "\n"
+
+
+PYTHON = CommentSyntax("#")
+JINJA = CommentSyntax("{#", "#}")
+SYNTAX_BY_SUFFIX = {".py": PYTHON, ".html": JINJA}
+
+
+def comment_syntax(path: Path) -> CommentSyntax | None:
+    """How a solution file writes its markers; None for a file copied as it is (CSS, images)."""
+    return SYNTAX_BY_SUFFIX.get(path.suffix)
+
+
+def has_markers(path: Path) -> bool:
+    """Files whose exercises sit between markers: Python, and Jinja templates."""
+    return comment_syntax(path) is not None
+BEGIN = PYTHON.pattern(r"SOLUTION (?P<id>[a-z0-9_]+)")
+STUB = PYTHON.pattern("STUB")
+END = PYTHON.pattern("END SOLUTION")
 
 
 class MarkerError(ValueError):
     """A solution file whose markers do not pair up."""
 
 
-def default_stub(indent: str, exercise_id: str, chapter: Chapter) -> list[str]:
+def default_stub(indent: str, exercise_id: str, chapter: Chapter, syntax: CommentSyntax = PYTHON) -> list[str]:
     chapter.exercise(exercise_id)  # the id must be in the manifest
-    return [
-        f"{indent}# TODO({exercise_id}): write this part; the docstring above has the contract."
-        f" Stuck? `python -m track hint {chapter.number}`\n",
-        f'{indent}raise NotImplementedError("TODO({exercise_id})")\n',
-    ]
+    contract = "the docstring above" if syntax is PYTHON else "the chapter's README"
+    todo = syntax.comment(indent, f"TODO({exercise_id}): write this part; {contract} has the contract."
+                                  f" Stuck? `python -m track hint {chapter.number}`")
+    # A template without its part still renders; Python must not run on as if it were written.
+    return [todo, f'{indent}raise NotImplementedError("TODO({exercise_id})")\n'] if syntax is PYTHON else [todo]
 
 
-def uncomment(line: str, indent: str) -> str:
-    """`    # code` -> `    code`, keeping the block's indentation."""
-    body = line[len(indent):] if line.startswith(indent) else line.lstrip()
-    if not body.startswith("#"):
-        raise MarkerError(f"stub line is not a comment: {line!r}")
-    if body.strip() == "#":
-        return "\n"
-    return indent + (body[2:] if body.startswith("# ") else body[1:])
-
-
-def stub_source(source: str, chapter: Chapter, name: str = "<solution>", stubbed: Collection[str] | None = None) -> str:
+def stub_source(source: str, chapter: Chapter, name: str = "<solution>", stubbed: Collection[str] | None = None,
+                syntax: CommentSyntax = PYTHON) -> str:
     """The learner's version of one solution file.
 
     `stubbed` names the exercises to replace by their stubs (default: all of them); the
     others keep their solution, without markers. The course checks build such variants to
     prove that each exercise is graded on its own code alone.
     """
+    begin, stub, end = (BEGIN, STUB, END) if syntax is PYTHON else (
+        syntax.pattern(r"SOLUTION (?P<id>[a-z0-9_]+)"), syntax.pattern("STUB"), syntax.pattern("END SOLUTION"))
     out: list[str] = []
     block: dict | None = None
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         if block is None:
-            if match := BEGIN.match(line):
+            if match := begin.match(line):
                 chapter.exercise(match["id"])  # KeyError for an id the manifest lacks
                 block = {"indent": match["indent"], "id": match["id"], "stub": None, "solution": [], "line": number}
             else:
                 out.append(line)
-        elif BEGIN.match(line):
+        elif begin.match(line):
             raise MarkerError(f"{name}:{number}: SOLUTION inside SOLUTION {block['id']} (line {block['line']})")
-        elif STUB.match(line):
+        elif stub.match(line):
             block["stub"] = []
-        elif END.match(line):
+        elif end.match(line):
             if stubbed is not None and block["id"] not in stubbed:
                 out.extend(block["solution"])
             elif block["stub"] is not None:
                 out.extend(block["stub"])
             else:
-                out.extend(default_stub(block["indent"], block["id"], chapter))
+                out.extend(default_stub(block["indent"], block["id"], chapter, syntax))
             block = None
         elif block["stub"] is not None:
-            block["stub"].append(uncomment(line, block["indent"]))
+            block["stub"].append(syntax.uncomment(line, block["indent"]))
         else:
             block["solution"].append(line)
     if block is not None:
@@ -106,8 +148,8 @@ def stub_files(chapter: Chapter, stubbed: Collection[str] | None = None) -> dict
         relative = path.relative_to(chapter.solution_dir)
         if path.is_dir() or SKIPPED.intersection(relative.parts):
             continue
-        if path.suffix == ".py":
-            text = stub_source(path.read_text(encoding="utf-8"), chapter, str(path.relative_to(ROOT)), stubbed)
+        if syntax := comment_syntax(path):
+            text = stub_source(path.read_text(encoding="utf-8"), chapter, str(path.relative_to(ROOT)), stubbed, syntax)
             files[relative] = text.encode("utf-8")
         else:
             files[relative] = path.read_bytes()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from track import cache, processes, sandbox
 from track.course import ROOT, Chapter
-from track.engine import SLACK_S
+from track.engine import CAN_FORK, SLACK_S
 from track.i18n import _, language
 from track.results import RunResult
 from track.verdicts import Canary, Verdict, canary_for, judge
@@ -151,7 +151,8 @@ def launch(tree: Path, todo: Sequence[Chapter], expected: dict[str, list[str]], 
         hand_over(run, folder, entry, pass_fds)
         entries.append(entry)
     extra = [f"--grader-timeout={timeout_s:g}", f"--chapter-budget={budget:g}", "--first-failure-only", "-p", "track.guard"]
-    spec = {"tree": str(tree), "sandboxed": isolation.sandboxed, "parallel": parallel, "extra": extra, "chapters": entries}
+    spec = {"tree": str(tree), "sandboxed": isolation.sandboxed, "parallel": parallel, "extra": extra, "chapters": entries,
+            "fork": CAN_FORK and os.environ.get("TRACK_NO_FORK") != "1"}
     argv = [sys.executable, "-m", "track.zygote", json.dumps(spec)]
     env = environment(isolation, runs)
     command = sandbox.command(argv, tree / "chapters", runs, env) if isolation.sandboxed else argv

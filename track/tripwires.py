@@ -19,6 +19,8 @@ import os
 import sys
 from pathlib import Path
 
+from track.i18n import _
+
 PROCESS_EVENTS = frozenset({"os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.system", "subprocess.Popen"})
 MAX_PROCESSES = 64  # started by one process of a run; the graders' own servers need a handful
 MAX_REPORTS = 20
@@ -89,19 +91,19 @@ class Tripwires:
 
     def check(self, event: str, args: tuple) -> None:
         if event == "open" and not isinstance(args[0], int) and "solutions" in Path(os.fsdecode(args[0])).parts:
-            self.refuse(f"opened {os.fsdecode(args[0])} (the reference solutions)")
+            self.refuse(_("opened {path} (the reference solutions)").format(path=os.fsdecode(args[0])))
         elif event == "open" and writes(args[1], args[2]) and not self.may_write(args[0]):
-            self.refuse(f"wrote {os.fsdecode(args[0])} (outside its scratch folder)")
+            self.refuse(_("wrote {path} (outside its scratch folder)").format(path=os.fsdecode(args[0])))
         elif event in ("socket.connect", "socket.sendto") and isinstance(args[1], tuple) and not loopback(args[1][0]):
-            self.refuse(f"connected to {args[1][0]}:{args[1][1]} (the network)")
+            self.refuse(_("connected to {host}:{port} (the network)").format(host=args[1][0], port=args[1][1]))
         elif event == "socket.getaddrinfo" and not loopback(args[0]):
-            self.refuse(f"looked up {args[0]} (the network)")
+            self.refuse(_("looked up {host} (the network)").format(host=args[0]))
         elif event in PROCESS_EVENTS:
             self.processes += 1
             if self.where():
-                self.refuse(f"started a process ({event}): no chapter needs one")
+                self.refuse(_("started a process ({event}): no chapter needs one").format(event=event))
             if self.processes > MAX_PROCESSES:
-                self.refuse(f"started over {MAX_PROCESSES} processes (a fork bomb?)")
+                self.refuse(_("started over {count} processes (a fork bomb?)").format(count=MAX_PROCESSES))
 
 
 def install(allowed: str, student: str, evidence_fd: int) -> None:

@@ -12,20 +12,19 @@ from __future__ import annotations
 import json
 import random
 import re
-import secrets
 from dataclasses import dataclass, field, replace
 
-from track.i18n import _
+from track.i18n import N_, _
 from track.results import ChapterResult, RunResult
 
 # What the sandbox's refusals look like in a run's output: (pattern, what the flag says).
 REFUSALS = (
-    (re.compile(r"No module named 'solutions"), "reached for the reference solutions (not in the sandbox)"),
-    (re.compile(r"Read-only file system"), "tried to write outside its scratch folder (refused by the sandbox)"),
-    (re.compile(r"Network is unreachable|Temporary failure in name resolution"), "tried to reach the network (refused by the sandbox)"),
+    (re.compile(r"No module named 'solutions"), N_("reached for the reference solutions (not in the sandbox)")),
+    (re.compile(r"Read-only file system"), N_("tried to write outside its scratch folder (refused by the sandbox)")),
+    (re.compile(r"Network is unreachable|Temporary failure in name resolution"), N_("tried to reach the network (refused by the sandbox)")),
     (re.compile(r"fork: retry|Cannot fork|can't start new thread|Resource temporarily unavailable"),
-     "started more processes than the sandbox allows (a fork bomb?)"),
-    (re.compile(r"MemoryError"), "used more memory than the sandbox allows"),
+     N_("started more processes than the sandbox allows (a fork bomb?)")),
+    (re.compile(r"MemoryError"), N_("used more memory than the sandbox allows")),
 )
 
 
@@ -33,14 +32,14 @@ REFUSALS = (
 class Canary:
     after: str  # the node id of the grader test it follows
     name: str
-    secret: str
+    message: str  # its failure, shaped like a grader's; the secret the run must report
 
     @property
     def nodeid(self) -> str:
         return f"{self.after.rpartition('::')[0]}::{self.name}"
 
     def spec(self) -> str:
-        return json.dumps({"after": self.after, "name": self.name, "secret": self.secret})
+        return json.dumps({"after": self.after, "name": self.name, "message": self.message})
 
 
 def test_name(nodeid: str) -> str:
@@ -48,7 +47,8 @@ def test_name(nodeid: str) -> str:
 
 
 def canary_for(ids: list[str], rng: random.Random) -> Canary:
-    """A canary after a random grader test, named from the halves of two real test names."""
+    """A canary after a random grader test, named from the halves of two real test names; it
+    fails the way a grader's status check does, at a path with a random id."""
     after = rng.choice(ids)
     taken = {test_name(i) for i in ids}
     first = test_name(after).removeprefix("test_").split("_")
@@ -57,7 +57,10 @@ def canary_for(ids: list[str], rng: random.Random) -> Canary:
     name = "test_" + "_".join(words)
     while name in taken:
         name += "_" + rng.choice(second + first)
-    return Canary(after, name, secrets.token_hex(8))
+    noun = rng.choice([w for w in first + second if len(w) > 2] or ["items"])
+    message = (f"{rng.choice(('GET', 'POST', 'PUT', 'DELETE'))} /{noun}/{rng.randrange(10**6, 10**7)} answered "
+               f"{rng.choice((400, 404, 405, 409, 415, 422, 500))}, expected {rng.choice((200, 201, 204, 302))}")
+    return Canary(after, name, message)
 
 
 @dataclass
@@ -103,7 +106,7 @@ def tampering(result: ChapterResult, expected: list[str], canary: Canary) -> str
         return _("its report does not list the tests that ran ({missing} missing, {extra} unknown)").format(
             missing=len(missing), extra=len(extra))
     found = next((t for t in result.tests if t.nodeid == canary.nodeid), None)
-    if found is None or found.status != "fail" or canary.secret not in (found.message or ""):
+    if found is None or found.status != "fail" or not (found.message or "").startswith(canary.message):
         return _("its report was tampered with: a test that must fail was reported as {status}").format(
             status=found.status if found is not None else _("missing"))
     tests = [t for t in result.tests if t.nodeid != canary.nodeid]

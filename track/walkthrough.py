@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import sys
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,10 +24,15 @@ from requests.utils import default_headers
 
 from track.cache import files_of
 from track.course import ROOT, STATE, Chapter
-from track.live import chapter_server, load_walkthrough
+from track.live import chapter_server, fresh_database, load_walkthrough
 
 FOLDER = STATE / "walkthroughs"
 MARKER = re.compile(r"#\s*--8<--\s*\[(start|end):([^\]]+)\]")
+# `# why: ...` and `# why-zh: ...` just above a region's start marker (or a step's first line):
+# the sentence the demo, the presenter view and the handout show with that step. Outside the
+# region, so the lessons' quotes leave it out.
+WHY = re.compile(r"^\s*#\s*why(?:-(zh))?:\s*(.*)$")
+CONTINUED = re.compile(r"^\s*#\s{2,}(.*)$")  # a why continued: indented under it
 REQUESTS_PACKAGE = str(Path(requests.__file__).parent)
 # Computed by requests from the body or the jar; the collection's runner computes its own.
 DERIVED_HEADERS = {"content-length", "cookie"}
@@ -59,6 +65,30 @@ def regions(source: str) -> list[tuple[str, int, int]]:
                 opened[name] = number
             else:
                 found.append((name, opened.pop(name), number))
+    return found
+
+
+def explanations(source: str) -> dict[int, dict[str, str]]:
+    """{line: {"en": ..., "zh": ...}}: each block of why-comments, keyed by the step's first line below it.
+
+    That line is a region's start marker or the first line of code; ordinary comments between
+    the why and it are skipped. A why goes on over the comment lines indented under it.
+    """
+    found: dict[int, dict[str, str]] = {}
+    block: dict[str, str] = {}
+    language = None
+    for number, line in enumerate(source.splitlines(), start=1):
+        if match := WHY.match(line):
+            language = match[1] or "en"
+            block[language] = match[2].strip()
+        elif MARKER.search(line) or not line.lstrip().startswith("#"):
+            if block:
+                found[number] = block
+            block, language = {}, None
+        elif language and (match := CONTINUED.match(line)):
+            block[language] = f"{block[language]} {match[1].strip()}"
+        else:
+            language = None  # an ordinary comment between the why and the code
     return found
 
 
@@ -196,7 +226,8 @@ def exchanges(chapter: Chapter) -> list[Exchange]:
     key, path = cache_key(chapter), FOLDER / f"{chapter.package}.json"
     found = cached(path, key)
     if found is None:
-        with chapter_server(chapter, solution=True) as url:
+        with tempfile.TemporaryDirectory() as scratch, \
+                chapter_server(chapter, solution=True, env=fresh_database(Path(scratch))) as url:
             found = record(chapter, url)
         FOLDER.mkdir(parents=True, exist_ok=True)
         stored = {"key": key, "exchanges": [asdict(e) for e in found]}

@@ -10,7 +10,8 @@ undumpable (a sibling cannot read its memory), limits its memory and processes, 
 tripwires (track/tripwires.py), then grades its chapter into its own folder. The verdict is
 decided by the teacher's process from what the worker leaves (track/verdicts.py).
 
-Without `fork` (Windows) each worker is a `python -m track.zygote --worker` subprocess instead.
+Without `fork` (Windows, or `TRACK_NO_FORK=1`) each worker is a `python -m track.zygote --worker`
+subprocess instead: slower, the same verdicts.
 """
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from track import processes
 from track.course import ROOT, chapter_for_package
-from track.engine import CAN_FORK, PLUGINS, QUIET_REWRITE, warm
+from track.engine import NO_AUTOLOAD, PLUGINS, QUIET_REWRITE, warm
 
 MEMORY_LIMIT = 4 << 30  # address space of one worker: a memory hog gets MemoryError, not the machine
 PROCESS_LIMIT = 512  # processes and threads in the sandbox: a fork bomb gets EAGAIN
@@ -87,6 +89,7 @@ def pytest_args(spec: dict, entry: dict, canary: str) -> list[str]:
 def work(spec: dict, entry: dict) -> int:
     """Grade one chapter in this process; pytest's exit code."""
     folder = run_dir(spec, entry["package"])
+    os.environ.update(NO_AUTOLOAD)
     canary = read_secret(entry, folder)
     evidence = entry.get("evidence_fd") or os.open(folder / "evidence.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     keep_only({evidence}, folder / "output.txt")
@@ -106,37 +109,40 @@ def work(spec: dict, entry: dict) -> int:
     return int(pytest.main(pytest_args(spec, entry, canary)))
 
 
-def start(spec: dict, entry: dict) -> int:
-    """A worker for `entry`: a fork, or a subprocess without fork; its pid."""
-    if not CAN_FORK:
+class Forked:
+    """A worker forked from this process (the graders already imported)."""
+
+    def __init__(self, spec: dict, entry: dict):
+        self.pid = os.fork()
+        if self.pid == 0:
+            code = 3
+            try:
+                os.setpgid(0, 0)  # its own group: the servers it starts are stopped with it
+                code = work(spec, entry)
+            finally:
+                os._exit(code)
+
+    def poll(self) -> int | None:
+        done, status = os.waitpid(self.pid, os.WNOHANG)
+        return os.waitstatus_to_exitcode(status) if done else None
+
+    def kill(self) -> None:
+        processes.signal_group(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+
+def start(spec: dict, entry: dict):
+    """A worker for `entry`: a fork, or without fork a subprocess; something to poll and kill."""
+    if spec["fork"]:
+        worker = Forked(spec, entry)
+    else:
         argv = [sys.executable, "-m", "track.zygote", "--worker", json.dumps(spec), entry["package"]]
-        return subprocess.Popen(argv, cwd=ROOT).pid
-    pid = os.fork()
-    if pid == 0:
-        code = 3
-        try:
-            os.setpgid(0, 0)  # its own group: the servers it starts are stopped with it
-            code = work(spec, entry)
-        finally:
-            os._exit(code)
+        fds = [entry[name] for name in ("secret_fd", "evidence_fd") if name in entry]
+        worker = subprocess.Popen(argv, cwd=ROOT, pass_fds=fds, **processes.new_group())
     for name in ("secret_fd", "evidence_fd"):  # the worker's alone from now on
         if name in entry:
             os.close(entry[name])
-    return pid
-
-
-def finished(pid: int) -> int | None:
-    """The exit code of a worker that ended, None while it runs."""
-    done, status = os.waitpid(pid, os.WNOHANG)
-    return os.waitstatus_to_exitcode(status) if done else None
-
-
-def stop(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL) if CAN_FORK else os.kill(pid, signal.SIGTERM)
-    except (ProcessLookupError, PermissionError):
-        pass
-    os.waitpid(pid, 0)
+    return worker
 
 
 def report(package: str, code: int | None, seconds: float) -> None:
@@ -147,7 +153,7 @@ def serve(spec: dict) -> None:
     """Every chapter of `spec`, `parallel` at a time; a line on standard output as each ends."""
     undumpable()
     os.chdir(ROOT)  # read-only in the sandbox: a collection writes nothing
-    if CAN_FORK:
+    if spec["fork"]:
         sys.dont_write_bytecode = True
         warm([chapter_for_package(entry["package"]) for entry in spec["chapters"]])
     pending, running = list(spec["chapters"]), {}
@@ -156,13 +162,13 @@ def serve(spec: dict) -> None:
             entry = pending.pop(0)
             running[start(spec, entry)] = (entry, time.monotonic())
         time.sleep(0.01)
-        for pid, (entry, began) in list(running.items()):
-            code = finished(pid)
+        for worker, (entry, began) in list(running.items()):
+            code = worker.poll()
             late = code is None and time.monotonic() - began > entry["deadline_s"]
             if late:
-                stop(pid)
+                worker.kill()
             if code is not None or late:
-                del running[pid]
+                del running[worker]
                 report(entry["package"], code, time.monotonic() - began)
 
 

@@ -11,6 +11,8 @@ SAMPLE_IMAGE = Path(__file__).with_name("sample.png")  # a real 24x24 PNG that s
 
 
 def walkthrough(http: requests.Session, base_url: str) -> None:
+    # why: The query string arrives in request.args as text: the view converts it and answers 400 when it cannot.
+    # why-zh: 查询字符串以文本形式出现在 request.args 里：视图负责转换，转换不了就答复 400。
     # --8<-- [start:query]
     # params= builds the query string: /search?q=flask&page=2
     response = http.get(f"{base_url}/search", params={"q": "flask", "page": 2})
@@ -21,6 +23,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     print("page=abc is refused:", refused.json()["message"])
     # --8<-- [end:query]
 
+    # why: A form body arrives in request.form; a repeated key is a list that getlist() reads, and a blank name is refused.
+    # why-zh: 表单请求体出现在 request.form 里；重复的键是一个列表，用 getlist() 读取；空白的名字会被拒绝。
     # --8<-- [start:form]
     # data= sends application/x-www-form-urlencoded; a list becomes a repeated key:
     # name=Ada&tags=python&tags=flask
@@ -29,6 +33,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     assert http.post(f"{base_url}/form", data={"name": "   "}).status_code == 400
     # --8<-- [end:form]
 
+    # why: request.get_json() reads a body only when its Content-Type says JSON, and the view must check that it is an object.
+    # why-zh: 只有 Content-Type 声明为 JSON 时 request.get_json() 才会解析请求体；视图还必须检查它是不是对象。
     # --8<-- [start:json]
     # json= serializes the dict and sets Content-Type: application/json.
     response = http.post(f"{base_url}/json", json={"b": 1, "a": [1, 2]})
@@ -38,6 +44,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     assert http.post(f"{base_url}/json", json=[1, 2, 3]).status_code == 400   # JSON, but not an object
     # --8<-- [end:json]
 
+    # why: An upload arrives in request.files; the filename is whatever the client sent, so secure_filename() cleans it.
+    # why-zh: 上传的文件出现在 request.files 里；文件名是客户端随意发来的，所以要用 secure_filename() 清理。
     # --8<-- [start:upload]
     # Postman's form-data tab: a File row `file` and Text rows `id` and `name`.
     with SAMPLE_IMAGE.open("rb") as image:
@@ -54,6 +62,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     assert http.post(f"{base_url}/demo", data={"id": "1", "name": "zhangsan"}).status_code == 400
     # --8<-- [end:upload]
 
+    # why: Headers and cookies come with every request; behind a proxy the client's address is in X-Forwarded-For.
+    # why-zh: 每个请求都带着请求头和 cookie；在代理后面，客户端的地址在 X-Forwarded-For 里。
     # --8<-- [start:headers]
     http.cookies.set("theme", "dark")   # the session sends it with every request from now on
     response = http.get(
@@ -68,6 +78,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     assert forwarded.json()["ip"] == "203.0.113.7"
     # --8<-- [end:headers]
 
+    # why: request.values merges the query string and the form, and the query string wins: know where a value came from.
+    # why-zh: request.values 合并了查询字符串和表单，查询字符串优先：要清楚一个值从哪里来。
     # --8<-- [start:values]
     both = http.post(f"{base_url}/values", params={"id": "from-query"}, data={"id": "from-form"})
     assert both.json() == {"id": "from-query", "source": "args"}   # the query string wins

@@ -7,6 +7,8 @@ import requests
 
 
 def walkthrough(http: requests.Session, base_url: str) -> None:
+    # why: A redirect is a 3xx status with a Location header; the client decides whether to follow it.
+    # why-zh: 重定向就是 3xx 状态码加 Location 头；由客户端决定是否跟随。
     # --8<-- [start:redirect]
     # requests follows redirects by itself; allow_redirects=False shows the redirect.
     moved = http.get(f"{base_url}/old", allow_redirects=False)
@@ -16,6 +18,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     assert [r.status_code for r in followed.history] == [301]
     # --8<-- [end:redirect]
 
+    # why: url_for() builds URLs from endpoints and quotes what needs quoting, so links survive a renamed route.
+    # why-zh: url_for() 根据端点生成 URL，并对需要转义的字符转义，这样路由改名后链接依然有效。
     # --8<-- [start:url_for]
     response = http.get(f"{base_url}/go/Ada Lovelace", allow_redirects=False)
     assert response.status_code == 302
@@ -23,6 +27,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     assert http.get(f"{base_url}/go/<b>Ada").text == "profile of &lt;b&gt;Ada"
     # --8<-- [end:url_for]
 
+    # why: After a login the user goes back to next, but only to a path on this site: an open redirect would help phishers.
+    # why-zh: 登录后用户回到 next，但只能是本站的路径：开放重定向会帮钓鱼网站的忙。
     # --8<-- [start:login]
     to_login = http.get(f"{base_url}/admin", allow_redirects=False)
     assert to_login.status_code == 302 and to_login.headers["Location"] == "/login?next=/admin"
@@ -37,6 +43,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     assert http.post(f"{base_url}/login", data={"username": " "}).status_code == 400
     # --8<-- [end:login]
 
+    # why: abort(404) stops the view at once and answers the error, here with the shared JSON error body.
+    # why-zh: abort(404) 立刻结束视图并答复这个错误，这里用的是统一的 JSON 错误体。
     # --8<-- [start:abort]
     assert http.get(f"{base_url}/users/1").json() == {"id": 1, "name": "alice"}
     missing = http.get(f"{base_url}/users/42")
@@ -44,6 +52,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     print("abort(404) answered:", missing.json())
     # --8<-- [end:abort]
 
+    # why: Error handlers turn every error into the same JSON body; a 500 keeps its details in the log, not the answer.
+    # why-zh: 错误处理函数把每个错误变成同样的 JSON 体；500 的细节留在日志里，不进答复。
     # --8<-- [start:errors]
     assert http.get(f"{base_url}/no-such-page").json()["error"] == "Not Found"
     wrong_method = http.delete(f"{base_url}/new")
@@ -52,6 +62,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     assert boom.status_code == 500 and "hunter2" not in boom.text   # the details stay in the log
     # --8<-- [end:errors]
 
+    # why: A custom exception with its own handler turns a business rule into a clear status: 402 when the balance is short.
+    # why-zh: 自定义异常配上自己的处理函数，把业务规则变成清楚的状态码：余额不足时答复 402。
     # --8<-- [start:withdraw]
     assert http.post(f"{base_url}/withdraw", data={"amount": "30"}).json() == {"balance": 70}
     refused = http.post(f"{base_url}/withdraw", data={"amount": "500"})

@@ -16,6 +16,8 @@ def get_json(http: requests.Session, url: str):
 
 
 def walkthrough(http: requests.Session, base_url: str) -> None:
+    # why: Built-in converters check a segment's shape before the view runs: a value that does not fit is a 404.
+    # why-zh: 内置转换器在视图运行前检查这一段的形式：不合格的值得到 404。
     # --8<-- [start:builtin]
     assert get_json(http, f"{base_url}/int/-7") == {"value": -7, "type": "int"}
     assert get_json(http, f"{base_url}/float/2.5") == {"value": 2.5, "type": "float"}
@@ -25,6 +27,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     assert http.get(f"{base_url}/lang/fr").status_code == 404      # any(en, zh) only
     # --8<-- [end:builtin]
 
+    # why: A custom converter turns a segment into a Python value with to_python(); anything it rejects is a 404.
+    # why-zh: 自定义转换器用 to_python() 把这一段变成 Python 值；它拒绝的都是 404。
     # --8<-- [start:custom]
     assert get_json(http, f"{base_url}/index/888-999") == {"nid": "888-999"}
     assert get_json(http, f"{base_url}/sum/1,2,3") == {"nums": [1, 2, 3], "sum": 6}
@@ -35,6 +39,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
         print(f"{bad:22} -> 404 {refused.json()['error']}")
     # --8<-- [end:custom]
 
+    # why: Route options answer 308 with the new URL (strict slashes, redirect_to, defaults): a 308 keeps the method and the body.
+    # why-zh: 路由选项用 308 答复新的 URL（strict_slashes、redirect_to、defaults）：308 保持方法和请求体不变。
     # --8<-- [start:redirects]
     # allow_redirects=False shows the 308 itself instead of following it.
     for old, new in (("/docs", "/docs/"), ("/legacy/7", "/home/7"), ("/page/1", "/page/")):
@@ -44,6 +50,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     assert get_json(http, f"{base_url}/page/") == {"page": 1}
     # --8<-- [end:redirects]
 
+    # why: Subdomain rules need SERVER_NAME; without it every Host gets the same root page.
+    # why-zh: 子域名规则需要 SERVER_NAME；没有它，每个 Host 得到的都是同一个根页面。
     # --8<-- [start:subdomain]
     # The server runs without SERVER_NAME (the default): subdomain rules cannot match, so
     # any Host gets the root page. The lesson shows subdomains with SERVER_NAME set.

@@ -11,6 +11,8 @@ import requests
 
 
 def walkthrough(http: requests.Session, base_url: str) -> None:
+    # why: The same requests the tests send with the test client: create, list, mark done, delete, and a second delete is 404.
+    # why-zh: 和测试用测试客户端发送的请求一样：创建、列出、标记完成、删除，第二次删除是 404。
     # --8<-- [start:crud]
     created = http.post(f"{base_url}/todos", json={"title": "Write the tests first"})
     assert created.status_code == 201
@@ -27,6 +29,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     assert http.delete(f"{base_url}/todos/{item['id']}").status_code == 404
     # --8<-- [end:crud]
 
+    # why: Every kind of bad body is a 400 with a message, even JSON nested too deep for Python to parse.
+    # why-zh: 每一种错误的请求体都是带消息的 400，即使是嵌套太深、Python 无法解析的 JSON。
     # --8<-- [start:bad_input]
     for body in ({"json": {"title": "   "}}, {"json": {"title": "x" * 201}}, {"data": "title=milk"},
                  {"data": "[" * 5000, "headers": {"Content-Type": "application/json"}}):
@@ -35,8 +39,12 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
         print("400:", refused.json()["message"])
     # --8<-- [end:bad_input]
 
+    # why: Text from the URL is escaped in the page: the tests assert it, and the answer here shows it.
+    # why-zh: 来自 URL 的文本在页面中被转义：测试断言了这一点，这里的答复也显示了它。
     assert http.get(f"{base_url}/hello/<b>Ada").text == "Hello, &lt;b&gt;Ada!"
 
+    # why: The login redirects only within the site and sets an HttpOnly cookie: exactly what the tests assert.
+    # why-zh: 登录只在本站内重定向，并设置 HttpOnly cookie：正是测试所断言的。
     # --8<-- [start:login]
     # requests follows redirects by itself; allow_redirects=False shows the 302.
     response = http.get(f"{base_url}/login", params={"next": "/todos/7"}, allow_redirects=False)

@@ -71,8 +71,12 @@ class ChatClient:
 
 
 def walkthrough(http: requests.Session, base_url: str) -> None:
+    # why: The chat server is an ordinary Flask app too: a plain GET answers before any socket opens.
+    # why-zh: 聊天服务器也是普通的 Flask 应用：在打开任何套接字之前，普通的 GET 就能得到答复。
     assert http.get(f"{base_url}/health").json() == {"status": "ok"}
 
+    # why: Socket.IO starts with plain HTTP: the server offers an upgrade to WebSocket and refuses a foreign origin.
+    # why-zh: Socket.IO 以普通 HTTP 开始：服务器提供升级到 WebSocket 的选项，并拒绝外来的来源。
     # --8<-- [start:handshake]
     # Engine.IO's first request is plain HTTP: "0" (open) and the session's settings.
     response = http.get(f"{base_url}/socket.io/", params={"EIO": 4, "transport": "polling"})
@@ -85,6 +89,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     assert foreign.status_code == 400
     # --8<-- [end:handshake]
 
+    # why: Long-polling carries the same events over ordinary HTTP requests, one packet at a time.
+    # why-zh: 长轮询用普通的 HTTP 请求传送同样的事件，一次一个数据包。
     # --8<-- [start:polling]
     # Long-polling through our printing session: every packet is an ordinary HTTP request.
     poller = ChatClient("polly", transport="polling", http=http)
@@ -94,6 +100,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     poller.sio.disconnect()
     # --8<-- [end:polling]
 
+    # why: The connect handler checks the token: a wrong one is refused with a reason before any event.
+    # why-zh: connect 处理函数检查令牌：错误的令牌在任何事件之前就被拒绝，并说明原因。
     # --8<-- [start:refused]
     intruder = ChatClient("mallory")
     try:
@@ -105,6 +113,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
     print("Refused, as it should be:", intruder.refusal)
     # --8<-- [end:refused]
 
+    # why: Two WebSocket clients now talk through the server, as two browsers would.
+    # why-zh: 现在两个 WebSocket 客户端通过服务器交谈，就像两个浏览器那样。
     ada, bob = ChatClient("ada"), ChatClient("bob")
     try:
         chat(http, base_url, ada, bob)
@@ -115,6 +125,8 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
 
 def chat(http: requests.Session, base_url: str, ada: ChatClient, bob: ChatClient) -> None:
     """Two WebSocket clients in a room: join, talk, tick, and hear the HTTP bridge."""
+    # why: Rooms group connections: everyone in the lobby hears a join and every message, the sender included.
+    # why-zh: 房间把连接分组：大厅里的每个人都能收到加入通知和每条消息，发送者自己也能收到。
     # --8<-- [start:rooms]
     for client in (ada, bob):
         client.connect(base_url)
@@ -130,11 +142,15 @@ def chat(http: requests.Session, base_url: str, ada: ChatClient, bob: ChatClient
         assert client.expect("message") == {"room": "lobby", "text": "Hello, lobby!", "from": "ada"}
     # --8<-- [end:rooms]
 
+    # why: A background task emits on its own schedule without blocking the server.
+    # why-zh: 后台任务按自己的节奏发出事件，不阻塞服务器。
     # --8<-- [start:ticker]
     bob.sio.emit("ticker", {"count": 3})
     assert [bob.expect("tick") for _ in range(3)] == [{"n": 1}, {"n": 2}, {"n": 3}]
     # --8<-- [end:ticker]
 
+    # why: An HTTP route can speak to a room: an announcement with the API key reaches every client, one without is 401.
+    # why-zh: HTTP 路由也能向房间发消息：带 API key 的公告送达每个客户端，不带的得到 401。
     # --8<-- [start:bridge]
     announced = http.post(f"{base_url}/rooms/lobby/announce", json={"text": "Lunch is ready"},
                           headers={"X-API-Key": chat_token()})
@@ -145,6 +161,8 @@ def chat(http: requests.Session, base_url: str, ada: ChatClient, bob: ChatClient
     assert no_key.status_code == 401 and no_key.json()["error"] == "unauthorized"
     # --8<-- [end:bridge]
 
+    # why: Sending to a room you have not joined is an error event, not a silent drop.
+    # why-zh: 向没有加入的房间发消息会得到错误事件，而不是悄悄丢弃。
     bob.sio.emit("message", {"room": "kitchen", "text": "anyone?"})
     assert bob.expect("error")["error"] == "not_a_member"
 

@@ -8,7 +8,6 @@ in Debian's /usr/lib/postgresql/<version>/bin (not on PATH after `apt-get instal
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import socket
 import subprocess
@@ -20,7 +19,6 @@ from pathlib import Path
 SERVER_TOOLS = ("initdb", "pg_ctl", "postgres")
 START_TIMEOUT_S = 30
 SUPERUSER = "track"
-INSTALL_HINT = "install the PostgreSQL server (Debian/Ubuntu: `apt-get install -y postgresql`; .ci/run does it)"
 
 
 def has_server_tools(folder: Path) -> bool:
@@ -46,10 +44,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def unprivileged_account() -> pwd.struct_passwd | None:
-    """Who runs the server: None (ourselves) unless we are root."""
-    if os.geteuid() != 0:
+def unprivileged_account():
+    """Who runs the server: None (ourselves) unless we are root, then a `pwd` entry."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:  # Windows has no root (and no pwd module)
         return None
+    import pwd
     for name in ("postgres", "nobody"):
         try:
             return pwd.getpwnam(name)
@@ -63,7 +62,7 @@ def throwaway_cluster() -> Iterator[str]:
     """Start a fresh cluster and yield its SQLAlchemy URL; stop it and delete it afterwards."""
     bindir = find_bindir()
     if bindir is None:
-        raise FileNotFoundError(f"no PostgreSQL server binaries (initdb, pg_ctl, postgres) found: {INSTALL_HINT}")
+        raise FileNotFoundError("no PostgreSQL server binaries (initdb, pg_ctl, postgres) found: see tests/course/optional.py")
     account = unprivileged_account()
     scratch = Path(tempfile.mkdtemp(prefix="track-pg-"))
     as_account = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []} if account else {}

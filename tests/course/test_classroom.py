@@ -8,6 +8,7 @@ import csv
 import difflib
 import itertools
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -115,6 +116,21 @@ def test_each_chapter_runs_alone_so_a_crash_costs_its_chapter_only(klass, tmp_pa
     row = rows_of(tmp_path / "one.csv")["crasher"]
     assert row["reason"].startswith("chapter 1: "), done.stdout + done.stderr
     assert (row[CH01.package], row[CH02.package], row[CH03.package]) == ("0", str(CH02.points), str(CH03.points))
+
+
+@pytest.mark.parametrize("without", ["fork", "fork and bubblewrap"])
+def test_grading_without_fork_or_a_sandbox_gives_the_same_verdicts(klass, tmp_path, without):
+    course, base, _ = klass
+    env = {**os.environ, "TRACK_NO_FORK": "1"}
+    if "bubblewrap" in without:
+        env["PATH"] = str(tmp_path)  # no bwrap to be found (the grading's Python is named in full)
+    done = subprocess.run([sys.executable, "-m", "track", "grade", "--root", str(base / "alice"), "--no-reuse",
+                           "--csv", str(tmp_path / "one.csv")], cwd=course, env=env, capture_output=True,
+                          text=True, timeout=TIMEOUT_S * 3)
+    row = rows_of(tmp_path / "one.csv")["alice"]
+    assert row["score"] == str(MAX) and row["integrity"] == "", done.stdout + done.stderr
+    sandboxed = "bubblewrap" not in without and classroom.sandbox.probe().sandboxed
+    assert row["sandbox"].startswith("sandboxed" if sandboxed else "not sandboxed: "), row["sandbox"]
 
 
 def test_csv_has_a_column_per_chapter_and_per_exercise(klass):

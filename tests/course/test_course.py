@@ -13,7 +13,7 @@ from track.engine import grade
 from track.results import classroom_json, classroom_payload
 from track.live import chapter_server, load_walkthrough
 from track.postman import run_walkthrough
-from track.stubs import stale_stubs, stub_files, write_stubs
+from track.stubs import has_markers, stale_stubs, stub_files, write_stubs
 
 CHAPTERS = chapters()
 BY_PACKAGE = pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.package)
@@ -54,7 +54,7 @@ def test_chapter_has_every_part(chapter):
 
 @BY_PACKAGE
 def test_every_exercise_has_hints_and_a_todo(chapter):
-    stub_text = "\n".join(content.decode("utf-8") for path, content in stub_files(chapter).items() if path.suffix == ".py")
+    stub_text = "\n".join(content.decode("utf-8") for path, content in stub_files(chapter).items() if has_markers(path))
     for exercise in chapter.exercises:
         assert exercise.hints, f"{chapter.package}: exercise {exercise.id} has no hint"
         assert f"TODO({exercise.id})" in stub_text, f"{chapter.package}: no TODO({exercise.id}) marker in the stub"

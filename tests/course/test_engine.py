@@ -21,7 +21,7 @@ from track import cache, engine, hints, matrix, ui, verdict
 from track.copies import copy_course
 from track.course import ROOT, Hint, UsageError, chapter, chapters
 from track.results import ChapterError, ChapterResult, ExerciseResult, RunResult, TestResult
-from track.stubs import MarkerError, stub_source, write_stubs
+from track.stubs import JINJA, MarkerError, stub_source, write_stubs
 
 CH01 = chapter(1)
 GOLDEN = Path(__file__).with_name("golden")
@@ -58,6 +58,27 @@ def test_a_variant_stubs_only_the_named_exercises():
     assert stub_source(SOURCE, CH01, stubbed=()) == SOURCE.replace("    # SOLUTION hello\n", "").replace(
         "    # END SOLUTION\n", "").replace("# SOLUTION methods\n", "").replace(
         '# STUB\n# @route("/m")  # TODO(methods): POST too\n# END SOLUTION\n', "")
+
+
+TEMPLATE = """\
+<main>
+  {# SOLUTION hello #}
+  <h1>{{ title }}</h1>
+  {# STUB #}
+  {# <h1>TODO(hello): the title</h1> #}
+  {# END SOLUTION #}
+  {# SOLUTION methods #}
+  <p>{# a comment of the solution #}</p>
+  {# END SOLUTION #}
+</main>
+"""
+
+
+def test_a_template_carries_its_markers_as_jinja_comments():
+    stub = stub_source(TEMPLATE, CH01, syntax=JINJA)
+    assert stub == ("<main>\n  <h1>TODO(hello): the title</h1>\n  {# TODO(methods): write this part; the chapter's README"
+                    " has the contract. Stuck? `python -m track hint 1` #}\n</main>\n")
+    assert stub_source(TEMPLATE, CH01, stubbed={"hello"}, syntax=JINJA).count("<p>{# a comment of the solution #}</p>") == 1
 
 
 @pytest.mark.parametrize("broken", ["# SOLUTION hello\n", "# SOLUTION hello\n# SOLUTION hello\n# END SOLUTION\n"])

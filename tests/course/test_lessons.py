@@ -111,7 +111,7 @@ DOCS_DOMAINS = ("palletsprojects.com", "flask-sqlalchemy.readthedocs.io", "flask
                 "flask-bcrypt.readthedocs.io", "flask-socketio.readthedocs.io", "python-socketio.readthedocs.io",
                 "docs.sqlalchemy.org", "gevent.org", "docs.gunicorn.org", "docs.python.org", "peps.python.org",
                 "docs.pytest.org", "requests.readthedocs.io", "developer.mozilla.org", "datatracker.ietf.org",
-                "rfc-editor.org")
+                "rfc-editor.org", "flask-wtf.readthedocs.io", "wtforms.readthedocs.io")
 URL_HOST = re.compile(r"https?://([^/\s)>]+)")
 NUMBERED_SECTION = re.compile(r"^## \d+\. .*?(?=^## |\Z)", re.S | re.M)
 

@@ -6,7 +6,8 @@ results the grading process writes, patching pytest's reports, editing the cours
 in the clone, writing outside the scratch folder (the teacher's course, the home folder, a
 sibling chapter's results), the network, a fork bomb and a memory hog. Each must earn
 nothing for the chapter it lives in, carry a flag in its row that names file:line or the
-behaviour, and change no other student's verdict.
+behaviour, and change no other student's verdict. They need bubblewrap, an optional part of
+`make test` (tests/course/optional.py) that CI installs.
 """
 import json
 import shutil
@@ -15,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from tests.course.test_classroom import CH01, CH02, CH03, CHAPTERS, MAX, clone, grade, rows_of
-from track import sandbox
 from track.copies import copy_course
 from track.stubs import write_stubs
 
@@ -125,8 +125,10 @@ import os
 
 os.system("echo finn > finn_was_in_cwd.txt")
 """
+# More than the sandbox's address space at once (a hog that grows slowly is stopped at the same
+# limit, but touching gigabytes first makes it a time-out on a busy machine).
 MEMORY_HOG = """\
-hog = [bytearray(1 << 28) for _ in range(64)]
+hog = bytearray(16 << 30)
 """
 # cheat name -> (file of chapter 1 it lives in, its code, solved underneath?, what the flag must say)
 CHEATS = {
@@ -145,7 +147,7 @@ CHEATS = {
 }
 HONEST = ("alice", "bob")
 
-pytestmark = pytest.mark.skipif(not sandbox.probe().sandboxed, reason=f"class grading is {sandbox.probe()}")
+pytestmark = pytest.mark.needs("bubblewrap")  # not run without it (tests/course/optional.py); CI installs it
 
 
 def cheater(path: Path, course: Path, name: str) -> Path:
@@ -233,14 +235,52 @@ def test_a_forged_report_is_caught_by_the_canary_alone(tmp_path):
     from track.results import ChapterResult, ExerciseResult, RunResult, TestResult
 
     ids = ["tests/t.py::TestA::test_one", "tests/t.py::TestA::test_two"]
-    canary = Canary(ids[0], "test_one_two", "5ecret")
+    canary = Canary(ids[0], "test_one_two", "GET /notes/1234567 answered 404, expected 200")
     honest = [TestResult(i, CH01.package, "hello", "pass") for i in ids]
-    for status, message, believed in (("fail", "GET /5ecret answered 404", True), ("pass", None, False),
-                                      ("fail", "GET /guess answered 404", False)):
+    for status, message, believed in (("fail", canary.message + "\n\nWhere to look: ...", True), ("pass", None, False),
+                                      ("fail", "GET /notes/7654321 answered 404, expected 200", False)):
         tests = [*honest, TestResult(canary.nodeid, CH01.package, "hello", status, message)]
         result = ChapterResult(CH01.package, [ExerciseResult(CH01.package, "hello", "t", 1, "pass", 2, 0)], tests)
         verdict = judge(RunResult([result]), CH01.package, ids, canary, "", "")
         assert verdict.trusted is believed, (status, message, verdict.flags)
-    missing = ChapterResult(CH01.package, [], honest[:1] + [TestResult(canary.nodeid, CH01.package, "hello", "fail", "5ecret")])
+    missing = ChapterResult(CH01.package, [], honest[:1] + [TestResult(canary.nodeid, CH01.package, "hello", "fail", canary.message)])
     assert "does not list the tests" in " ".join(judge(RunResult([missing]), CH01.package, ids, canary, "", "").flags)
-    assert json.loads(canary.spec())["secret"] == "5ecret"
+    assert json.loads(canary.spec())["message"] == canary.message
+
+
+SANDBOX_VIEW = """\
+import json, os, socket, sys
+from pathlib import Path
+root = Path(sys.argv[1])
+seen = {name: (root / name).exists() for name in ("solutions", ".track", ".git", "track", "tests", "chapters")}
+seen["home"] = Path(os.path.expanduser("~")).is_dir() and os.path.expanduser("~") != sys.argv[2]
+seen["teacher's /tmp"] = Path(sys.argv[3]).exists()
+try:
+    (root / "track" / "x").write_text("x")
+    seen["writes the course"] = True
+except OSError:
+    seen["writes the course"] = False
+seen["interfaces"] = sorted(name for _, name in socket.if_nameindex())
+seen["processes"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+print(json.dumps(seen))
+"""
+
+
+def test_the_sandbox_shows_only_what_grading_needs(tmp_path):
+    import subprocess
+    import sys
+
+    from track.course import ROOT
+
+    chapters, runs, elsewhere = tmp_path / "chapters", tmp_path / "runs", tmp_path.parent / "elsewhere"
+    for folder in (chapters, runs, elsewhere):
+        folder.mkdir(exist_ok=True)
+    argv = [sys.executable, "-c", SANDBOX_VIEW, str(ROOT), str(runs), str(elsewhere)]
+    done = subprocess.run(sandbox.command(argv, chapters, runs, {"PATH": "/usr/bin:/bin", "HOME": str(runs)}),
+                          capture_output=True, text=True, timeout=60, check=True)
+    seen = json.loads(done.stdout)
+    assert {k: seen[k] for k in ("solutions", ".track", ".git")} == {"solutions": False, ".track": False, ".git": False}
+    assert seen["track"] and seen["tests"] and seen["chapters"], "the graders and engine are there, read-only"
+    assert not seen["writes the course"] and not seen["home"] and not seen["teacher's /tmp"]
+    assert seen["interfaces"] == ["lo"], "no network but loopback"
+    assert len(seen["processes"]) <= 3, f"no other process of the machine is visible: {seen['processes']}"

@@ -200,3 +200,32 @@ def test_the_console_uploads_a_walkthrough_file_as_client_py_does():
 def test_the_console_attaches_only_files_inside_the_course():
     with pytest.raises(console.ConsoleError, match="not a file in the course"):
         console.repository_file("../../etc/passwd")
+
+
+CH03 = chapter(3)
+
+
+def test_the_presenter_page_waits_for_its_walkthrough_in_either_language(client):
+    page = client.get(f"/chapters/{CH03.number}/demo?lang=en").get_data(as_text=True)
+    assert f'data-api="/api/chapters/{CH03.number}/demo"' in page and "Large text" in page
+    assert "放大文字" in client.get(f"/chapters/{CH03.number}/demo?lang=zh").get_data(as_text=True)
+    lesson = client.get(f"/chapters/{CH03.number}?lang=en").get_data(as_text=True)
+    assert f'href="/chapters/{CH03.number}/demo"' in lesson
+    assert client.get("/chapters/99/demo").status_code == 404
+
+
+def test_the_walkthrough_runs_the_reference_while_the_chapter_does_not_pass(client, token):
+    """This worktree's chapter 3 is the stub: the reference runs, and the page says so."""
+    from track.demo import step_names
+    from track.live import load_walkthrough
+
+    assert client.post(f"/api/chapters/{CH03.number}/demo").status_code == 403  # the page's token only
+    answer = client.post(f"/api/chapters/{CH03.number}/demo", headers=token).json
+    assert answer["passed"] and "not solved yet" in answer["which"] and "reference solution" in answer["which"]
+    page = answer["html"]
+    assert [name for name in step_names(load_walkthrough(CH03))] == re.findall(r'data-step="([^"]+)"', page)
+    slides = page.count('class="slide exchange"')
+    assert slides == page.count("<h3>Request, as sent</h3>") == page.count("<h3>The server&#39;s log</h3>") > 0
+    assert "→ POST /echo-image" in page and "file=../../evil.png (image/png, 124 bytes)" in page  # the hostile name as sent
+    assert re.search(r"&#34;GET /download/..%2F..%2Fapp.py HTTP/1.1&#34; 404", page), "each answer's log line"
+    assert page.count('<p class="why">') == len(step_names(load_walkthrough(CH03)))

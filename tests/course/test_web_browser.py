@@ -1,47 +1,32 @@
 """The dashboard in a real headless Chromium (Debian's `chromium` and `chromium-driver`, through Selenium).
 
+Chromium is an optional part (tests/course/optional.py): without it these tests are not run
+and the run says how to install it; with TRACK_REQUIRE_ALL=1 (CI) they fail.
+
 The dashboard runs as the learner starts it (`python -m track web`) in a temporary copy of
 the course, so saving a file, the hints' state and the chapter servers touch only the copy.
 Every wait is on the page's state; the time limits only keep a broken page from hanging.
 """
 import json
-import shutil
+import re
 import sys
 
 import pytest
-from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.course.chromium import browser, wait  # noqa: F401 (browser is a fixture)
 from track.copies import copy_course
 from track.course import ROOT, STATE, chapter, chapters
 from track.live import live_server
 from track.stubs import write_stubs
 
-CH01, CH02 = chapter(1), chapter(2)
-WAIT_S = 60  # a hang guard for grading on a busy machine, not a verdict
+CH01, CH02, CH03, CH09 = chapter(1), chapter(2), chapter(3), chapter(9)
 SCREENSHOTS = STATE / "screenshots"
-INSTALL = "apt-get install -y chromium chromium-driver"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium; without it the test fails and says how to install it."""
-    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if binary is None or driver is None:
-        pytest.fail(f"The browser tests need Debian's Chromium and its driver: `sudo {INSTALL}`.")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    try:
-        session = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))
-    except WebDriverException as error:
-        pytest.fail(f"Chromium did not start ({error.msg}); reinstall it: `sudo {INSTALL}`.")
-    yield session
-    session.quit()
+pytestmark = pytest.mark.needs("chromium")
 
 
 @pytest.fixture(scope="module")
@@ -57,10 +42,6 @@ def dashboard(cwd):
 def url(course):
     with dashboard(course) as found:
         yield found
-
-
-def wait(browser, condition):
-    return WebDriverWait(browser, WAIT_S).until(condition)
 
 
 def open_chapter(browser, url, number: int, query: str = "") -> None:
@@ -154,3 +135,58 @@ def test_a_screenshot_of_every_chapter_page(browser):
             assert all(d.find_elements(By.TAG_NAME, "svg") for d in browser.find_elements(By.CSS_SELECTOR, "pre.mermaid"))
             path = SCREENSHOTS / f"{chap.package}.png"
             assert browser.save_screenshot(str(path)), f"no screenshot written to {path}"
+
+
+PRESENTING_WAIT_S = 180  # grading the learner's chapter, then a fresh server and the whole walkthrough
+
+
+@pytest.fixture(scope="module")
+def presenting(tmp_path_factory):
+    """A course with chapter 3 solved by the learner and chapter 9 still the stub, its dashboard running."""
+    root = copy_course(tmp_path_factory.mktemp("present") / "course", keep=(3, 9), pristine=True)
+    write_stubs(CH03, root / "chapters" / CH03.package, stubbed=())
+    with dashboard(root) as found:
+        yield found
+
+
+def slide_shown(browser):
+    """The one slide on screen (its step's heading and why included), as the room reads it."""
+    slides = [slide for slide in browser.find_elements(By.CSS_SELECTOR, "#stage .slide") if slide.is_displayed()]
+    assert len(slides) == 1, f"{len(slides)} slides on screen at once"
+    step = slides[0].find_element(By.XPATH, "./ancestor::section[@class='step']")
+    return step.find_element(By.TAG_NAME, "h2").text, step.find_element(By.CLASS_NAME, "why").text, slides[0].text
+
+
+@pytest.mark.parametrize(("chap", "lang", "whose", "request_label"), [
+    (CH03, "en", "passes: this walkthrough runs your copy", "REQUEST, AS SENT"),
+    (CH09, "zh", "还没有完成（0/6）：这次演练运行的是参考答案", "请求（按发送的原样）"),
+], ids=["ch03-learner-en", "ch09-reference-zh"])
+def test_the_presenter_view_steps_through_a_chapter_to_the_end(browser, presenting, chap, lang, whose, request_label):
+    """→ and space step through every exchange: its why, the request, the answer and the server's log line."""
+    browser.get(f"{presenting}/chapters/{chap.number}/demo?lang={lang}")
+    presenter = browser.find_element(By.ID, "presenter")
+    WebDriverWait(browser, PRESENTING_WAIT_S).until(lambda page: presenter.get_attribute("data-state") != "loading")
+    assert presenter.get_attribute("data-state") == "ready", text_of(browser, "which")
+    assert whose in text_of(browser, "which")
+    total = int(presenter.get_attribute("data-slides"))
+    body = browser.find_element(By.TAG_NAME, "body")
+    steps_seen = []
+    for number in range(1, total + 1):
+        assert presenter.get_attribute("data-at") == str(number) and text_of(browser, "counter") == f"{number} / {total}"
+        step, why, slide = slide_shown(browser)
+        assert why, f"step {step} says no why"
+        if "→ " in slide:  # an exchange: as sent, as received, and the server's line for it
+            assert request_label in slide and "← " in slide and "HTTP/1.1\" " in slide, slide
+        steps_seen.append(step)
+        body.send_keys(Keys.ARROW_RIGHT if number % 2 else Keys.SPACE)
+    assert presenter.get_attribute("data-end") == "true" and presenter.get_attribute("data-at") == str(total)
+    assert list(dict.fromkeys(steps_seen)) == [name for name in re.findall(
+        r'data-step="([^"]+)"', browser.find_element(By.ID, "stage").get_attribute("innerHTML"))]
+    browser.find_element(By.ID, "large").click()
+    assert "large" in body.get_attribute("class")
+    assert browser.find_element(By.ID, "large").get_attribute("aria-pressed") == "true"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{chap.package}-demo.png"
+    assert browser.save_screenshot(str(path)), f"no screenshot written to {path}"
+    body.send_keys(Keys.ARROW_LEFT)
+    assert presenter.get_attribute("data-at") == str(total - 1)

@@ -1,7 +1,8 @@
 """The dashboard: a Flask app (factory, two blueprints, JSON errors for the API) over the course's own modules.
 
-Pages: `/` (every chapter, its exercises and points) and `/chapters/N` (the lesson, the
-live status, hints, the solution diff and the request console). The page's scripts talk to
+Pages: `/` (every chapter, its exercises and points), `/chapters/N` (the lesson, the
+live status, hints, the solution diff and the request console) and `/chapters/N/demo` (the
+walkthrough for a projector, one step at a time: track/web/presenter.py). The page's scripts talk to
 `/api/...`. Every POST and DELETE carries the per-process token of the page that sent it
 (`X-Track-Token`), so another site open in the same browser cannot drive the dashboard,
 and only loopback Host names are served, so a rebound DNS name cannot either.
@@ -21,7 +22,7 @@ from track import grading, hints, i18n
 from track.course import Chapter, chapters
 from track.i18n import _
 from track.results import ChapterResult
-from track.web import console, lesson
+from track.web import console, lesson, presenter
 from track.web.status import Watcher, current, in_thread, payload
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
@@ -108,6 +109,13 @@ def chapter_page(number: int):
                                       server_url=dashboard().servers.url(chapter)), lang)
 
 
+@pages.get("/chapters/<int:number>/demo")
+def demo_page(number: int):
+    chapter = chapter_or_404(number)
+    lang = language()
+    return remembered(render_template("demo.html", chapter=chapter, title=title(chapter, lang), lang=lang), lang)
+
+
 # --- the page's API -----------------------------------------------------------------------
 
 @api.before_request
@@ -175,6 +183,16 @@ def walkthrough_requests(number: int):
     return jsonify([{"section": step.section, "method": step.method, "path": step.path, "headers": step.headers,
                      "body": step.body, "form": step.form, "files": [filename for _, filename, _ in step.files]}
                     for step in walkthrough(chapter)])
+
+
+@api.post("/chapters/<int:number>/demo")
+def run_walkthrough(number: int):
+    """Serve the chapter fresh (the learner's copy once it passes), run client.py, answer its steps."""
+    chapter = chapter_or_404(number)
+    try:
+        return jsonify(in_thread(presenter.presented, chapter, language()))
+    except RuntimeError as error:  # the chapter did not start: its own message says where
+        abort(502, description=_("Chapter {n}'s server did not start: {error}").format(n=number, error=error))
 
 
 @api.get("/chapters/<int:number>/server")
