@@ -25,9 +25,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from benchmarks.mutants import Mutant, mutants, signatures
-from track.cache import MACHINERY, files_of
 from track.course import ROOT, STATE, Chapter, UsageError, chapter, chapters
 from track.engine import Job, grade_all, warm
+from track.inputs import files_of, grading_inputs
 from track.results import RunResult
 from track.ui import command, invoked_by_make
 
@@ -75,17 +75,10 @@ def chapter_mutants(chapter: Chapter, files: dict[str, bytes]) -> list[Mutant]:
     return [mutant for name, source in sources.items() for mutant in mutants(source, name, known)]
 
 
-def grader_files(chapter: Chapter) -> list[Path]:
-    """The grader, what it reads (the manifest, its helper folder tests/chNN_*) and the machinery."""
-    helpers = [p for folder in sorted((ROOT / "tests").glob(f"ch{chapter.number:02d}_*")) for p in files_of(folder)]
-    manifest = chapter.learner_dir / "chapter.toml"
-    return [chapter.test_module, manifest, *helpers, *(ROOT / name for name in MACHINERY)]
-
-
 def grader_bytes(chapter: Chapter) -> bytes:
     """Every file a verdict of this chapter depends on, besides the graded package, with its name."""
     return b"".join(path.relative_to(ROOT).as_posix().encode() + b"\0" +
-                    (path.read_bytes() if path.is_file() else b"<missing>") for path in grader_files(chapter))
+                    (path.read_bytes() if path.is_file() else b"<missing>") for path in grading_inputs(chapter))
 
 
 def cache_key(grader: bytes, files: dict[str, bytes]) -> str:

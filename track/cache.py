@@ -1,9 +1,9 @@
 """Results kept between commands, keyed by the content of everything a verdict depends on.
 
-A chapter's key hashes its files in the learner's copy, its grader, the course's manifest
-of it, the grading machinery and message catalogs, the language and the database. `list`
-and `progress` answer from here and re-grade only the chapters whose key changed; `check`
-always grades, and stores what it found. A class shares the same keys (`class_lookup`): a
+A chapter's key hashes its files in the learner's copy, everything else its grading reads
+(track/inputs.py: the grader and its helper folders, the manifest, the message catalogs, the
+machinery), the language and the database. `list` and `progress` answer from here and
+re-grade only the chapters whose key changed; `check` always grades, and stores what it found. A class shares the same keys (`class_lookup`): a
 student's chapter identical to one graded before is not graded again.
 """
 from __future__ import annotations
@@ -14,22 +14,11 @@ import os
 from pathlib import Path
 
 from track.course import CHAPTERS, ROOT, STATE, Chapter
-from track.i18n import CATALOGS, language
+from track.i18n import language
+from track.inputs import files_of, grading_inputs
 from track.results import ChapterResult, RunResult
 
 FOLDER = STATE / "results"
-# What every verdict depends on besides the chapter's own files.
-MACHINERY = ("track/plugin.py", "track/explain.py", "track/results.py", "track/engine.py", "track/course.py",
-             "track/guard.py", "track/speedups.py", "tests/conftest.py", "tests/expect.py", "tests/fuzz.py",
-             "tests/page.py", "tests/probe_examples.json.gz", "pyproject.toml", "requirements.txt")
-SKIPPED = {"__pycache__", "instance"}
-LOCALE = CATALOGS / "zh_CN" / "LC_MESSAGES"
-
-
-def files_of(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not SKIPPED.intersection(p.relative_to(folder).parts))
 
 
 def key(chapter: Chapter, package_dir: Path | None = None) -> str:
@@ -41,10 +30,8 @@ def key(chapter: Chapter, package_dir: Path | None = None) -> str:
     package_dir = package_dir or CHAPTERS / chapter.package
     # The language of the messages, and the database chapter 9's grader runs on (SQLite unless DATABASE_URL).
     digest = hashlib.sha256(f"{language()}\0{os.environ.get('DATABASE_URL', '')}\0".encode())
-    catalogs = [LOCALE / f"{domain}.po" for domain in (chapter.package, "track")]
     named = [(path.relative_to(package_dir.parent), path) for path in files_of(package_dir)]
-    course_files = (chapter.test_module, chapter.learner_dir / "chapter.toml", *(ROOT / n for n in MACHINERY), *catalogs)
-    named += [(path.relative_to(ROOT), path) for path in course_files]
+    named += [(path.relative_to(ROOT), path) for path in grading_inputs(chapter)]
     for name, path in named:
         digest.update(name.as_posix().encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")

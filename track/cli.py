@@ -455,8 +455,11 @@ def cmd_mistakes(args) -> int:
 def cmd_new(args) -> int:
     from track import scaffold
 
-    for path in scaffold.create(args.number, args.slug):
+    created, updated = scaffold.create(args.number, args.slug)
+    for path in created:
         print(_("created {path}").format(path=shown(path)))
+    for path in updated:
+        print(_("updated {path}").format(path=shown(path)))
     print(scaffold.next_steps())
     return 0
 

@@ -14,6 +14,7 @@ from track.ui import command
 CHAPTERS = ROOT / "chapters"
 SOLUTIONS = ROOT / "solutions"
 STATE = ROOT / ".track"  # git-ignored: hints shown, last results, benchmark figures
+GRADER_TIMEOUT_S = 20  # per grader test (track/plugin.py): a hang guard, 10x what the slowest test needs on an idle machine
 PACKAGE_NAME = re.compile(r"^ch(\d\d)_[a-z0-9_]+$")
 CHAPTER_ARGUMENT = re.compile(r"^(?:ch|chapter-?)?0*(\d+)$")
 

@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from track import processes
-from track.course import ROOT, Chapter
+from track.course import GRADER_TIMEOUT_S, ROOT, Chapter
 from track.i18n import _
 from track.results import RunResult
 
-GRADER_TIMEOUT_S = 20  # per grader test (track/plugin.py): a hang guard, 10x what the slowest test needs on an idle machine
 SLACK_S = 30  # start-up, collection, and a machine busy with other work
 CAN_FORK = hasattr(os, "fork")
 # A run in a process that imported pytest's plugins before (`warm`, or watchfiles importing

@@ -22,6 +22,7 @@ from babel.messages.pofile import read_po, write_po
 
 from track.course import ROOT, Chapter, chapters
 from track.i18n import CATALOGS
+from track.inputs import grader_files
 
 LANGUAGE = "zh_CN"
 HEADER = "# Chinese texts of the Flask Learning Track. Merge with `python -m track messages`; fill each msgstr.\n"
@@ -63,8 +64,7 @@ def sources(only: list[Chapter] | None = None) -> dict[str, list[Message]]:
         found["track"] += [message for path in sorted(ROOT.glob(TEMPLATES))
                            for message in python_messages(path, "jinja2.ext:babel_extract")]
     for chapter in only or chapters():
-        graders = sorted((ROOT / "tests").glob(f"test_{chapter.package}.py")) + sorted(
-            (ROOT / "tests").glob(f"{chapter.package.split('_')[0]}_*/**/*.py"))
+        graders = [path for path in grader_files(chapter) if path.suffix == ".py" and path.is_file()]
         found[chapter.package] = [*manifest_messages(chapter),
                                   *(message for path in graders for message in python_messages(path))]
     return found

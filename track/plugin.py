@@ -42,8 +42,7 @@ from flask import Flask, got_request_exception
 from flask.testing import FlaskClient
 
 from track import speedups
-from track.course import PACKAGE_NAME, ROOT, Chapter, chapter_for_package
-from track.engine import GRADER_TIMEOUT_S
+from track.course import GRADER_TIMEOUT_S, PACKAGE_NAME, ROOT, Chapter, chapter_for_package
 from track.explain import TIMEOUT, explain_failure, frames_in, location, todo_location
 from track.i18n import _
 from track.results import ChapterError, ChapterResult, ExerciseResult, RunResult, TestResult, budget_spent

@@ -1,15 +1,17 @@
 """`python -m track new NN slug`: the skeleton of a new chapter, already a valid one.
 
 It writes a solution with one exercise, its generated stub, a manifest, both lessons, a
-walkthrough and a grader, so `make test` passes for it from the start except for the two
-README tables (CONTRIBUTING.md lists every step). Then the real work replaces the example.
+walkthrough, a grader and the chapter's message catalog (already in Chinese), and links the
+chapter into the course: the neighbours' `previous`/`next` links in both languages and a row
+in both course READMEs' tables. `make test` passes for it from the start (CONTRIBUTING.md
+lists every step); then the real work replaces the example.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from track.course import CHAPTERS, ROOT, SOLUTIONS, UsageError, chapters, load_manifest
+from track.course import CHAPTERS, ROOT, SOLUTIONS, Chapter, UsageError, chapters, load_manifest
 from track.i18n import _
 from track.stubs import write_stubs
 
@@ -70,7 +72,7 @@ headers = ["Content-Type"]
 
 LESSON = '''# Chapter {number} — (title)
 
-[中文版](README.zh-CN.md) · previous: [Chapter {previous}]({previous_link})
+{nav_en}
 
 (What the source material did, what changed since, the concepts, the exercises, the client side,
 what we chose.)
@@ -125,7 +127,7 @@ flowchart LR
 
 LESSON_ZH = '''# 第 {number} 章 —（标题）
 
-[English](README.md) · 上一章：[第 {previous} 章]({previous_link_zh})
+{nav_zh}
 
 ```mermaid
 flowchart LR
@@ -237,18 +239,40 @@ class TestHello:
 '''
 
 
-def create(number: int, slug: str) -> list[Path]:
-    """Write the skeleton of chapter `number`; the files written."""
+# The Chinese of the texts the skeleton's manifest shows a learner (its message catalog).
+MANIFEST_ZH = {
+    "(English title)": "（中文标题）",
+    "GET / answers Hello from chapter {number}!": "GET / 返回 Hello from chapter {number}!",
+    "the view `hello()` in app.py": "app.py 中的视图函数 `hello()`",
+    "A view returns the response body: return a string from `hello()`.": "视图函数的返回值就是响应体：让 `hello()` 返回一个字符串。",
+    "The body must be exactly `Hello from chapter {number}!`.": "响应体必须恰好是 `Hello from chapter {number}!`。",
+}
+# Each lesson's navigation line: the link to its twin, then the neighbours (tests/course/test_lessons.py).
+NAVIGATION = {
+    "README.md": ("[中文版](README.zh-CN.md)", "previous: ", "next: ", "[Chapter {number}](../{package}/README.md)"),
+    "README.zh-CN.md": ("[English](README.md)", "上一章：", "下一章：", "[第 {number} 章](../{package}/README.zh-CN.md)"),
+}
+# The course READMEs' chapter tables (a test checks both list every chapter).
+README_ROWS = {
+    "README.md": "| {number} | [`{package}`](chapters/{package}/README.md) · [中文](chapters/{package}/README.zh-CN.md)"
+                 " | {title} | {points} |\n",
+    "README.zh-CN.md": "| {number} | [`{package}`](chapters/{package}/README.zh-CN.md) | {title_zh} | {points} |\n",
+}
+TABLE_ROW = re.compile(r"^\| (\d+) \| \[`ch\d\d_.*\n", re.M)
+
+
+def create(number: int, slug: str) -> tuple[list[Path], list[Path]]:
+    """Write the skeleton of chapter `number` and link it into the course: the files (created, updated)."""
     if not SLUG.match(slug) or not 1 <= number <= 99:
         raise UsageError(_("Say `python -m track new 13 caching`: a number from 1 to 99 and a lowercase slug."))
     if any(c.number == number for c in chapters()):
         raise UsageError(_("Chapter {n} exists already.").format(n=number))
     package = f"ch{number:02d}_{slug}"
     previous = max((c for c in chapters() if c.number < number), key=lambda c: c.number, default=None)
-    values = {"number": number, "package": package, "previous": previous.number if previous else "-",
-              "previous_link": f"../{previous.package}/README.md" if previous else "../../README.md",
-              "previous_link_zh": f"../{previous.package}/README.zh-CN.md" if previous else "../../README.zh-CN.md",
-              "snippet": CLIENT_REGION.format(number=number), "slug": slug}
+    following = min((c for c in chapters() if c.number > number), key=lambda c: c.number, default=None)
+    values = {"number": number, "package": package, "snippet": CLIENT_REGION.format(number=number), "slug": slug,
+              **{f"nav_{language}": navigation(lesson, previous, following)
+                 for language, lesson in (("en", "README.md"), ("zh", "README.zh-CN.md"))}}
     files = {
         SOLUTIONS / package / "__init__.py": f'"""Chapter {number}: the reference solution."""\n',
         SOLUTIONS / package / "app.py": SOLUTION,
@@ -263,8 +287,74 @@ def create(number: int, slug: str) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(template.format(**values), encoding="utf-8")
     chapters.cache_clear()
-    stubs = write_stubs(load_manifest(CHAPTERS / package / "chapter.toml"), CHAPTERS / package)
-    return [*files, *stubs]
+    chapter = load_manifest(CHAPTERS / package / "chapter.toml")
+    stubs = write_stubs(chapter, CHAPTERS / package)
+    return [*files, *stubs, write_catalog(chapter)], [*link_neighbours(chapter, previous, following), *add_rows(chapter)]
+
+
+def navigation(lesson: str, previous: Chapter | None, following: Chapter | None) -> str:
+    """The new lesson's navigation line: its twin, the previous and the next chapter."""
+    twin, *words, link = NAVIGATION[lesson]
+    neighbours = [word + link.format(number=c.number, package=c.package)
+                  for word, c in zip(words, (previous, following)) if c is not None]
+    return " · ".join([twin, *neighbours])
+
+
+def link_neighbours(chapter: Chapter, previous: Chapter | None, following: Chapter | None) -> list[Path]:
+    """Point the previous lesson's `next:` and the next lesson's `previous:` at the new chapter, in both languages."""
+    edited = []
+    for lesson, (twin, back, forward, link) in NAVIGATION.items():
+        to_new = link.format(number=chapter.number, package=chapter.package)
+        for neighbour, word in ((previous, forward), (following, back)):
+            if neighbour is not None:
+                path = neighbour.learner_dir / lesson
+                path.write_text(relinked(path.read_text(encoding="utf-8"), twin, word, word + to_new, word == back),
+                                encoding="utf-8")
+                edited.append(path)
+    return edited
+
+
+def relinked(text: str, twin: str, word: str, segment: str, first: bool) -> str:
+    """`text` with its `word` link replaced by `segment`; without one, `segment` joins the navigation
+    line (the line that starts with the twin link): first after the twin, or last."""
+    existing = re.compile(re.escape(word) + r"\[[^\]]*\]\([^)\s]*\)")
+    if existing.search(text):
+        return existing.sub(lambda _match: segment, text, count=1)
+    line = re.compile(r"^" + re.escape(twin) + r".*$", re.M)
+    if not line.search(text):
+        raise SystemExit(f"no navigation line starting with {twin} to link the new chapter from")
+    if first:
+        return line.sub(lambda match: match[0].replace(twin, f"{twin} · {segment}", 1), text, count=1)
+    return line.sub(lambda match: f"{match[0]} · {segment}", text, count=1)
+
+
+def add_rows(chapter: Chapter) -> list[Path]:
+    """The chapter's row in the tables of both course READMEs, in course order."""
+    for readme, row in README_ROWS.items():
+        path = ROOT / readme
+        text = path.read_text(encoding="utf-8")
+        rows = list(TABLE_ROW.finditer(text))
+        if not rows:
+            raise SystemExit(f"{path}: no chapter table to add the chapter's row to")
+        before = [found for found in rows if int(found[1]) < chapter.number]
+        at = before[-1].end() if before else rows[0].start()
+        line = row.format(number=chapter.number, package=chapter.package, title=chapter.title,
+                          title_zh=chapter.title_zh, points=chapter.points)
+        path.write_text(text[:at] + line + text[at:], encoding="utf-8")
+    return [ROOT / readme for readme in README_ROWS]
+
+
+def write_catalog(chapter: Chapter) -> Path:
+    """The chapter's message catalog, its skeleton's texts already in Chinese."""
+    from track import messages  # Babel: only `new` needs it
+
+    catalog = messages.merged(chapter.package, messages.sources([chapter])[chapter.package])
+    for message in catalog:
+        if message.id:
+            message.string = next((zh.format(number=chapter.number) for en, zh in MANIFEST_ZH.items()
+                                   if en.format(number=chapter.number) == message.id), "")
+    messages.write(chapter.package, catalog)
+    return messages.catalog_path(chapter.package)
 
 
 def next_steps() -> str:
@@ -272,9 +362,11 @@ def next_steps() -> str:
     return _("""
 Next (CONTRIBUTING.md has the details):
   1. Write the solution in solutions/ with SOLUTION/STUB markers, then `python -m track stubs NN`.
-  2. Fill chapter.toml: titles, exercises, points, where, hints (and `requires` only if unavoidable).
+  2. Fill chapter.toml: titles, exercises, points, where, hints, [demo] (`requires` only if unavoidable).
   3. Write the grader, one class per exercise; `python -m track matrix NN` must report no problem.
   4. Write both lessons and client.py; `python -m track snippets NN` fills the code blocks.
-  5. Add the chapter's row to the tables in README.md and README.zh-CN.md.
-  6. `make test`.
+  5. `python -m track messages`, then fill the new texts' msgstr in the chapter's catalog
+     (track/locale/zh_CN/LC_MESSAGES/chNN_slug.po).
+  6. Put the chapter's titles in its rows of README.md and README.zh-CN.md.
+  7. `make test`.
 """)

@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from track import cache, engine, hints, matrix, ui, verdict
+from track.copies import copy_course
 from track.course import ROOT, Hint, UsageError, chapter, chapters
 from track.results import ChapterError, ChapterResult, ExerciseResult, RunResult, TestResult
 from track.stubs import JINJA, MarkerError, stub_source, write_stubs
@@ -153,6 +156,41 @@ def test_the_key_follows_the_content(tmp_path):
     (folder / "notes.txt").write_text("a new file")
     assert len({first, second, cache.key(CH01, folder)}) == 3
 
+
+
+# Appends a comment to each file named on the command line, in turn, and prints chapter 11's
+# key before and after each edit: in one process, as `watch` and the dashboard see edits.
+KEY_AFTER_EACH_EDIT = """
+import json, sys
+from track import cache
+from track.course import ROOT, chapter
+keys = [cache.key(chapter(11))]
+for name in sys.argv[1:]:
+    with (ROOT / name).open("a", encoding="utf-8") as handle:
+        handle.write("\\n# edited\\n")
+    keys.append(cache.key(chapter(11)))
+print(json.dumps(keys))
+"""
+# A file of each kind a verdict of chapter 11 depends on (track/inputs.py), and two it does not.
+KEY_INPUTS = {"learner file": "chapters/ch11_testing/todo.py", "grader": "tests/test_ch11_testing.py",
+              "grader helper": "tests/ch11_variants/harness.py", "manifest": "chapters/ch11_testing/chapter.toml",
+              "catalog": "track/locale/zh_CN/LC_MESSAGES/ch11_testing.po", "engine": "track/engine.py",
+              "module the plugin imports": "track/i18n.py"}
+NOT_KEY_INPUTS = {"another chapter's grader": "tests/test_ch01_hello_world.py", "the dashboard": "track/web/app.py"}
+
+
+def test_the_key_covers_every_file_the_grading_reads(tmp_path):
+    course = copy_course(tmp_path / "course", keep=(1, 11))
+    edited = {**NOT_KEY_INPUTS, **KEY_INPUTS}
+    done = subprocess.run([sys.executable, "-c", KEY_AFTER_EACH_EDIT, *edited.values()], cwd=course,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    keys = json.loads(done.stdout)
+    for (kind, name), before, after in zip(edited.items(), keys, keys[1:]):
+        if kind in KEY_INPUTS:
+            assert after != before, f"editing {name} ({kind}) left chapter 11's key unchanged: a stale verdict"
+        else:
+            assert after == before, f"editing {name} ({kind}) changed chapter 11's key: a needless re-grade"
 
 def test_stored_verdicts_are_used_until_a_file_changes(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "FOLDER", tmp_path)
