@@ -22,7 +22,7 @@ from pathlib import Path
 import requests
 from requests.utils import default_headers
 
-from track.cache import files_of
+from track.inputs import files_of
 from track.course import ROOT, STATE, Chapter
 from track.live import chapter_server, fresh_database, load_walkthrough
 

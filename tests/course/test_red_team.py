@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.course.test_classroom import CH01, CH02, CH03, CHAPTERS, MAX, clone, grade, rows_of
+from tests.course.test_classroom import CH01, CH02, CH03, MAX, clone, grade, rows_of
+from track import sandbox
 from track.copies import copy_course
 from track.stubs import write_stubs
 
