@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import uuid
@@ -655,8 +656,13 @@ class TestHardening:
 # --- container ----------------------------------------------------------------------------
 
 def gunicorn(request, chapter, tmp_path, option: str, **env: str) -> subprocess.CompletedProcess:
-    """gunicorn OPTION with the chapter's gunicorn.conf.py and app, started in production."""
-    folder = target_dir(request.config, chapter)
+    """gunicorn OPTION with the chapter's gunicorn.conf.py and app, started in production.
+
+    From a copy of the chapter in tmp_path, as the image holds one: the app makes its instance
+    folder beside the package, and the graded folder itself may be read-only (class grading)."""
+    folder = tmp_path / "image" / chapter.package
+    if not folder.is_dir():
+        shutil.copytree(target_dir(request.config, chapter), folder, ignore=shutil.ignore_patterns("__pycache__", "instance"))
     base = {name: value for name, value in os.environ.items()
             if name not in ("BIND_HOST", "WEB_CONCURRENCY", "PORT", "GUNICORN_CMD_ARGS") and not name.startswith("FLASK_")}
     env = {**base, "APP_ENV": "production", "FLASK_SECRET_KEY": SECRET,
