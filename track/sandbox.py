@@ -4,7 +4,7 @@ Inside it a student's grading (track/zygote.py) sees the system's programs and l
 Python and the course's virtual environment, the course's graders and engine (`track/`,
 `tests/`, the chapters' manifests), all read-only; the student's copied `chapters/`,
 read-only; and one writable folder per chapter run. Nothing else of the teacher's exists
-there: no `solutions/`, no `.track/` (the class's stored verdicts), no home folder, no other
+there: no `solutions/`, of `.track/` only its compiled catalogs (never the stored verdicts), no home folder, no other
 student's clone, no network (a new network namespace with only loopback), no view of the
 machine's other processes. Where bubblewrap is missing or cannot start (macOS, Windows, a
 kernel without unprivileged user namespaces), grading still runs, unsandboxed, and the
