@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 from urllib.parse import urlencode
 
 import pytest
@@ -160,6 +161,24 @@ def test_the_console_sends_only_to_the_server_it_started(client, token):
     finally:
         assert client.delete(f"/api/chapters/{number}/server", headers=token).json == {"url": None}
     assert client.get(f"/api/chapters/{number}/server").json == {"url": None}
+
+
+def test_each_console_start_serves_from_a_new_instance_folder_gone_when_it_stops(client, token, tmp_path,
+                                                                                 monkeypatch):
+    """A fresh instance folder (and database) per start: the walkthrough answers as the lesson shows."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    server = f"/api/chapters/{CH01.number}/server"
+    folders = []
+    for _ in range(2):
+        client.post(server, headers=token)
+        try:
+            serving = [folder.name for folder in tmp_path.iterdir() if folder.name.startswith(f"demo-{CH01.package}-")]
+            assert len(serving) == 1 and (tmp_path / serving[0]).is_dir()
+            folders += serving
+        finally:
+            client.delete(server, headers=token)
+        assert not (tmp_path / serving[0]).exists()
+    assert folders[0] != folders[1]
 
 
 def track_web(*args: str) -> subprocess.CompletedProcess:
