@@ -13,8 +13,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from track import hints
+from track import cache, hints
 from track.course import ROOT, chapter, chapters
+from track.results import ChapterResult, ExerciseResult, RunResult
 from track.web import console, create_app, shutdown
 
 CH01, CH11, CH12 = chapter(1), chapter(11), chapter(12)
@@ -115,6 +116,37 @@ def test_the_event_stream_starts_with_the_cached_verdict(client):
     status = json.loads(first.removeprefix("data: "))
     assert [e["id"] for e in status["exercises"]] == [e.id for e in CH01.exercises]
     assert status["points"] == CH01.points and status["state"] == "graded"
+
+
+@pytest.fixture
+def one_cached_verdict(tmp_path, monkeypatch):
+    """A verdict cached for chapter 1 only (its first exercise failing), as `check` stores it."""
+    monkeypatch.setattr(cache, "FOLDER", tmp_path / "results")
+    first, *rest = CH01.exercises
+    exercises = [ExerciseResult(CH01.package, first.id, first.title, first.points, "fail", 2, 1, "GET / answered 501")]
+    exercises += [ExerciseResult(CH01.package, e.id, e.title, e.points, "pass", 1, 0) for e in rest]
+    cache.store(RunResult([ChapterResult(CH01.package, exercises, [])]), {CH01.package: cache.key(CH01)})
+    return exercises
+
+
+def test_the_home_page_shows_the_cached_verdicts_before_any_stream(client, one_cached_verdict):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    rows = {chap.number: page[page.index(f'id="chapter-{chap.number}"'):].split("</tr>")[0] for chap in chapters()}
+    score = sum(e.score for e in one_cached_verdict)
+    assert f"{score}/{CH01.points}</td>" in rows[1] and "not graded yet" not in rows[1]
+    assert all(f'class="exercise {e.status}"' in rows[1] for e in one_cached_verdict)
+    assert all("not graded yet" in rows[n] for n in rows if n != 1)
+    assert "loading" not in page
+
+
+def test_a_chapter_page_paints_its_cached_status_and_says_when_there_is_none(client, one_cached_verdict):
+    graded = client.get(f"/chapters/{CH01.number}?lang=en").get_data(as_text=True)
+    status = graded[graded.index('<section id="status"'):].split("</section>")[0]
+    assert 'data-state="unsolved"' in status and "GET / answered 501" in status
+    assert f'data-id="{one_cached_verdict[0].id}" data-status="fail"' in status and "✘" in status
+    never = client.get("/chapters/2?lang=en").get_data(as_text=True)
+    status = never[never.index('<section id="status"'):].split("</section>")[0]
+    assert 'data-state="not-graded"' in status and "Not graded yet." in status and "loading" not in status
 
 
 def test_next_hint_uses_the_clis_progressive_hints(client, token, tmp_path, monkeypatch):
