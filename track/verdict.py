@@ -35,16 +35,37 @@ def fit(line: str, width: int) -> str:
     return line if cell_len(line) <= width else set_cell_size(line, width - 1).rstrip() + "…"
 
 
-def exercise_line(number: int, result, exercise, width: int) -> str:
+def progress_word(result, failed_rule: str | None) -> str:
+    """The column after the points: a passing exercise's test count, else what holds it back.
+
+    A failing exercise shows no "15/16 tests": on an untouched file most checks pass vacuously
+    (chapter 11), and the count would read as nearly done.
+    """
     if result is None:
-        mark, earned, tests = "✘", 0, _("no tests ran")
-    else:
-        mark, earned = MARKS[result.status], result.score
-        tests = (_("needs {other}").format(other=result.blocked_by) if result.blocked_by
-                 else _("blocked") if result.status == "blocked" else f"{result.tests - result.failed}/{result.tests} " + _("tests"))
+        return _("no tests ran")
+    if result.blocked_by:
+        return _("needs {other}").format(other=result.blocked_by)
+    if result.status == "blocked":
+        return _("blocked")
+    if result.status == "pass":
+        return f"{result.tests}/{result.tests} " + _("tests")
+    if result.status == "error":
+        return _("could not grade")
+    return _("fails: {rule}").format(rule=failed_rule) if failed_rule else _("fails")
+
+
+def exercise_line(number: int, result, exercise, width: int, failed_rule: str | None = None) -> str:
+    mark, earned = (MARKS[result.status], result.score) if result is not None else ("✘", 0)
+    tests = progress_word(result, failed_rule)
     padded = tests + " " * max(0, 14 - cell_len(tests))  # columns line up in Chinese too
     score = _("{earned}/{points} pt").format(earned=earned, points=exercise.points)
     return fit(f"  {mark} {number}. {exercise.id:<16} {score}  {padded} {_(exercise.title)}", width)
+
+
+def first_failed_rule(result: ChapterResult, exercise_id: str) -> str | None:
+    """The rule id of the exercise's first failing grader test, when it names one."""
+    return next((rule for test in result.tests if test.exercise == exercise_id and test.status == "fail"
+                 for rule in test.rules), None)
 
 
 def scoreboard(chapter: Chapter, result: ChapterResult, width: int = WIDTH) -> list[str]:
@@ -54,7 +75,8 @@ def scoreboard(chapter: Chapter, result: ChapterResult, width: int = WIDTH) -> l
         solved=solved, total=len(chapter.exercises), score=result.score, points=chapter.points)
     lines = [fit(header, width), fit("  " + summary, width)]
     by_id = {e.id: e for e in result.exercises}
-    lines += [exercise_line(n, by_id.get(e.id), e, width) for n, e in enumerate(chapter.exercises, 1)]
+    lines += [exercise_line(n, by_id.get(e.id), e, width, first_failed_rule(result, e.id))
+              for n, e in enumerate(chapter.exercises, 1)]
     return lines
 
 

@@ -3,7 +3,7 @@ import re
 
 from track import hints, verdict
 from track.course import chapter
-from track.results import ExerciseResult
+from track.results import ChapterResult, ExerciseResult, TestResult
 from tests.ch11_variants.variants import variants_of
 
 CH01 = chapter(1)
@@ -29,6 +29,25 @@ def test_the_score_column_speaks_one_language(monkeypatch):
     assert f"0/{exercise.points} 分" in line and " pt" not in line, line
     monkeypatch.setenv("TRACK_LANG", "en")
     assert f"0/{exercise.points} pt" in verdict.exercise_line(1, result, exercise, 200)
+
+
+def test_a_failing_exercise_shows_its_failing_rule_not_a_count_of_passing_tests(monkeypatch):
+    """Chapter 11's untouched file passed 15 of 16 grader tests; "15/16 tests" read as nearly done."""
+    ch11 = chapter(11)
+    failing, passing = ch11.exercises[:2]
+    rule = "sound-on-correct-app"
+    tests = [TestResult(f"tests/x.py::test_{n}", ch11.package, failing.id, "pass") for n in range(15)]
+    tests.append(TestResult("tests/x.py::test_last", ch11.package, failing.id, "fail", "missed", rules=[rule]))
+    tests.append(TestResult("tests/x.py::test_ok", ch11.package, passing.id, "pass"))
+    result = ChapterResult(ch11.package, [
+        ExerciseResult(ch11.package, failing.id, failing.title, failing.points, "fail", 16, 1),
+        ExerciseResult(ch11.package, passing.id, passing.title, passing.points, "pass", 1, 0)], tests)
+    for lang, fails, counted in (("en", f"fails: {rule}", "1/1 tests"), ("zh", f"未通过：{rule}", "1/1 测试")):
+        monkeypatch.setenv("TRACK_LANG", lang)
+        board = verdict.scoreboard(ch11, result, 200)
+        failing_line, passing_line = (next(line for line in board if f" {e.id} " in line) for e in (failing, passing))
+        assert fails in failing_line and "15/16" not in failing_line and "/16" not in failing_line, failing_line
+        assert counted in passing_line, passing_line
 
 
 def test_chapter_11_titles_count_the_broken_apps_there_are():

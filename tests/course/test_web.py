@@ -8,12 +8,14 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 from urllib.parse import urlencode
 
 import pytest
 
-from track import hints
+from track import cache, hints
 from track.course import ROOT, chapter, chapters
+from track.results import ChapterResult, ExerciseResult, RunResult
 from track.web import console, create_app, shutdown
 
 CH01, CH11, CH12 = chapter(1), chapter(11), chapter(12)
@@ -116,6 +118,37 @@ def test_the_event_stream_starts_with_the_cached_verdict(client):
     assert status["points"] == CH01.points and status["state"] == "graded"
 
 
+@pytest.fixture
+def one_cached_verdict(tmp_path, monkeypatch):
+    """A verdict cached for chapter 1 only (its first exercise failing), as `check` stores it."""
+    monkeypatch.setattr(cache, "FOLDER", tmp_path / "results")
+    first, *rest = CH01.exercises
+    exercises = [ExerciseResult(CH01.package, first.id, first.title, first.points, "fail", 2, 1, "GET / answered 501")]
+    exercises += [ExerciseResult(CH01.package, e.id, e.title, e.points, "pass", 1, 0) for e in rest]
+    cache.store(RunResult([ChapterResult(CH01.package, exercises, [])]), {CH01.package: cache.key(CH01)})
+    return exercises
+
+
+def test_the_home_page_shows_the_cached_verdicts_before_any_stream(client, one_cached_verdict):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    rows = {chap.number: page[page.index(f'id="chapter-{chap.number}"'):].split("</tr>")[0] for chap in chapters()}
+    score = sum(e.score for e in one_cached_verdict)
+    assert f"{score}/{CH01.points}</td>" in rows[1] and "not graded yet" not in rows[1]
+    assert all(f'class="exercise {e.status}"' in rows[1] for e in one_cached_verdict)
+    assert all("not graded yet" in rows[n] for n in rows if n != 1)
+    assert "loading" not in page
+
+
+def test_a_chapter_page_paints_its_cached_status_and_says_when_there_is_none(client, one_cached_verdict):
+    graded = client.get(f"/chapters/{CH01.number}?lang=en").get_data(as_text=True)
+    status = graded[graded.index('<section id="status"'):].split("</section>")[0]
+    assert 'data-state="unsolved"' in status and "GET / answered 501" in status
+    assert f'data-id="{one_cached_verdict[0].id}" data-status="fail"' in status and "✘" in status
+    never = client.get("/chapters/2?lang=en").get_data(as_text=True)
+    status = never[never.index('<section id="status"'):].split("</section>")[0]
+    assert 'data-state="not-graded"' in status and "Not graded yet." in status and "loading" not in status
+
+
 def test_next_hint_uses_the_clis_progressive_hints(client, token, tmp_path, monkeypatch):
     monkeypatch.setattr(hints, "HINTS_FILE", tmp_path / "hints.json")
     first = client.post(f"/api/chapters/{CH01.number}/hint", headers=token).json["hint"]
@@ -160,6 +193,24 @@ def test_the_console_sends_only_to_the_server_it_started(client, token):
     finally:
         assert client.delete(f"/api/chapters/{number}/server", headers=token).json == {"url": None}
     assert client.get(f"/api/chapters/{number}/server").json == {"url": None}
+
+
+def test_each_console_start_serves_from_a_new_instance_folder_gone_when_it_stops(client, token, tmp_path,
+                                                                                 monkeypatch):
+    """A fresh instance folder (and database) per start: the walkthrough answers as the lesson shows."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    server = f"/api/chapters/{CH01.number}/server"
+    folders = []
+    for _ in range(2):
+        client.post(server, headers=token)
+        try:
+            serving = [folder.name for folder in tmp_path.iterdir() if folder.name.startswith(f"demo-{CH01.package}-")]
+            assert len(serving) == 1 and (tmp_path / serving[0]).is_dir()
+            folders += serving
+        finally:
+            client.delete(server, headers=token)
+        assert not (tmp_path / serving[0]).exists()
+    assert folders[0] != folders[1]
 
 
 def track_web(*args: str) -> subprocess.CompletedProcess:

@@ -18,12 +18,12 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, rende
 from pygments.lexers import DiffLexer
 from werkzeug.exceptions import HTTPException
 
-from track import grading, hints, i18n
+from track import hints, i18n, verdict
 from track.course import Chapter, chapters
 from track.i18n import _
 from track.results import ChapterResult
 from track.web import console, lesson, presenter
-from track.web.status import Watcher, current, in_thread, payload
+from track.web.status import Watcher, cached, current, in_thread
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
 TOKEN_HEADER = "X-Track-Token"
@@ -95,8 +95,8 @@ def remembered(page: str, lang: str) -> Response:
 @pages.get("/")
 def home():
     lang = language()
-    results = in_thread(grading.current, chapters())
-    rows = [(chapter, title(chapter, lang), payload(chapter, results[chapter.package])) for chapter in chapters()]
+    # The cached verdicts only: grading a stale chapter here would hold the page for seconds.
+    rows = [(chapter, title(chapter, lang), cached(chapter)) for chapter in chapters()]
     return remembered(render_template("home.html", rows=rows, lang=lang), lang)
 
 
@@ -106,7 +106,7 @@ def chapter_page(number: int):
     lang = language()
     return remembered(render_template("chapter.html", chapter=chapter, title=title(chapter, lang), lang=lang,
                                       lesson=lesson.render(chapter, lang), pygments_css=lesson.stylesheet(), texts=script_texts(),
-                                      server_url=dashboard().servers.url(chapter)), lang)
+                                      status=cached(chapter), marks=verdict.MARKS, server_url=dashboard().servers.url(chapter)), lang)
 
 
 @pages.get("/chapters/<int:number>/demo")

@@ -107,12 +107,17 @@ class Servers:
         return found[0] if found else None
 
     def start(self, chapter: Chapter) -> str:
-        """`python -m track run N --port 0` on the learner's copy; its URL."""
+        """`python -m track run N --port 0` on the learner's copy; its URL.
+
+        Each start serves from a new temporary instance folder and database, as the classroom
+        demo does, so the walkthrough's requests answer as the lesson shows (a `POST /register`
+        is not "taken" by an earlier run); the folder goes when the server stops.
+        """
         with self.changing:
             if (url := self.url(chapter)) is not None:
                 return url
             stack = ExitStack()
-            url = in_thread(stack.enter_context, live.chapter_server(chapter, False))
+            url = in_thread(stack.enter_context, live.fresh_chapter_server(chapter, False, log=[]))
             self.running[chapter.package] = (url, stack)
             return url
 

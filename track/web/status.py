@@ -16,8 +16,9 @@ from gevent.event import AsyncResult
 from gevent.queue import Empty, Queue
 from watchfiles import DefaultFilter, watch
 
-from track import grading, verdict, watching
+from track import cache, grading, verdict, watching
 from track.course import CHAPTERS, Chapter, chapters
+from track.i18n import _
 from track.results import ChapterResult
 
 KEEPALIVE_S = 15  # a comment line this often keeps proxies and browsers from closing the stream
@@ -67,6 +68,24 @@ def payload(chapter: Chapter, result: ChapterResult) -> dict:
     return {"state": "graded", "score": result.score, "points": chapter.points,
             "solved": result.error is None and result.first_unsolved() is None,
             "exercises": exercises, "problem": "\n".join(verdict.first_problem(chapter, result))}
+
+
+def not_graded(chapter: Chapter) -> dict:
+    """What the page shows before the chapter's first verdict: its exercises, no status yet."""
+    exercises = [{"id": e.id, "title": e.title, "points": e.points, "status": "unknown", "score": 0, "blocked_by": None}
+                 for e in chapter.exercises]
+    return {"state": "not graded", "score": None, "points": chapter.points, "solved": False, "exercises": exercises,
+            "problem": _("Not graded yet.")}
+
+
+def cached(chapter: Chapter) -> dict:
+    """The page's first paint: the verdict `progress` would print from the cache, without grading anything.
+
+    The page then waits for no stream to show a status; a chapter changed since its last
+    verdict (or never graded) says so until the stream brings the new one.
+    """
+    result = cache.load(chapter)
+    return not_graded(chapter) if result is None else payload(chapter, result)
 
 
 def changed_chapters(changes: set[tuple]) -> list[Chapter]:
