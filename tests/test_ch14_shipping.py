@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -255,12 +256,26 @@ class TestConfig:
 
 # --- migrations ---------------------------------------------------------------------------
 
+def chapter_copy(request, chapter, into: Path) -> Path:
+    """A copy of the graded chapter in `into` (made once): the app makes its instance folder beside
+    the package, and the graded folder itself may be read-only (class grading's sandbox)."""
+    folder = into / chapter.package
+    if not folder.is_dir():
+        shutil.copytree(target_dir(request.config, chapter), folder, ignore=shutil.ignore_patterns("__pycache__", "instance"))
+    return folder
+
+
 def flask_db(request, chapter, url: str, *args: str) -> subprocess.CompletedProcess:
     """`flask --app <chapter>/app.py db ARGS` in a child process, against the database at `url`."""
     env = {name: value for name, value in os.environ.items() if name != "APP_ENV" and not name.startswith("FLASK_")}
-    app_file = target_dir(request.config, chapter) / "app.py"
-    return subprocess.run([sys.executable, "-m", "flask", "--app", str(app_file), "db", *args], cwd=ROOT,
-                          env={**env, "DATABASE_URL": url}, capture_output=True, text=True, timeout=CLI_TIMEOUT_S)
+    with tempfile.TemporaryDirectory(prefix="ch14-flask-db-") as scratch:
+        copy = chapter_copy(request, chapter, Path(scratch))
+        done = subprocess.run([sys.executable, "-m", "flask", "--app", str(copy / "app.py"), "db", *args], cwd=ROOT,
+                              env={**env, "DATABASE_URL": url}, capture_output=True, text=True, timeout=CLI_TIMEOUT_S)
+    # Its traceback names the learner's own files, not the copy's.
+    graded = str(target_dir(request.config, chapter))
+    done.stdout, done.stderr = done.stdout.replace(str(copy), graded), done.stderr.replace(str(copy), graded)
+    return done
 
 
 def expect_cli_success(done: subprocess.CompletedProcess, what: str, cause: str) -> None:
@@ -656,13 +671,9 @@ class TestHardening:
 # --- container ----------------------------------------------------------------------------
 
 def gunicorn(request, chapter, tmp_path, option: str, **env: str) -> subprocess.CompletedProcess:
-    """gunicorn OPTION with the chapter's gunicorn.conf.py and app, started in production.
-
-    From a copy of the chapter in tmp_path, as the image holds one: the app makes its instance
-    folder beside the package, and the graded folder itself may be read-only (class grading)."""
-    folder = tmp_path / "image" / chapter.package
-    if not folder.is_dir():
-        shutil.copytree(target_dir(request.config, chapter), folder, ignore=shutil.ignore_patterns("__pycache__", "instance"))
+    """gunicorn OPTION with the chapter's gunicorn.conf.py and app, started in production, from a
+    copy of the chapter as the image holds one."""
+    folder = chapter_copy(request, chapter, tmp_path / "image")
     base = {name: value for name, value in os.environ.items()
             if name not in ("BIND_HOST", "WEB_CONCURRENCY", "PORT", "GUNICORN_CMD_ARGS") and not name.startswith("FLASK_")}
     env = {**base, "APP_ENV": "production", "FLASK_SECRET_KEY": SECRET,

@@ -144,7 +144,7 @@ def verdicts(checkout: Path, seconds: float, graded: list[Chapter] | None = None
     translations(language())  # compiled here, where writing them is allowed: the sandbox reads them
     options = classroom.Options([str(checkout)], jobs=jobs, timeout_s=grader_timeout(seconds, len(graded), jobs),
                                 reuse=False)
-    [student] = classroom.students_of(options.roots, None)
+    [student] = classroom.students_of(options.roots, None, {})
     grader = classroom.Grader(options, [student], graded)
     grader.run()
     row, run = grader.rows[student.key], grader.verdicts.get(student.key, RunResult())

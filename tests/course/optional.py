@@ -117,9 +117,8 @@ PARTS = {
     "container": Part(
         "a container engine (Docker or Podman)", "chapter 14's image builds, runs as non-root and answers /healthz",
         container_missing,
-        {"linux": "sudo apt-get install -y podman (or Docker Engine: docs.docker.com/engine/install)",
-         "macos": "install Docker Desktop or `brew install podman && podman machine init && podman machine start`",
-         "windows": "install Docker Desktop (WSL 2 backend)"}, strict=False),
+        {"linux": "sudo apt-get install -y podman", "macos": "brew install podman && podman machine init && podman machine start",
+         "windows": "winget install RedHat.Podman"}, strict=False),
     "newman": Part(
         "newman", "every chapter's Postman collection passes against its solution", newman_missing,
         {"linux": NPM_CI, "macos": NPM_CI, "windows": r".venv\Scripts\npm ci"}),
