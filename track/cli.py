@@ -37,8 +37,12 @@ def cmd_check(args) -> int:
 def cmd_hint(args) -> int:
     chap = chapter(args.chapter)
     result = grading.check(chap)
-    print("\n".join(verdict.wrapped(hints.for_result(chap, result), verdict.WIDTH, indent="")))
-    return 2 if result.error is not None else 0
+    text = hints.for_result(chap, result)
+    if result.error is None:
+        print(text)  # a hint keeps its own layout (its text indented under its heading)
+        return 0
+    print("\n".join(verdict.wrapped(text, verdict.WIDTH, indent="")))
+    return 2
 
 
 def cmd_watch(args) -> int:
