@@ -307,7 +307,7 @@ def cmd_grade(args) -> int:
     run = engine.grade(chapters(), target=args.target, extra=extra)
     results = {chap.package: grading.chapter_result(run, chap) for chap in chapters()}
     print_table((_("N"), _("Chapter"), _("Exercises"), _("Points"), _("Next step")), progress_rows(results))
-    print(_("\nScore: {score}/{max} ({status})").format(score=run.score, max=run.max_score, status=run.status))
+    print(_("\nScore: {score}/{max} ({status})").format(score=run.score, max=run.max_score, status=run.status.label))
     if args.json:
         run.write(Path(args.json))
         print(_("Wrote {path}").format(path=args.json))

@@ -2,7 +2,8 @@
 
 The JSON follows exercism's test-runner interface (version 3: `status`, `message`, and
 `tests` with `name`, `status`, `message`, `task_id`): every `status` in it is one of
-exercism's three (`Status.exercism`). It adds keys that interface leaves open:
+exercism's three (`Status.exercism`). It adds keys the interface does not define (it lists
+the fields it reads and forbids no others):
 `score`/`max_score`, one entry per exercise (`exercises`) and per chapter (`chapters`), and
 `track_status` beside a test's or an exercise's `status`: our own word (`blocked`, `not_run`),
 which exercism's three cannot say. (Classroom 50's result.json is written by the autograder
