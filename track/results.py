@@ -173,6 +173,10 @@ class RunResult:
     def chapter(self, package: str) -> ChapterResult | None:
         return next((c for c in self.chapters if c.package == package), None)
 
+    def first_unsolved(self) -> ExerciseResult | None:
+        """The first exercise of the run that does not pass (what `probes` names when the reference fails)."""
+        return next((e for c in self.chapters if (e := c.first_unsolved()) is not None), None)
+
     @property
     def status(self) -> Status:
         if self.message is not None or not self.chapters:

@@ -17,7 +17,7 @@ from gevent.queue import Empty, Queue
 from watchfiles import DefaultFilter, watch
 
 from track import cache, grading, verdict, watching
-from track.course import CHAPTERS, Chapter, chapters
+from track.course import CHAPTERS, Chapter, Exercise, chapters
 from track.i18n import _
 from track.results import ChapterResult, Status
 
@@ -56,7 +56,7 @@ def current(chapter: Chapter) -> ChapterResult:
     return in_thread(grading.current, [chapter])[chapter.package]
 
 
-def exercise_entry(exercise, status: Status, score: int, blocked_by: str | None) -> dict:
+def exercise_entry(exercise: Exercise, status: Status, score: int, blocked_by: str | None) -> dict:
     """One exercise as the page shows it: the status word, its mark and its label in the page's language."""
     return {"id": exercise.id, "title": exercise.title, "points": exercise.points, "status": status,
             "mark": status.mark, "label": status.label, "score": score, "blocked_by": blocked_by}
