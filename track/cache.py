@@ -16,7 +16,7 @@ from pathlib import Path
 from track.course import CHAPTERS, ROOT, STATE, Chapter
 from track.i18n import language
 from track.inputs import files_of, grading_inputs
-from track.results import ChapterResult, RunResult
+from track.results import ChapterResult, RunResult, Status
 
 FOLDER = STATE / "results"
 
@@ -61,8 +61,10 @@ def store(run: RunResult, keys: dict[str, str]) -> None:
     FOLDER.mkdir(parents=True, exist_ok=True)
     for result in run.chapters:
         if result.package in keys:
-            payload = {"key": keys[result.package], "results": RunResult([result]).to_json()}
-            path_of(result.chapter).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+            # A one-chapter run (`check`) keeps the text the grading run wrote, not a second serialisation.
+            results = run if len(run.chapters) == 1 else RunResult([result])
+            payload = f'{{"key": {json.dumps(keys[result.package])}, "results": {results.json_text()}}}'
+            path_of(result.chapter).write_text(payload, encoding="utf-8")
 
 
 # --- a class's verdicts, shared by content between students (track/classroom.py) ------------
@@ -84,10 +86,10 @@ def class_lookup(chapter: Chapter, tree: Path) -> ChapterResult | None:
 def class_store(result: ChapterResult, tree: Path) -> None:
     """Keep a chapter's verdict for every student whose chapter is the same, unless a test ran
     out of time or the chapter did not load (those depend on the machine and say why for one student)."""
-    if any(test.status == "error" for test in result.tests) or result.error is not None:
+    if any(test.status == Status.ERROR for test in result.tests) or result.error is not None:
         return
     CLASS_FOLDER.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(RunResult([result]).to_json(), ensure_ascii=False).replace(json.dumps(str(tree))[1:-1], TREE)
+    text = RunResult([result]).json_text().replace(json.dumps(str(tree))[1:-1], TREE)
     path = CLASS_FOLDER / f"{key(result.chapter, tree / result.package)}.json"
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(text, encoding="utf-8")
@@ -109,7 +111,7 @@ def chapter_costs() -> dict[str, float]:
 
 def note_cost(result: ChapterResult) -> None:
     """Keep the seconds a solved chapter's tests took (an unsolved one stops early: not its cost)."""
-    if result.status != "pass":
+    if result.status != Status.PASS:
         return
     costs = chapter_costs()
     costs[result.package] = round(sum(test.duration for test in result.tests), 3)

@@ -14,13 +14,14 @@ from __future__ import annotations
 import csv
 import html
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from track.course import Chapter
 from track.i18n import _, language
 from track.integrity import alike
+from track.results import Status
 
 BASE_COLUMNS = ("student", "path", "score", "max_score", "status", "reason", "integrity", "sandbox", "seconds", "lost")
 REPORT_NAMES = ("class-report.md", "class-report.html", "class.json")
@@ -36,12 +37,50 @@ def columns(chapters: list[Chapter]) -> list[str]:
             *(exercise_column(c, e.id) for c in chapters for e in c.exercises)]
 
 
-def flat(row: dict) -> dict:
-    """A row as the CSV writes it: chapters and exercises as columns, lists joined."""
-    return {**{k: row[k] for k in BASE_COLUMNS if k not in ("reason", "integrity", "lost")},
-            "reason": "; ".join(row["reason"]), "integrity": "; ".join(row["integrity"]),
-            "lost": "\n".join(f"{lost['exercise']}: {lost['message']}" for lost in row["lost"]),  # one a line
-            **row["chapters"], **row["exercises"]}
+@dataclass
+class LostExercise:
+    """An exercise that earned a student nothing, and its first failure (or why it was not graded)."""
+
+    exercise: str  # its column: `package:exercise`
+    points: int
+    message: str
+
+
+@dataclass
+class ClassRow:
+    """One student: what the CSV, the class JSON and the summaries say of them."""
+
+    student: str
+    path: str
+    score: int
+    max_score: int
+    status: Status  # the whole run's: pass, fail, or error (part of it could not be graded)
+    reason: list[str]  # why part of their work could not be graded
+    integrity: list[str]  # the integrity flags (and notes that cost no points)
+    flagged: bool  # a chapter of theirs was flagged: the row counts in no pass rate
+    lost: list[LostExercise]
+    graded: bool  # anything of theirs was graded at all
+    seconds: float
+    sandbox: str  # how their code was isolated
+    chapters: dict[str, int]  # chapter package -> points
+    exercises: dict[str, int]  # exercise column -> points
+
+    @classmethod
+    def from_json(cls, entry: dict) -> ClassRow:
+        """A row of a class JSON; rows of older gradings may lack the later fields."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{**{k: v for k, v in entry.items() if k in known}, "status": Status(entry["status"]),
+                      "lost": [LostExercise(**lost) for lost in entry.get("lost", [])],
+                      "flagged": entry.get("flagged", bool(entry["integrity"])), "graded": entry.get("graded", True),
+                      "seconds": entry.get("seconds", 0.0), "sandbox": entry.get("sandbox", "-")})
+
+    def csv_fields(self) -> dict:
+        """The row as the CSV writes it: chapters and exercises as columns, lists joined."""
+        return {"student": self.student, "path": self.path, "score": self.score, "max_score": self.max_score,
+                "status": self.status, "reason": "; ".join(self.reason), "integrity": "; ".join(self.integrity),
+                "sandbox": self.sandbox, "seconds": self.seconds,
+                "lost": "\n".join(f"{lost.exercise}: {lost.message}" for lost in self.lost),  # one a line
+                **self.chapters, **self.exercises}
 
 
 class CsvSink:
@@ -59,8 +98,8 @@ class CsvSink:
         self.writer.writerows(kept)
         self.handle.flush()
 
-    def write(self, row: dict) -> None:
-        self.writer.writerow(flat(row))
+    def write(self, row: ClassRow) -> None:
+        self.writer.writerow(row.csv_fields())
         self.handle.flush()
 
     def close(self) -> None:
@@ -79,7 +118,7 @@ class CsvSink:
 class ClassData:
     """Every student's row and the similarity hints: what the JSON holds and the summaries show."""
 
-    rows: dict[str, dict] = field(default_factory=dict)
+    rows: dict[str, ClassRow] = field(default_factory=dict)
     similarity: list[dict] = field(default_factory=list)
 
     @classmethod
@@ -87,9 +126,10 @@ class ClassData:
         if path is None or not path.exists():
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data.get("students", {}), data.get("similarity", []))
+        rows = {key: ClassRow.from_json(entry) for key, entry in data.get("students", {}).items()}
+        return cls(rows, data.get("similarity", []))
 
-    def merge(self, rows: dict[str, dict], similarity: list[dict], compared: set[str]) -> None:
+    def merge(self, rows: dict[str, ClassRow], similarity: list[dict], compared: set[str]) -> None:
         """This run's rows replace those students' old rows; `similarity` holds the hints among
         the `compared` students, and older hints about anyone else are kept."""
         self.rows.update(rows)
@@ -97,23 +137,19 @@ class ClassData:
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"version": 1, "students": dict(sorted(self.rows.items())), "similarity": self.similarity}
+        students = {key: asdict(row) for key, row in sorted(self.rows.items())}
+        payload = {"version": 1, "students": students, "similarity": self.similarity}
         path.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
-
-
-def flagged(row: dict) -> bool:
-    """Whether a chapter of theirs was flagged (rows of older gradings: any integrity note)."""
-    return row.get("flagged", bool(row["integrity"]))
 
 
 def pass_rates(data: ClassData, chapters: list[Chapter]) -> list[tuple[str, str, float]]:
     """(exercise column, title, share of the unflagged students who pass it), hardest first."""
-    counted = [row for row in data.rows.values() if not flagged(row)]
+    counted = [row for row in data.rows.values() if not row.flagged]
     rates = []
     for chapter in chapters:
         for exercise in chapter.exercises:
             column = exercise_column(chapter, exercise.id)
-            passed = sum(1 for row in counted if row["exercises"].get(column) == exercise.points)
+            passed = sum(1 for row in counted if row.exercises.get(column) == exercise.points)
             rates.append((column, _(exercise.title), passed / len(counted) if counted else 0.0))
     return sorted(rates, key=lambda rate: (rate[2], rate[0]))
 
@@ -127,25 +163,25 @@ class Section(NamedTuple):
     rows: list[list[str]] | None
 
 
-def student_cells(key: str, row: dict) -> list[str]:
-    return [key, f"{row['score']}/{row['max_score']}", row["status"], "; ".join(row["integrity"]) or "-",
-            row.get("sandbox", "-"), f"{row.get('seconds', 0):.1f}", "; ".join(row["reason"]) or "-"]
+def student_cells(key: str, row: ClassRow) -> list[str]:
+    return [key, f"{row.score}/{row.max_score}", row.status.label, "; ".join(row.integrity) or "-",
+            row.sandbox, f"{row.seconds:.1f}", "; ".join(row.reason) or "-"]
 
 
 def lost_sections(data: ClassData) -> list[Section]:
     """Per student who lost points: each exercise lost, its points and its first failure."""
     header = [_("exercise"), _("points"), _("first failure")]
-    return [Section(3, f"{key} ({row['score']}/{row['max_score']})", header,
-                    [[lost["exercise"], str(lost["points"]), lost["message"] or "-"] for lost in row["lost"]])
-            for key, row in sorted(data.rows.items()) if row.get("lost")]
+    return [Section(3, f"{key} ({row.score}/{row.max_score})", header,
+                    [[lost.exercise, str(lost.points), lost.message or "-"] for lost in row.lost])
+            for key, row in sorted(data.rows.items()) if row.lost]
 
 
 def sections(data: ClassData, chapters: list[Chapter]) -> list[Section]:
     """The summary's headings and tables; the Markdown and the HTML render these."""
     students = [student_cells(key, row) for key, row in sorted(data.rows.items())]
-    left_out = sum(1 for row in data.rows.values() if flagged(row))
+    left_out = sum(1 for row in data.rows.values() if row.flagged)
     rates = [[column, title, f"{share:.0%}"] for column, title, share in pass_rates(data, chapters)]
-    flags = [[key, flag] for key, row in sorted(data.rows.items()) for flag in row["integrity"]]
+    flags = [[key, flag] for key, row in sorted(data.rows.items()) for flag in row.integrity]
     similar = [[_(" and ").join(h["students"]), h["file"], alike(h["students"], h["ratio"])] for h in data.similarity]
     lost = lost_sections(data)
     return [

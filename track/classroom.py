@@ -22,10 +22,10 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from track import cache, engine, integrity, sandbox, student_run
-from track.class_report import CsvSink, ClassData, exercise_column, write_summaries
+from track.class_report import ClassData, ClassRow, CsvSink, LostExercise, exercise_column, write_summaries
 from track.course import Chapter, UsageError, chapters
 from track.i18n import _
-from track.results import ChapterError, ChapterResult, RunResult, budget_spent
+from track.results import ChapterError, ChapterResult, RunResult, Status, budget_spent
 from track.verdicts import Verdict
 
 
@@ -131,8 +131,8 @@ def chapter_reasons(result: ChapterResult, timeout_s: float) -> list[str]:
         return [_("chapter {n}: {reason}").format(n=number, reason=clipped(first, REASON_MAX))]
     budget = student_run.chapter_budget(timeout_s)
     spent = budget_spent(budget)
-    hung = [t.exercise for t in result.tests if t.status == "error" and t.message != spent]
-    skipped = [t.exercise for t in result.tests if t.status == "error" and t.message == spent and t.exercise not in hung]
+    hung = [t.exercise for t in result.tests if t.status == Status.ERROR and t.message != spent]
+    skipped = [t.exercise for t in result.tests if t.status == Status.ERROR and t.message == spent and t.exercise not in hung]
     if skipped:
         return [_("chapter {n}: its time budget of {seconds} s was spent (timed out: {hung}; not run: {skipped})").format(
             n=number, seconds=f"{budget:g}", hung=", ".join(dict.fromkeys(hung)), skipped=", ".join(dict.fromkeys(skipped)))]
@@ -146,7 +146,7 @@ def zero_flagged(run: RunResult, flags: dict) -> RunResult:
     for result in run.chapters:
         if result.package in flags:
             message = _("integrity: ") + "; ".join(str(f) for f in flags[result.package])
-            result = replace(result, exercises=[replace(e, status="fail", message=message) for e in result.exercises])
+            result = replace(result, exercises=[replace(e, status=Status.FAIL, message=message) for e in result.exercises])
         chapters_out.append(result)
     return RunResult(chapters_out, run.message)
 
@@ -158,7 +158,7 @@ def first_line(message: str | None) -> str:
     return clipped(next((text.strip() for text in (message or "").splitlines() if text.strip()), ""), LOST_MAX)
 
 
-def lost_exercises(run: RunResult, graded: list[Chapter], reasons: list[str]) -> list[dict]:
+def lost_exercises(run: RunResult, graded: list[Chapter], reasons: list[str]) -> list[LostExercise]:
     """Each exercise that earned nothing: its column, its points and its first failure, or for
     a chapter that left no result, why (its reason)."""
     found = {result.package: {e.id: e for e in result.exercises} for result in run.chapters}
@@ -169,32 +169,31 @@ def lost_exercises(run: RunResult, graded: list[Chapter], reasons: list[str]) ->
         for exercise in chapter.exercises:
             result = found.get(chapter.package, {}).get(exercise.id)
             if result is None or result.score < exercise.points:
-                lost.append({"exercise": exercise_column(chapter, exercise.id), "points": exercise.points,
-                             "message": first_line(result.message if result is not None else why)})
+                lost.append(LostExercise(exercise_column(chapter, exercise.id), exercise.points,
+                                         first_line(result.message if result is not None else why)))
     return lost
 
 
 def row_of(student: Student, run: RunResult, reasons: list[str], graded: list[Chapter], seconds: float,
-           isolation: sandbox.Isolation) -> dict:
+           isolation: sandbox.Isolation) -> ClassRow:
     """A student's row; `isolation` is how their code ran."""
     run = zero_flagged(run, student.flags or {})
     reasons = [TREE.sub("", reason) for reason in reasons]  # say chapters/..., not the temporary copy
     lost = lost_exercises(run, graded, reasons)
     found = {result.package: result for result in run.chapters}
-    status = "error" if reasons else run.status if run.chapters else "error"
+    status = Status.ERROR if reasons else run.status if run.chapters else Status.ERROR
     exercises = {}
     for chapter in graded:
         scored = {e.id: e.score for e in found[chapter.package].exercises} if chapter.package in found else {}
         exercises.update({exercise_column(chapter, e.id): scored.get(e.id, 0) for e in chapter.exercises})
-    return {
-        "student": student.key, "path": str(student.path), "score": run.score,
-        "max_score": sum(c.points for c in graded), "status": status, "reason": reasons,
-        "integrity": [str(flag) for flags in (student.flags or {}).values() for flag in flags] + [str(n) for n in student.notes],
-        "flagged": bool(student.flags), "lost": lost,
-        "graded": bool(run.chapters), "seconds": round(seconds, 2), "sandbox": str(isolation),
-        "chapters": {c.package: found[c.package].score if c.package in found else 0 for c in graded},
-        "exercises": exercises,
-    }
+    return ClassRow(
+        student=student.key, path=str(student.path), score=run.score, max_score=sum(c.points for c in graded),
+        status=status, reason=reasons,
+        integrity=[str(flag) for flags in (student.flags or {}).values() for flag in flags] + [str(n) for n in student.notes],
+        flagged=bool(student.flags), lost=lost, graded=bool(run.chapters), seconds=round(seconds, 2), sandbox=str(isolation),
+        chapters={c.package: found[c.package].score if c.package in found else 0 for c in graded},
+        exercises=exercises,
+    )
 
 
 # --- the class ---------------------------------------------------------------------------
@@ -225,17 +224,17 @@ class Grader:
         self.options, self.students, self.graded = options, students, graded
         self.isolation = options.isolation()
         self.sandbox_cpu_s = 0.0  # CPU time spent inside sandboxes, as their zygotes count it
-        self.rows: dict[str, dict] = {}
+        self.rows: dict[str, ClassRow] = {}
         self.verdicts: dict[str, RunResult] = {}  # each student's chapters, flagged ones zeroed, as the row counts them
         self.sink = CsvSink(Path(options.csv_path), graded, {s.key for s in students}) if options.csv_path else None
 
-    def done(self, student: Student, row: dict) -> None:
+    def done(self, student: Student, row: ClassRow) -> None:
         self.rows[student.key] = row
         if self.sink is not None:
             self.sink.write(row)
-        score = f"{row['score']}/{row['max_score']}"
-        detail = f"  {'; '.join(row['reason'])}" if row["reason"] else ""
-        print(f"[{len(self.rows)}/{len(self.students)}] {student.key}  {score}  {row['seconds']:.1f} s{detail}", flush=True)
+        detail = f"  {'; '.join(row.reason)}" if row.reason else ""
+        print(f"[{len(self.rows)}/{len(self.students)}] {student.key}  {row.score}/{row.max_score}  {row.seconds:.1f} s{detail}",
+              flush=True)
 
     def run(self) -> None:
         ready = []
@@ -303,28 +302,28 @@ class Grader:
                                          self.isolation))
 
 
-def exit_code(rows: list[dict], fail_under: int | None) -> int:
+def exit_code(rows: list[ClassRow], fail_under: int | None) -> int:
     """2 a student could not be graded at all; else 0 when every student passes (or reaches
     `fail_under` points); else 1."""
-    if any(not row["graded"] for row in rows):
+    if any(not row.graded for row in rows):
         return 2
     if fail_under is not None:
-        return 0 if all(row["score"] >= fail_under for row in rows) else 1
-    return 0 if all(row["status"] == "pass" for row in rows) else 1
+        return 0 if all(row.score >= fail_under for row in rows) else 1
+    return 0 if all(row.status == Status.PASS for row in rows) else 1
 
 
-def class_hints(rows: dict[str, dict], graded: list[Chapter], known: tuple[set[str], list[dict]]) -> tuple[set[str], list[dict]]:
+def class_hints(rows: dict[str, ClassRow], graded: list[Chapter], known: tuple[set[str], list[dict]]) -> tuple[set[str], list[dict]]:
     """(students compared, similarity hints among them): every student of `rows` whose folder is
     still there, so a re-graded student is compared with the whole class again. `known` is what
     this run already compared."""
-    folders = {key: Path(row["path"]) / "chapters" for key, row in rows.items()}
+    folders = {key: Path(row.path) / "chapters" for key, row in rows.items()}
     present = {key: folder for key, folder in folders.items() if folder.is_dir()}
     if set(present) == known[0]:
         return known
     return set(present), [asdict(hint) for hint in integrity.similarity(present, graded)]
 
 
-def merged(path: Path, rows: dict[str, dict], graded: list[Chapter], known: tuple[set[str], list[dict]]) -> ClassData:
+def merged(path: Path, rows: dict[str, ClassRow], graded: list[Chapter], known: tuple[set[str], list[dict]]) -> ClassData:
     """The class data at `path` with this run's rows, and hints among everyone still on disk."""
     data = ClassData.read(path)
     compared, hints = class_hints({**data.rows, **rows}, graded, known)
@@ -332,7 +331,7 @@ def merged(path: Path, rows: dict[str, dict], graded: list[Chapter], known: tupl
     return data
 
 
-def write_reports(options: Options, rows: dict[str, dict], known: tuple[set[str], list[dict]], graded: list[Chapter]) -> None:
+def write_reports(options: Options, rows: dict[str, ClassRow], known: tuple[set[str], list[dict]], graded: list[Chapter]) -> None:
     """The class JSON and the summaries, each merged into what an earlier grading wrote."""
     if options.csv_path:
         print(_("Wrote {path}").format(path=options.csv_path))
@@ -349,7 +348,7 @@ def earlier_names(options: Options) -> dict[Path, str]:
     """Each student folder an earlier grading wrote to these reports -> its name there."""
     names = {}
     for path in [Path(p) / "class.json" for p in [options.report_dir] if p] + [Path(p) for p in [options.json_path] if p]:
-        names.update({Path(row["path"]): key for key, row in ClassData.read(path).rows.items()})
+        names.update({Path(row.path): key for key, row in ClassData.read(path).rows.items()})
     if options.csv_path and Path(options.csv_path).exists():
         with Path(options.csv_path).open(newline="", encoding="utf-8") as handle:
             names.update({Path(row["path"]): row["student"] for row in csv.DictReader(handle) if row.get("path")})

@@ -34,7 +34,7 @@ from track.class_report import exercise_column
 from track.course import Chapter, UsageError, chapters
 from track.engine import SLACK_S
 from track.i18n import _, language, translations
-from track.results import ChapterResult, RunResult
+from track.results import ChapterResult, RunResult, Status
 
 NOT_GRADERS = ("course", "mistakes")  # tests/ folders that test the course itself or quote the solutions
 SKIPPED = ("__pycache__", "*.pyc", ".*")
@@ -119,13 +119,13 @@ def write_bundle(out: Path, budget_s: float = DEFAULT_BUDGET_S, single_file: boo
 def first_failure(exercise_id: str, result: ChapterResult | None, reasons: list[str]) -> str:
     """Why an exercise earned nothing: its first failing test, or why its chapter was not graded."""
     found = next((e for e in result.exercises if e.id == exercise_id), None) if result else None
-    if found is not None and found.status == "blocked":
+    if found is not None and found.status == Status.BLOCKED:
         return _("not graded: it needs `{exercise}`, which does not pass yet").format(exercise=found.blocked_by)
     if found is not None and found.message:
         return found.message
     if result is not None and result.error is not None:
         return result.error.message
-    return "; ".join(reasons) or _("not graded")
+    return "; ".join(reasons) or Status.NOT_RUN.label
 
 
 def grader_timeout(seconds: float, count: int, jobs: int) -> float:
@@ -153,12 +153,12 @@ def verdicts(checkout: Path, seconds: float, graded: list[Chapter] | None = None
     for chapter in graded:
         result = run.chapter(chapter.package)
         for exercise in chapter.exercises:
-            score = row["exercises"][exercise_column(chapter, exercise.id)]
-            message = None if score == exercise.points else first_failure(exercise.id, result, row["reason"])
+            score = row.exercises[exercise_column(chapter, exercise.id)]
+            message = None if score == exercise.points else first_failure(exercise.id, result, row.reason)
             for folder in folders if message else ():  # chapters/... and tests/..., not where they were copied
                 message = message.replace(folder, "")
             found.append({"package": chapter.package, "exercise": exercise.id, "score": score, "message": message})
-    return {"isolation": row.get("sandbox"), "exercises": found}
+    return {"isolation": row.sandbox, "exercises": found}
 
 
 def main(argv: list[str]) -> int:

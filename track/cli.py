@@ -8,7 +8,6 @@ inside the verbs that need them, so `list` and `progress` answer from the cache 
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import shutil
 import sys
@@ -38,21 +37,12 @@ def cmd_check(args) -> int:
 def cmd_hint(args) -> int:
     chap = chapter(args.chapter)
     result = grading.check(chap)
-    if result.error is not None:
-        text = _("Chapter {n} does not load yet, so no exercise can be graded:\n\n{error}\n\n"
-                 "Open the file at the line named above. Python stops at the first problem it meets; the cause is "
-                 "often on that line or just before it (an unclosed bracket, a missing colon, a renamed function).").format(
-            n=chap.number, error=result.error.message)
-        print("\n".join(verdict.wrapped(text, verdict.WIDTH, indent="")))
-        return 2
-    failing = result.first_unsolved()
-    if failing is None:
-        following = next((c for c in chapters() if c.number > chap.number), None)
-        nxt = _(" Next: `{check}`.").format(check=command("check", following.number)) if following else ""
-        print(_("Chapter {n} is solved: no hint needed.").format(n=chap.number) + nxt)
+    text = hints.for_result(chap, result)
+    if result.error is None:
+        print(text)  # a hint keeps its own layout (its text indented under its heading)
         return 0
-    print(hints.for_first_unsolved(chap, result))
-    return 0
+    print("\n".join(verdict.wrapped(text, verdict.WIDTH, indent="")))
+    return 2
 
 
 def cmd_watch(args) -> int:
@@ -95,37 +85,15 @@ def cmd_reset(args) -> int:
     return 0
 
 
-def reference_without_markers(chap: Chapter, path: Path) -> str:
-    """A solution file as a learner would have written it: no SOLUTION/STUB markers."""
-    from track.stubs import stub_source
-
-    return stub_source(path.read_text(encoding="utf-8"), chap, shown(path), stubbed=())
-
-
-def solution_diff(chap: Chapter) -> str:
-    from track.stubs import has_markers
-
-    chunks = []
-    for path in sorted(p for p in chap.solution_dir.rglob("*") if has_markers(p)):
-        relative = path.relative_to(chap.solution_dir)
-        mine = chap.learner_dir / relative
-        ours = mine.read_text(encoding="utf-8").splitlines(keepends=True) if mine.exists() else []
-        chunks.extend(difflib.unified_diff(
-            ours, reference_without_markers(chap, path).splitlines(keepends=True),
-            fromfile=f"yours: chapters/{chap.package}/{relative.as_posix()}",
-            tofile=f"reference: solutions/{chap.package}/{relative.as_posix()}",
-        ))
-    return "".join(chunks)
-
-
 def cmd_solution(args) -> int:
     chap = chapter(args.chapter)
     if not args.force:
-        result = grading.check(chap)
-        if result.first_unsolved() is not None or result.error is not None:
+        if not grading.check(chap).solved:
             print(_("Chapter {n} does not pass yet: solve it first and compare afterwards (or `{force}`).").format(
                 n=chap.number, force=command("solution", chap.number, "--force")))
             return 1
+    from track.solution import solution_diff
+
     print(solution_diff(chap) or _("Your files match the reference solution exactly."))
     return 0
 
@@ -134,10 +102,10 @@ def progress_rows(results: dict[str, ChapterResult]) -> list[tuple]:
     rows = []
     for chap in chapters():
         result = results[chap.package]
-        solved = len(result.solved())
+        solved = len(result.solved_exercises())
         if result.error is not None:
             step = _("fix the error: {check}").format(check=command("check", chap.number))
-        elif solved == len(chap.exercises):
+        elif result.solved:
             step = _("done")
         else:
             step = command("check", chap.number)
@@ -339,7 +307,7 @@ def cmd_grade(args) -> int:
     run = engine.grade(chapters(), target=args.target, extra=extra)
     results = {chap.package: grading.chapter_result(run, chap) for chap in chapters()}
     print_table((_("N"), _("Chapter"), _("Exercises"), _("Points"), _("Next step")), progress_rows(results))
-    print(_("\nScore: {score}/{max} ({status})").format(score=run.score, max=run.max_score, status=run.status))
+    print(_("\nScore: {score}/{max} ({status})").format(score=run.score, max=run.max_score, status=run.status.label))
     if args.json:
         run.write(Path(args.json))
         print(_("Wrote {path}").format(path=args.json))

@@ -130,5 +130,10 @@ def chapter(name: int | str) -> Chapter:
         name=repr(str(name)), known=known, example=example, package=chapters()[0].package))
 
 
+def next_chapter(chap: Chapter) -> Chapter | None:
+    """The chapter after `chap` in course order; None after the last."""
+    return next((c for c in chapters() if c.number > chap.number), None)
+
+
 def chapter_for_package(package: str) -> Chapter:
     return chapter(PACKAGE_NAME.match(package)[1])

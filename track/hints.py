@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from track.course import STATE, Chapter, Exercise
+from track.course import STATE, Chapter, Exercise, next_chapter
 from track.i18n import _, language
 from track.results import ChapterResult
 from track.ui import command
@@ -79,6 +79,21 @@ def for_first_unsolved(chapter: Chapter, result: ChapterResult) -> str:
         id=failing.id, other=failing.blocked_by) if failing.blocked_by else ""
     name, rules = (first.name, first.rules) if first else (None, ())
     return waits + next_hint(chapter, chapter.exercise(exercise_id), name, rules)
+
+
+def for_result(chapter: Chapter, result: ChapterResult) -> str:
+    """What `hint` answers for a graded chapter, in the CLI and on the dashboard alike: where a
+    chapter that does not load stops, that a solved one needs none, else the next hint."""
+    if result.error is not None:
+        return _("Chapter {n} does not load yet, so no exercise can be graded:\n\n{error}\n\n"
+                 "Open the file at the line named above. Python stops at the first problem it meets; the cause is "
+                 "often on that line or just before it (an unclosed bracket, a missing colon, a renamed function).").format(
+            n=chapter.number, error=result.error.message)
+    if result.solved:
+        following = next_chapter(chapter)
+        after = _(" Next: `{check}`.").format(check=command("check", following.number)) if following else ""
+        return _("Chapter {n} is solved: no hint needed.").format(n=chapter.number) + after
+    return for_first_unsolved(chapter, result)
 
 
 def forget(chapter: Chapter) -> None:

@@ -121,7 +121,7 @@ def load_walkthrough(chapter: Chapter):
 def unsolved(chapter: Chapter) -> tuple[int, int] | None:
     """(solved, total) exercises while the learner's chapter does not pass; None once it does."""
     result = grading.current([chapter])[chapter.package]
-    return None if result.status == "pass" else (len(result.solved()), len(chapter.exercises))
+    return None if result.solved else (len(result.solved_exercises()), len(chapter.exercises))
 
 
 def demos_reference(chapter: Chapter, solution: bool, mine: bool) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from track.course import Chapter
 from track.engine import Job, grade_all, warm
 from track.i18n import _
-from track.results import RunResult
+from track.results import RunResult, Status
 from track.stubs import write_stubs
 
 
@@ -53,12 +53,12 @@ class Variant:
         which = _("only {exercise} stubbed") if self.kind == "stubbed" else _("only {exercise} solved")
         return f"{self.chapter.package}: " + which.format(exercise=self.exercise)
 
-    def expected(self) -> dict[str, str]:
-        """exercise id -> the status it must get ("pass", "fail" or "blocked")."""
+    def expected(self) -> dict[str, Status]:
+        """exercise id -> the status it must get (pass, fail or blocked)."""
         if self.kind == "alone":
-            return {self.exercise: "pass"}
+            return {self.exercise: Status.PASS}
         blocked = dependents(self.chapter, self.exercise)
-        return {e.id: "fail" if e.id == self.exercise else "blocked" if e.id in blocked else "pass"
+        return {e.id: Status.FAIL if e.id == self.exercise else Status.BLOCKED if e.id in blocked else Status.PASS
                 for e in self.chapter.exercises}
 
 
@@ -73,7 +73,7 @@ def variants(chapter: Chapter) -> Iterator[Variant]:
 def problems(variant: Variant, statuses: dict[str, str]) -> list[str]:
     """How the graded statuses differ from what the variant must get."""
     return [_("{variant}: `{exercise}` is {got}, expected {status}").format(
-                variant=variant.label, exercise=exercise, got=statuses.get(exercise, statuses.get("*", _("not graded"))),
+                variant=variant.label, exercise=exercise, got=statuses.get(exercise, statuses.get("*", Status.NOT_RUN.label)),
                 status=status)
             for exercise, status in variant.expected().items() if statuses.get(exercise) != status]
 
@@ -109,9 +109,9 @@ def check(chapters: list[Chapter], jobs: int = 2) -> tuple[list[str], list[str]]
     table = []
     for (stubbed, without), (_alone, alone) in zip(results[::2], results[1::2]):
         others = [status for exercise, status in without.items() if exercise != stubbed.exercise]
-        blocked = _(", {count} blocked").format(count=others.count("blocked")) if "blocked" in others else ""
+        blocked = _(", {count} blocked").format(count=others.count(Status.BLOCKED)) if Status.BLOCKED in others else ""
         table.append(f"{stubbed.chapter.package:<22} {stubbed.exercise:<17} " + _(
             "only it stubbed: it {without}, {passed}/{others} others pass{blocked}; only it solved: it {alone}").format(
-            without=without.get(stubbed.exercise), passed=others.count("pass"), others=len(others), blocked=blocked,
+            without=without.get(stubbed.exercise), passed=others.count(Status.PASS), others=len(others), blocked=blocked,
             alone=alone.get(stubbed.exercise)))
     return found, table

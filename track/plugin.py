@@ -45,7 +45,7 @@ from track import speedups
 from track.course import GRADER_TIMEOUT_S, PACKAGE_NAME, ROOT, Chapter, chapter_for_package
 from track.explain import TIMEOUT, explain_failure, frames_in, location, todo_location
 from track.i18n import _
-from track.results import ChapterError, ChapterResult, ExerciseResult, RunResult, TestResult, budget_spent
+from track.results import ChapterError, ChapterResult, ExerciseResult, RunResult, Status, TestResult, budget_spent
 from track.ui import command, shown
 
 TARGET_ALIAS = "graded_target"
@@ -318,7 +318,7 @@ class Grading:
         if EXERCISE not in item.stash:
             return
         chapter, exercise_id = item.stash[EXERCISE]
-        self.outcomes[item.nodeid] = TestResult(item.nodeid, chapter.package, exercise_id, "pass",
+        self.outcomes[item.nodeid] = TestResult(item.nodeid, chapter.package, exercise_id, Status.PASS,
                                                 test_code=source_of(item.function), rules=rules_of(item))
         if item.nodeid == self.canary:
             return  # it always runs, whatever the exercise's state
@@ -382,16 +382,16 @@ class Grading:
         outcome.duration = round(outcome.duration + report.duration, 4)
         if report.capstdout:
             outcome.output = (outcome.output or "") + report.capstdout
-        if outcome.status != "pass":
+        if outcome.status != Status.PASS:
             return  # the first problem is the one to report
         if (report.failed or report.skipped and report.when == "setup") and report.nodeid != self.canary:
             self.unsolved.add((outcome.chapter, outcome.exercise))
         if report.skipped and report.when == "setup":
-            outcome.status = "blocked"
+            outcome.status = Status.BLOCKED
             outcome.message = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         elif report.failed:
             timed_out = getattr(report, "timed_out", False)
-            outcome.status = "error" if timed_out or outcome.chapter in self.chapter_errors else "fail"
+            outcome.status = Status.ERROR if timed_out or outcome.chapter in self.chapter_errors else Status.FAIL
             outcome.message = getattr(report, "explanation", None) or str(report.longrepr)
 
     def results(self) -> RunResult:
@@ -413,18 +413,18 @@ class Grading:
     def exercise_result(self, chapter: Chapter, exercise_id: str, ran: list[TestResult], error: ChapterError | None) -> ExerciseResult:
         exercise = chapter.exercise(exercise_id)
         statuses = {t.status for t in ran}
-        failures = [t for t in ran if t.status != "pass"]
-        status, message, blocked_by = "pass", None, None
+        failures = [t for t in ran if t.status != Status.PASS]
+        status, message, blocked_by = Status.PASS, None, None
         if error is not None:
-            status, message = "blocked", error.message
-        elif "error" in statuses:
-            status, message = "error", next(t.message for t in failures if t.status == "error")
-        elif "fail" in statuses:
-            status, message = "fail", next(t.message for t in failures if t.status == "fail")
-        elif "blocked" in statuses:
+            status, message = Status.BLOCKED, error.message
+        elif Status.ERROR in statuses:
+            status, message = Status.ERROR, next(t.message for t in failures if t.status == Status.ERROR)
+        elif Status.FAIL in statuses:
+            status, message = Status.FAIL, next(t.message for t in failures if t.status == Status.FAIL)
+        elif Status.BLOCKED in statuses:
             blocked_by = next(r for r in exercise.requires if self.failing(chapter, r))
             todo = todo_location(target_dir(self.config, chapter), blocked_by)
-            status = "blocked"
+            status = Status.BLOCKED
             message = _("finish `{other}` first{where}: this exercise's grader needs it.").format(
                 other=blocked_by, where=f" ({todo})" if todo else "")
         return ExerciseResult(chapter.package, exercise.id, exercise.title, exercise.points, status,

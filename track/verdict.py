@@ -9,10 +9,9 @@ from rich.cells import cell_len, set_cell_size
 
 from track.course import Chapter
 from track.i18n import _
-from track.results import ChapterResult
+from track.results import ChapterResult, Status
 from track.ui import command
 
-MARKS = {"pass": "✔", "fail": "✘", "error": "!", "blocked": "·"}
 WIDTH = 80  # a pipe, a log, a narrow terminal
 WIDEST = 120  # wider lines are hard to read, whatever the terminal
 
@@ -42,20 +41,18 @@ def progress_word(result, failed_rule: str | None) -> str:
     (chapter 11), and the count would read as nearly done.
     """
     if result is None:
-        return _("no tests ran")
+        return Status.NOT_RUN.label
     if result.blocked_by:
         return _("needs {other}").format(other=result.blocked_by)
-    if result.status == "blocked":
-        return _("blocked")
-    if result.status == "pass":
+    if result.status == Status.PASS:
         return f"{result.tests}/{result.tests} " + _("tests")
-    if result.status == "error":
-        return _("could not grade")
-    return _("fails: {rule}").format(rule=failed_rule) if failed_rule else _("fails")
+    if result.status == Status.FAIL and failed_rule:
+        return _("fails: {rule}").format(rule=failed_rule)
+    return result.status.label
 
 
 def exercise_line(number: int, result, exercise, width: int, failed_rule: str | None = None) -> str:
-    mark, earned = (MARKS[result.status], result.score) if result is not None else ("✘", 0)
+    mark, earned = (result.status.mark, result.score) if result is not None else (Status.NOT_RUN.mark, 0)
     tests = progress_word(result, failed_rule)
     padded = tests + " " * max(0, 14 - cell_len(tests))  # columns line up in Chinese too
     score = _("{earned}/{points} pt").format(earned=earned, points=exercise.points)
@@ -64,12 +61,12 @@ def exercise_line(number: int, result, exercise, width: int, failed_rule: str | 
 
 def first_failed_rule(result: ChapterResult, exercise_id: str) -> str | None:
     """The rule id of the exercise's first failing grader test, when it names one."""
-    return next((rule for test in result.tests if test.exercise == exercise_id and test.status == "fail"
+    return next((rule for test in result.tests if test.exercise == exercise_id and test.status == Status.FAIL
                  for rule in test.rules), None)
 
 
 def scoreboard(chapter: Chapter, result: ChapterResult, width: int = WIDTH) -> list[str]:
-    solved = len(result.solved())
+    solved = len(result.solved_exercises())
     header = _("Chapter {n}: {title}").format(n=chapter.number, title=_(chapter.title))
     summary = _("{solved}/{total} exercises, {score}/{points} points").format(
         solved=solved, total=len(chapter.exercises), score=result.score, points=chapter.points)
@@ -113,7 +110,7 @@ def first_problem(chapter: Chapter, result: ChapterResult, width: int = WIDTH) -
     if failing is None:
         return [_("All exercises pass. Compare with the reference: `{solution}`.").format(
             solution=command("solution", chapter.number))]
-    heading = {"blocked": _("Blocked: {id}"), "error": _("Could not grade: {id}")}.get(failing.status, _("First to fix: {id}"))
+    heading = {Status.BLOCKED: _("Blocked: {id}"), Status.ERROR: _("Could not grade: {id}")}.get(failing.status, _("First to fix: {id}"))
     # The message ends with where to look and the hint command (track/explain.py).
     return [heading.format(id=failing.id), ""] + wrapped(failing.message or _("(no message)"), width)
 

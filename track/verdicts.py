@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from track.i18n import N_, _
-from track.results import ChapterResult, RunResult
+from track.results import ChapterResult, RunResult, Status
 
 # What the sandbox's refusals look like in a run's output: (pattern, what the flag says).
 REFUSALS = (
@@ -107,21 +107,21 @@ def tampering(result: ChapterResult, expected: list[str], canary: Canary) -> str
             missing=len(missing), extra=len(extra))
     found = next((t for t in result.tests if t.nodeid == canary.nodeid), None)
     # A chapter that does not load errors in every test, the canary's too, and earns nothing.
-    unloaded = result.error is not None and all(e.status != "pass" for e in result.exercises)
-    if found is None or not (found.status == "fail" and (found.message or "").startswith(canary.message)
-                             or unloaded and found.status == "error"):
+    unloaded = result.error is not None and all(e.status != Status.PASS for e in result.exercises)
+    if found is None or not (found.status == Status.FAIL and (found.message or "").startswith(canary.message)
+                             or unloaded and found.status == Status.ERROR):
         return _("its report was tampered with: a test that must fail was reported as {status}").format(
             status=found.status if found is not None else _("missing"))
     tests = [t for t in result.tests if t.nodeid != canary.nodeid]
     for exercise in result.exercises:
-        if exercise.status == "pass" and any(t.status != "pass" for t in tests if t.exercise == exercise.id):
+        if exercise.status == Status.PASS and any(t.status != Status.PASS for t in tests if t.exercise == exercise.id):
             return _("its report was tampered with: `{id}` passed with a failing test").format(id=exercise.id)
     return None
 
 
 def zeroed(result: ChapterResult, flags: list[str]) -> ChapterResult:
     message = _("integrity: ") + "; ".join(flags)
-    return replace(result, exercises=[replace(e, status="fail", message=message) for e in result.exercises])
+    return replace(result, exercises=[replace(e, status=Status.FAIL, message=message) for e in result.exercises])
 
 
 def judge(results: RunResult | None, package: str, expected: list[str], canary: Canary,

@@ -20,7 +20,7 @@ from pathlib import Path
 from watchfiles import DefaultFilter, watch as file_changes
 
 from track import engine, grading, verdict
-from track.course import Chapter, chapters
+from track.course import Chapter, chapters, next_chapter
 from track.i18n import _
 from track.results import ChapterResult
 from track.ui import command, invoked_by_make
@@ -36,12 +36,7 @@ CLEAR = "\033[2J\033[H"
 
 def first_unsolved_chapter() -> Chapter | None:
     results = grading.current(chapters())
-    return next((c for c in chapters() if results[c.package].first_unsolved() is not None
-                 or results[c.package].error is not None), None)
-
-
-def following(chapter: Chapter) -> Chapter | None:
-    return next((c for c in chapters() if c.number > chapter.number), None)
+    return next((c for c in chapters() if not results[c.package].solved), None)
 
 
 def show(chapter: Chapter, result: ChapterResult) -> None:
@@ -53,10 +48,6 @@ def show(chapter: Chapter, result: ChapterResult) -> None:
         print(CLEAR + verdict.screen(chapter, result, width, size.lines - 2) + "\n\n" + footer, flush=True)
     else:
         print(verdict.report(chapter, result) + "\n\n" + footer + "\n", flush=True)
-
-
-def solved(result: ChapterResult) -> bool:
-    return result.error is None and result.first_unsolved() is None
 
 
 @contextmanager
@@ -95,7 +86,7 @@ def watch_from(start: Chapter | None) -> int:
         print(_("\n=== Watching chapter {n} ({folder}/): save a file to re-check ===").format(
             n=current.number, folder=current.learner_dir.name), flush=True)
         wait_until_solved(current)
-        after = following(current)
+        after = next_chapter(current)
         if after is None:
             print(_("\nChapter {n} solved!").format(n=current.number), flush=True)
             break
@@ -147,7 +138,7 @@ def wait_until_solved(chapter: Chapter) -> None:
         next(changes)  # returns once the watcher is running (an empty set after the timeout)
         result = grading.check(chapter)
         show(chapter, result)
-        while not solved(result):
+        while not result.solved:
             # The next run is forked and collected now, so a save starts the tests at once.
             primed = primed or engine.prime([chapter])
             if next(changes):

@@ -202,7 +202,10 @@ def test_a_chapter_graded_before_is_not_graded_again_unless_asked(klass, tmp_pat
     assert len(verdicts) == len(CHAPTERS)
     # Tamper with the stored verdicts: a second grading that reads them shows it.
     for path in verdicts:
-        path.write_text(path.read_text(encoding="utf-8").replace('"status": "pass"', '"status": "fail"'), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        tampered = text.replace('"status": "pass"', '"status": "fail"').replace('"track_status": "pass"', '"track_status": "fail"')
+        assert tampered != text
+        path.write_text(tampered, encoding="utf-8")
     assert rows_of_run(course, twin)["twin"]["score"] == "0"
     edit(twin / "chapters" / CH02.package / "app.py", "# alice's copy", "# alice's copy, edited by her twin")
     assert rows_of_run(course, twin)["twin"]["score"] == str(CH02.points)  # only the edited chapter is graded

@@ -183,8 +183,10 @@ def test_edited_tests_and_engine_change_nothing(bundle, stub_run, tmp_path):
         "import pytest\n\n@pytest.hookimpl(wrapper=True)\ndef pytest_runtest_makereport(item, call):\n"
         "    report = yield\n    report.outcome = 'passed'\n    return report\n", encoding="utf-8")
     results = checkout / "track" / "results.py"
-    results.write_text(results.read_text(encoding="utf-8").replace(
-        'return self.points if self.status == "pass" else 0', "return self.points"), encoding="utf-8")
+    honest = results.read_text(encoding="utf-8")
+    generous = honest.replace("return self.points if self.status == Status.PASS else 0", "return self.points")
+    assert generous != honest, "the edit must give every exercise its points"
+    results.write_text(generous, encoding="utf-8")
     payload, _ = run_autograder(bundle, checkout)
     assert payload["tests"] == stub_run[0]["tests"] and payload["score"] == 0
 

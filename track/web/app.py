@@ -18,10 +18,9 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, rende
 from pygments.lexers import DiffLexer
 from werkzeug.exceptions import HTTPException
 
-from track import hints, i18n, verdict
+from track import hints, i18n
 from track.course import Chapter, chapters
 from track.i18n import _
-from track.results import ChapterResult
 from track.web import console, lesson, presenter
 from track.web.status import Watcher, cached, current, in_thread
 
@@ -106,7 +105,7 @@ def chapter_page(number: int):
     lang = language()
     return remembered(render_template("chapter.html", chapter=chapter, title=title(chapter, lang), lang=lang,
                                       lesson=lesson.render(chapter, lang), pygments_css=lesson.stylesheet(), texts=script_texts(),
-                                      status=cached(chapter), marks=verdict.MARKS, server_url=dashboard().servers.url(chapter)), lang)
+                                      status=cached(chapter), server_url=dashboard().servers.url(chapter)), lang)
 
 
 @pages.get("/chapters/<int:number>/demo")
@@ -140,30 +139,19 @@ def events(number: int):
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-def hint_text(chapter: Chapter, result: ChapterResult) -> str:
-    """The same hint, from the same `.track/` state, as `python -m track hint N`."""
-    if result.error is not None:
-        return _("Chapter {n} does not load yet, so no exercise can be graded:\n\n{error}").format(
-            n=chapter.number, error=result.error.message)
-    if result.first_unsolved() is None:
-        return _("Chapter {n} is solved: no hint needed.").format(n=chapter.number)
-    return hints.for_first_unsolved(chapter, result)
-
-
 @api.post("/chapters/<int:number>/hint")
 def next_hint(number: int):
     chapter = chapter_or_404(number)
-    return jsonify(hint=hint_text(chapter, current(chapter)))
+    return jsonify(hint=hints.for_result(chapter, current(chapter)))
 
 
 @api.get("/chapters/<int:number>/solution")
 def solution(number: int):
     """`python -m track solution N`, once the chapter passes."""
-    from track.cli import solution_diff
+    from track.solution import solution_diff
 
     chapter = chapter_or_404(number)
-    result = current(chapter)
-    if result.error is not None or result.first_unsolved() is not None:
+    if not current(chapter).solved:
         abort(409, description=_("Chapter {n} does not pass yet: the solution diff opens once it does.").format(n=number))
     diff = solution_diff(chapter)
     return jsonify(html=lesson.coloured(diff, DiffLexer()) if diff else None)

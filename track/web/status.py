@@ -17,9 +17,9 @@ from gevent.queue import Empty, Queue
 from watchfiles import DefaultFilter, watch
 
 from track import cache, grading, verdict, watching
-from track.course import CHAPTERS, Chapter, chapters
+from track.course import CHAPTERS, Chapter, Exercise, chapters
 from track.i18n import _
-from track.results import ChapterResult
+from track.results import ChapterResult, Status
 
 KEEPALIVE_S = 15  # a comment line this often keeps proxies and browsers from closing the stream
 STOP_WAIT_S = 2  # the watcher notices the stop within its arm timeout; a grading run it is in may outlast this
@@ -56,24 +56,26 @@ def current(chapter: Chapter) -> ChapterResult:
     return in_thread(grading.current, [chapter])[chapter.package]
 
 
+def exercise_entry(exercise: Exercise, status: Status, score: int, blocked_by: str | None) -> dict:
+    """One exercise as the page shows it: the status word, its mark and its label in the page's language."""
+    return {"id": exercise.id, "title": exercise.title, "points": exercise.points, "status": status,
+            "mark": status.mark, "label": status.label, "score": score, "blocked_by": blocked_by}
+
+
 def payload(chapter: Chapter, result: ChapterResult) -> dict:
     """What the page shows: each exercise's status, the points and the first problem in words."""
     graded = {e.id: e for e in result.exercises}
-    exercises = []
-    for exercise in chapter.exercises:
-        found = graded.get(exercise.id)
-        exercises.append({"id": exercise.id, "title": exercise.title, "points": exercise.points,
-                          "status": found.status if found else "blocked", "score": found.score if found else 0,
-                          "blocked_by": found.blocked_by if found else None})
-    return {"state": "graded", "score": result.score, "points": chapter.points,
-            "solved": result.error is None and result.first_unsolved() is None,
+    exercises = [exercise_entry(exercise, result.exercise_status(exercise.id),
+                                graded[exercise.id].score if exercise.id in graded else 0,
+                                graded[exercise.id].blocked_by if exercise.id in graded else None)
+                 for exercise in chapter.exercises]
+    return {"state": "graded", "score": result.score, "points": chapter.points, "solved": result.solved,
             "exercises": exercises, "problem": "\n".join(verdict.first_problem(chapter, result))}
 
 
 def not_graded(chapter: Chapter) -> dict:
-    """What the page shows before the chapter's first verdict: its exercises, no status yet."""
-    exercises = [{"id": e.id, "title": e.title, "points": e.points, "status": "unknown", "score": 0, "blocked_by": None}
-                 for e in chapter.exercises]
+    """What the page shows before the chapter's first verdict: its exercises, none run yet."""
+    exercises = [exercise_entry(e, Status.NOT_RUN, 0, None) for e in chapter.exercises]
     return {"state": "not graded", "score": None, "points": chapter.points, "solved": False, "exercises": exercises,
             "problem": _("Not graded yet.")}
 

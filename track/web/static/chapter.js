@@ -6,7 +6,6 @@ const api = page.dataset.api;
 const token = document.querySelector('meta[name="track-token"]').content;
 const $ = (id) => document.getElementById(id);
 const TEXTS = JSON.parse($("texts").textContent); // this page's words, in its language (track/web/app.py)
-const MARKS = { pass: "✔", fail: "✘", error: "!", blocked: "·" };
 
 // Every change goes out with the page's token (see track/web/app.py); errors come back as JSON.
 async function call(method, path, body) {
@@ -24,7 +23,8 @@ function showStatus(status) {
   for (const exercise of status.exercises) {
     const item = document.querySelector(`.exercise[data-id="${exercise.id}"]`);
     item.dataset.status = exercise.status;
-    item.querySelector(".mark").textContent = MARKS[exercise.status];
+    item.title = exercise.label;
+    item.querySelector(".mark").textContent = exercise.mark; // the words and marks of track/results.py
   }
   $("problem").textContent = status.problem;
   $("solution-button").disabled = !status.solved;
