@@ -9,8 +9,8 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from tests import fuzz
-from tests.conftest import require
 from tests.expect import expect_error, expect_header, expect_json_equal, expect_status, expect_text, expected_answer, request_line
+from tests.helpers import require
 from track.i18n import _
 
 SECRET = "hunter2"  # in the exception /boom raises; it must never reach the client
@@ -181,12 +181,8 @@ class TestAbort:
 
 
 @pytest.mark.exercise("error_handlers")
+@pytest.mark.usefixtures("crash_as_500")  # TESTING re-raises a view's exception into the test: these tests read the 500
 class TestErrorHandlers:
-    @pytest.fixture
-    def app_config(self):
-        # TESTING re-raises a view's exception into the test: turn that off to see the 500.
-        return {"TESTING": True, "PROPAGATE_EXCEPTIONS": False}
-
     @pytest.fixture
     def app(self, app):
         app.add_url_rule("/grader-abort/<int:code>", "grader_abort", lambda code: abort(code))

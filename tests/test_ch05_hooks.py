@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import NotFound
 
 from tests import fuzz
-from tests.conftest import require
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status
+from tests.helpers import bearer, require
 from track.i18n import _
 
 TOKENS = {"tok-alice": "alice", "tok-bob": "bob"}
@@ -33,10 +33,6 @@ GRADER_REFUSED = "/grader-refused"
 GRADER_USER = "X-Grader-User"
 CLOCKS = ("perf_counter", "monotonic", "time")  # and their _ns twins
 MISSING = fuzz.path_segments().map("/no-such-page/{}".format)  # URLs no exercise's view serves
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
 
 
 ALICE = bearer("tok-alice")
@@ -60,11 +56,14 @@ class StoppedClock:
         self.seconds += milliseconds / 1000
 
 
+# Errors answer 500 instead of reaching the test: the stub (without a handler) then
+# fails with a readable status rather than a traceback.
+pytestmark = pytest.mark.usefixtures("crash_as_500")
+
+
 @pytest.fixture
 def app_config():
-    # Errors answer 500 instead of reaching the test: the stub (without a handler) then
-    # fails with a readable status rather than a traceback.
-    return {"TESTING": True, "PROPAGATE_EXCEPTIONS": False, "API_TOKENS": dict(TOKENS), "CORS_ORIGINS": [ALLOWED]}
+    return {"TESTING": True, "API_TOKENS": dict(TOKENS), "CORS_ORIGINS": [ALLOWED]}
 
 
 def refuse_grader_path():

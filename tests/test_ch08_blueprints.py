@@ -16,10 +16,9 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import NotFound
 
 from tests import fuzz
-from tests.conftest import import_target, require
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_raises, expect_status
+from tests.helpers import import_target, require
 from track.i18n import _
-from track.plugin import build_app
 
 USER_PAGES = ["/user/user_list", "/user/profile", "/user/links"]
 OTHER_PAGES = ["/", "/login", "/api/v1/ping", "/missing-user", "/no-such-page", "/user/no-such-page"]
@@ -39,9 +38,9 @@ def user_module(request, chapter):
 
 
 @pytest.fixture
-def factory_app(request, chapter, chapter_module, app_config):
+def factory_app(make_app):
     """The app exactly as create_app builds it: what exercise `factory` is graded on."""
-    return build_app(request.config, chapter, chapter_module, app_config)
+    return make_app()
 
 
 @pytest.fixture
