@@ -19,7 +19,6 @@ from socketio import packet
 from tests import fuzz
 from tests.expect import expect_error, expect_status, raised
 from track.i18n import _
-from track.plugin import build_app
 
 TOKEN = "grader-chat-token"
 DEV_TOKEN = "dev-chat-token"
@@ -63,12 +62,6 @@ def clean_environment(monkeypatch):
 @pytest.fixture
 def app_config():
     return {"TESTING": True, "CHAT_TOKEN": TOKEN, "SOCKETIO_ASYNC_MODE": "gevent", "TICK_SECONDS": TICK_S}
-
-
-@pytest.fixture
-def make_app(request, chapter, chapter_module, app_config):
-    """create_app(app_config plus `extra`), as often as a test needs."""
-    return lambda **extra: build_app(request.config, chapter, chapter_module, {**app_config, **extra})
 
 
 @pytest.fixture
@@ -206,7 +199,7 @@ def expect_refusal_body(body, doing: str, carrier: str) -> dict:
     return body
 
 
-def expect_handled(client, doing: str) -> None:
+def expect_answered_not_crashed(client, doing: str) -> None:
     """`doing` was answered, never by a crash: the caller is still connected and any `error` is a refusal."""
     assert client.is_connected(), _("{doing}: the server disconnected the caller; bad input gets an `error` event.").format(
         doing=doing)
@@ -219,7 +212,7 @@ def probe_event(client, event: str, payloads_drawn) -> None:
     """Whatever payload `event` carries, the caller gets an answer or an `error` event, never a crash."""
     client.get_received()
     fuzz.probe(lambda payload: client.emit(event, payload) or client,
-               payloads_drawn, check=lambda payload, answer: expect_handled(
+               payloads_drawn, check=lambda payload, answer: expect_answered_not_crashed(
                    client, _("{event} {payload}").format(event=event, payload=fuzz.shorten(payload))))
 
 
@@ -445,7 +438,7 @@ class TestEcho:
             # As JSON text: NaN is not equal to itself, and the JSON is what the client receives.
             assert json.dumps(ack) == json.dumps(value), _("echo {value} was acknowledged with {ack}.").format(
                 value=fuzz.shorten(value), ack=fuzz.shorten(ack))
-            expect_handled(client, _("echo {value}").format(value=fuzz.shorten(value)))
+            expect_answered_not_crashed(client, _("echo {value}").format(value=fuzz.shorten(value)))
 
         fuzz.probe(lambda value: client.emit("echo", value, callback=True), st.one_of(fuzz.json_values(), DEEP_PAYLOADS),
                    check=check)
@@ -767,7 +760,7 @@ class TestHttpBridge:
         expect_silence(_("an announcement with a bad body"), ada=ada)
 
     @pytest.mark.rule("never-500")
-    def test_no_request_gets_a_500(self, client):
+    def test_any_request_gets_no_500_and_json_errors(self, client):
         requests = st.tuples(fuzz.path_segments(), fuzz.json_bodies({"text": fuzz.TEXT}),
                              st.one_of(st.just(TOKEN), fuzz.header_values()))
         fuzz.probe(lambda request: client.post(f"/rooms/{request[0]}/announce", data=request[1], headers={

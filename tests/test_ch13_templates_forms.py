@@ -17,11 +17,10 @@ from werkzeug.datastructures import MultiDict
 from wtforms import StringField
 from wtforms.validators import Length, Regexp
 
-from tests.conftest import import_target, require
 from tests.expect import expect_header, expect_status, request_line
+from tests.helpers import import_target, require
 from tests.page import Element, parse
 from track.i18n import _
-from track.plugin import build_app
 
 HTML = "text/html; charset=utf-8"
 NAME_MAX, MESSAGE_MAX = 40, 500
@@ -373,9 +372,9 @@ class TestForm:
         assert not made, _("An entry's text came back as HTML elements {made}: did you add `|safe`?").format(made=made)
 
     @pytest.mark.rule("page")
-    def test_each_app_starts_empty(self, request, chapter, chapter_module, app_config, client, thanked):
+    def test_each_app_starts_empty(self, make_app, client, thanked):
         expect_status(sign(client, name="Ada", message="Hello!"), 303)
-        other = build_app(request.config, chapter, chapter_module, app_config).test_client()
+        other = make_app().test_client()
         assert entries(other) == [], _(
             "A second create_app() already lists the first app's entries: keep the entries inside create_app "
             "(one list per app), not at module level.")
