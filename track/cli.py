@@ -8,7 +8,6 @@ inside the verbs that need them, so `list` and `progress` answer from the cache 
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import shutil
 import sys
@@ -95,30 +94,9 @@ def cmd_reset(args) -> int:
     return 0
 
 
-def reference_without_markers(chap: Chapter, path: Path) -> str:
-    """A solution file as a learner would have written it: no SOLUTION/STUB markers."""
-    from track.stubs import stub_source
-
-    return stub_source(path.read_text(encoding="utf-8"), chap, shown(path), stubbed=())
-
-
-def solution_diff(chap: Chapter) -> str:
-    from track.stubs import has_markers
-
-    chunks = []
-    for path in sorted(p for p in chap.solution_dir.rglob("*") if has_markers(p)):
-        relative = path.relative_to(chap.solution_dir)
-        mine = chap.learner_dir / relative
-        ours = mine.read_text(encoding="utf-8").splitlines(keepends=True) if mine.exists() else []
-        chunks.extend(difflib.unified_diff(
-            ours, reference_without_markers(chap, path).splitlines(keepends=True),
-            fromfile=f"yours: chapters/{chap.package}/{relative.as_posix()}",
-            tofile=f"reference: solutions/{chap.package}/{relative.as_posix()}",
-        ))
-    return "".join(chunks)
-
-
 def cmd_solution(args) -> int:
+    from track.stubs import solution_diff
+
     chap = chapter(args.chapter)
     if not args.force:
         result = grading.check(chap)
@@ -272,9 +250,15 @@ def cmd_serve_prod(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from track import live
+    from track.demo_session import run_demo
 
-    return live.run_demo(chapter(args.chapter), args.solution, args.mine, args.step, args.handout)
+    demo = run_demo(chapter(args.chapter), args.solution, args.mine, args.step)
+    if args.handout is not None:
+        from track.web.presenter import write_handout
+
+        write_handout(demo, args.handout)
+        print(_("The handout is in {file}.").format(file=args.handout))
+    return 0 if demo.passed else 1
 
 
 def cmd_web(args) -> int:
@@ -394,7 +378,7 @@ def cmd_messages(args) -> int:
 
 
 def cmd_probes(args) -> int:
-    """Record the examples Hypothesis draws for every probe on the reference (tests/fuzz.py replays them)."""
+    """Record the examples Hypothesis draws for every probe on the reference (tests/fuzz.py replays them from track/probes.py's store)."""
     with tempfile.TemporaryDirectory(prefix="track-probes-") as scratch:
         lines = Path(scratch) / "drawn.jsonl"
         os.environ["TRACK_PROBES"] = f"record:{lines}"  # the grading children inherit it
@@ -402,7 +386,7 @@ def cmd_probes(args) -> int:
         if run.status != "pass":
             print(_("The reference does not pass, so nothing was recorded:"), run.message or run.first_unsolved())
             return 1
-        from tests.fuzz import STORE, pack
+        from track.probes import STORE, pack
 
         count = pack(lines)
     print(_("Recorded the examples of {count} probes in {path}").format(count=count, path=shown(STORE)))
