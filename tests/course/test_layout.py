@@ -32,7 +32,7 @@ def module_names(root: Path) -> dict[str, Path]:
 
 
 def imported(node: ast.Import | ast.ImportFrom, module: str, is_package: bool, known: dict[str, Path]) -> list[str]:
-    """The modules one import statement names, resolved: `from track import cache` is `track.cache`."""
+    """The modules one import statement names, resolved: `from pkg import mod` is `pkg.mod`, relative ones too."""
     if isinstance(node, ast.Import):
         return [alias.name for alias in node.names]
     base = node.module or ""
@@ -91,10 +91,9 @@ def cycles(graph: Graph) -> list[list[str]]:
             elif target in stack:
                 low[node] = min(low[node], index[target])
         if low[node] == index[node]:
-            group = set()
-            while not group or group_member != node:
-                group_member = stack.pop()
-                group.add(group_member)
+            group = {stack.pop()}
+            while node not in group:
+                group.add(stack.pop())
             if len(group) > 1 or node in graph.get(node, ()):
                 found.append(cycle_through(graph, group))
 
