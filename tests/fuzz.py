@@ -20,15 +20,10 @@ Hypothesis is imported here, not in the graders, so a grader that uses no probe 
 """
 from __future__ import annotations
 
-import base64
-import gzip
 import hashlib
 import json
-import os
 import warnings
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -39,12 +34,10 @@ from hypothesis import strategies as st
 
 from tests.expect import expect_error, likely_cause, request_line
 from track.i18n import _
+# The store of replays is the engine's (track/probes.py); STORE and pack are named here for the store's tests.
+from track.probes import MODE, STORE, Digits, decoded, encoded, pack, stored
 
 EXAMPLES = 25  # enough to meet each drawn class a few times; every probe costs every `check`
-
-
-class Digits(str):
-    """A number literal too long for int(): written into JSON text as it is, never converted."""
 
 
 # The hostile values the course's contracts name, drawn more often than chance would.
@@ -184,8 +177,7 @@ def probe(send: Callable[[Any], Any], strategy: st.SearchStrategy, examples: int
 
 # --- replays: the examples Hypothesis draws, sent again without it ------------------------------
 
-STORE = Path(__file__).with_name("probe_examples.json.gz")
-MODE = os.environ.get("TRACK_PROBES", "replay")
+stored()  # read now, before any graded code runs: a grading fork inherits it
 
 
 def replay_key(strategy: st.SearchStrategy, examples: int) -> str:
@@ -193,15 +185,6 @@ def replay_key(strategy: st.SearchStrategy, examples: int) -> str:
         warnings.simplefilter("ignore", HypothesisWarning)
         text = repr(strategy)
     return hashlib.sha256(f"{hypothesis.__version__}\0{examples}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-@cache
-def stored() -> dict[str, list]:
-    """The recorded examples, read once per process (before any graded code runs, in class grading)."""
-    if MODE != "replay" or not STORE.is_file():
-        return {}
-    with gzip.open(STORE, "rt", encoding="utf-8") as handle:
-        return json.load(handle)
 
 
 def replay(check_one: Callable[[Any], None], key: str) -> bool | BaseException | None:
@@ -236,45 +219,6 @@ def record(key: str, drawn: list) -> None:
         handle.write(line + "\n")
 
 
-def encoded(value: Any) -> Any:
-    """`value` as JSON that gives back the same Python value: scalars as they are, the rest tagged."""
-    if value is None or type(value) in (bool, int, float, str):
-        return value
-    if type(value) is Digits:
-        return {"digits": str(value)}
-    if type(value) is bytes:
-        return {"bytes": base64.b64encode(value).decode("ascii")}
-    if type(value) in (list, tuple):
-        return {type(value).__name__: [encoded(item) for item in value]}
-    if type(value) is dict:
-        return {"dict": [[encoded(k), encoded(v)] for k, v in value.items()]}
-    raise TypeError(f"cannot record {type(value).__name__}")
-
-
-def decoded(data: Any) -> Any:
-    if not isinstance(data, dict):
-        return data
-    (tag, inner), = data.items()
-    if tag == "digits":
-        return Digits(inner)
-    if tag == "bytes":
-        return base64.b64decode(inner)
-    if tag == "dict":
-        return {decoded(k): decoded(v) for k, v in inner}
-    items = [decoded(item) for item in inner]
-    return tuple(items) if tag == "tuple" else items
-
-
 def shorten(value: Any, limit: int = 160) -> str:
     text = repr(value)
     return text if len(text) <= limit else f"{text[:limit // 2]} ... {text[-limit // 2:]} ({len(text)} characters)"
-
-
-def pack(lines: Path, store: Path = STORE) -> int:
-    """Write the store from a record run's lines, byte for byte the same for the same examples."""
-    found: dict[str, list] = {}
-    for line in lines.read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
-        found.setdefault(entry["key"], entry["values"])
-    store.write_bytes(gzip.compress(json.dumps(found, sort_keys=True).encode("utf-8"), mtime=0))
-    return len(found)

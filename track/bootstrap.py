@@ -11,7 +11,9 @@ import sys
 import venv
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import track
+
+ROOT = Path(track.__file__).resolve().parent.parent  # the package's folder, wherever in it this module sits
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
 # The stamp holds the hash of the requirements the venv was built from, so a changed

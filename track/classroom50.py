@@ -28,7 +28,7 @@ import tarfile
 from pathlib import Path
 
 from track import classroom
-from track.autograder import DEFAULT_BUDGET_S
+from track import autograder
 from track.bootstrap import ROOT
 from track.class_report import exercise_column
 from track.course import Chapter, UsageError, chapters
@@ -92,7 +92,7 @@ def is_bundle(folder: Path) -> bool:
         [p.name for p in folder.iterdir()] == [entry.name] and '\nEMBEDDED = "H4sI' in entry.read_text(encoding="utf-8"))
 
 
-def write_bundle(out: Path, budget_s: float = DEFAULT_BUDGET_S, single_file: bool = False, language: str = "en") -> Path:
+def write_bundle(out: Path, budget_s: float = autograder.DEFAULT_BUDGET_S, single_file: bool = False, language: str = "en") -> Path:
     """The bundle in `out` (created, or replaced if it holds an earlier bundle); its entry script.
     With `single_file`, that script alone, the other files packed inside it. `language` (en, zh):
     the students', for the messages and the Release text."""
@@ -101,7 +101,7 @@ def write_bundle(out: Path, budget_s: float = DEFAULT_BUDGET_S, single_file: boo
             raise UsageError(_("{path} is not empty and holds no earlier bundle: pick a new folder.").format(path=out))
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "track" / "autograder.py", out / "autograder.py")
+    shutil.copy2(autograder.__file__, out / "autograder.py")
     shutil.copytree(ROOT / "track", out / "track", ignore=shutil.ignore_patterns(*SKIPPED, "web"))
     shutil.copytree(ROOT / "tests", out / "tests", ignore=not_graders)
     for chapter in chapters():

@@ -86,14 +86,14 @@ def cmd_reset(args) -> int:
 
 
 def cmd_solution(args) -> int:
+    from track.stubs import solution_diff
+
     chap = chapter(args.chapter)
     if not args.force:
         if not grading.check(chap).solved:
             print(_("Chapter {n} does not pass yet: solve it first and compare afterwards (or `{force}`).").format(
                 n=chap.number, force=command("solution", chap.number, "--force")))
             return 1
-    from track.solution import solution_diff
-
     print(solution_diff(chap) or _("Your files match the reference solution exactly."))
     return 0
 
@@ -240,9 +240,15 @@ def cmd_serve_prod(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from track import live
+    from track.demo_session import run_demo
 
-    return live.run_demo(chapter(args.chapter), args.solution, args.mine, args.step, args.handout)
+    demo = run_demo(chapter(args.chapter), args.solution, args.mine, args.step)
+    if args.handout is not None:
+        from track.web.presenter import write_handout
+
+        write_handout(demo, args.handout)
+        print(_("The handout is in {file}.").format(file=args.handout))
+    return 0 if demo.passed else 1
 
 
 def cmd_web(args) -> int:
@@ -362,7 +368,7 @@ def cmd_messages(args) -> int:
 
 
 def cmd_probes(args) -> int:
-    """Record the examples Hypothesis draws for every probe on the reference (tests/fuzz.py replays them)."""
+    """Record the examples Hypothesis draws for every probe on the reference (tests/fuzz.py replays them from track/probes.py's store)."""
     with tempfile.TemporaryDirectory(prefix="track-probes-") as scratch:
         lines = Path(scratch) / "drawn.jsonl"
         os.environ["TRACK_PROBES"] = f"record:{lines}"  # the grading children inherit it
@@ -370,7 +376,7 @@ def cmd_probes(args) -> int:
         if run.status != "pass":
             print(_("The reference does not pass, so nothing was recorded:"), run.message or run.first_unsolved())
             return 1
-        from tests.fuzz import STORE, pack
+        from track.probes import STORE, pack
 
         count = pack(lines)
     print(_("Recorded the examples of {count} probes in {path}").format(count=count, path=shown(STORE)))

@@ -56,6 +56,10 @@ class Chapter:
     stub_serves: tuple[tuple[str, int], ...] = field(default=())
     # (exception class name, advice): what to do when a helper the course provides raises it.
     errors: tuple[tuple[str, str], ...] = field(default=())
+    # The `[demo]` table: (step, exercises it needs) for each step of client.py's walkthrough,
+    # and the response headers the chapter teaches (the demo shows them).
+    demo_steps: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    demo_headers: tuple[str, ...] = field(default=())
 
     @property
     def error_advice(self) -> dict[str, str]:
@@ -104,7 +108,10 @@ def load_manifest(path: Path) -> Chapter:
         exercises = tuple(load_exercise(entry) for entry in data["exercises"])
         serves = tuple((s["path"], int(s["status"])) for s in data.get("stub_serves", ()))
         errors = tuple((name, entry["advice"]) for name, entry in data.get("errors", {}).items())
-        return Chapter(int(PACKAGE_NAME.match(package)[1]), package, data["title"], data["title_zh"], exercises, serves, errors)
+        demo = data.get("demo", {})
+        steps = tuple((name, tuple(needs)) for name, needs in demo.get("steps", {}).items())
+        return Chapter(int(PACKAGE_NAME.match(package)[1]), package, data["title"], data["title_zh"], exercises, serves,
+                       errors, steps, tuple(demo.get("headers", ())))
     except (KeyError, TypeError) as error:
         raise SystemExit(f"{path}: manifest entry missing or malformed: {error}") from error
 

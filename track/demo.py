@@ -17,20 +17,19 @@ import ast
 import inspect
 import operator
 import sys
-import tomllib
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
-from track.course import Chapter, chapter
+from track.course import PACKAGE_NAME, Chapter, chapter
 from track.i18n import _
-from track.postman import Printer, Walkthrough, printing_session, shorten, shown_url
+from track.postman import Printer, printing_session, shorten, shown_url
+from track.regions import explanations, regions
 from track.ui import command
-from track.walkthrough import explanations, regions
 
 FIRST_STEP = "start"
 VALUE_ROOM = 60  # cells of one value kept in a failure line; a longer one says its length
@@ -40,6 +39,7 @@ COMPARISONS = {ast.Eq: "==", ast.NotEq: "!=", ast.In: "in", ast.NotIn: "not in",
 TESTS = {"==": operator.eq, "!=": operator.ne, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
          "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "is": operator.is_,
          "is not": operator.is_not}
+Walkthrough = Callable[[requests.Session, str], None]  # a chapter's `walkthrough(http, base_url)`
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,7 @@ class Plan:
 def plan_of(chap: Chapter | None) -> Plan:
     if chap is None:
         return Plan({}, ())
-    table = tomllib.loads((chap.learner_dir / "chapter.toml").read_text(encoding="utf-8")).get("demo", {})
-    steps = {name: tuple(needs) for name, needs in table.get("steps", {}).items()}
-    return Plan(steps, tuple(table.get("headers", ())))
+    return Plan(dict(chap.demo_steps), chap.demo_headers)
 
 
 def names(statements: list[ast.stmt], context: type) -> set[str]:
@@ -248,3 +246,16 @@ def run_steps(walkthrough: Walkthrough, base_url: str, number: int | None, pause
         return False
     steps.summary()
     return not steps.failed
+
+
+def run_walkthrough(walkthrough: Walkthrough, base_url: str, chapter: int | None = None, pause: bool = False,
+                    printer: Printer | None = None) -> bool:
+    """Run a chapter's walkthrough step by step, printing each exchange; False if a step failed."""
+    return run_steps(walkthrough, base_url.rstrip("/"), chapter, pause, printer)
+
+
+def main(walkthrough: Walkthrough) -> None:
+    """`python -m chapters.chNN_x.client [BASE_URL]` against a server you started yourself."""
+    base_url = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
+    number = PACKAGE_NAME.match(module_name(walkthrough).split(".")[-2])
+    raise SystemExit(0 if run_walkthrough(walkthrough, base_url, int(number[1]) if number else None) else 1)

@@ -14,8 +14,10 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-CATALOGS = Path(__file__).parent / "locale"
-COMPILED = Path(__file__).resolve().parent.parent / ".track" / "locale"
+import track
+
+CATALOGS = Path(track.__file__).parent / "locale"
+COMPILED = Path(track.__file__).resolve().parent.parent / ".track" / "locale"
 # A page's own choice (the dashboard's toggle), for the request that renders it; None: the environment's.
 chosen: ContextVar[str | None] = ContextVar("track_language", default=None)
 

@@ -11,18 +11,11 @@ Before each ```python block a lesson names its source, relative to the chapter f
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
+from track.regions import region
+
 BLOCK = re.compile(r"(?:<!-- (?P<kind>snippet|not-run): (?P<ref>[^>]*?) -->\n)?```python\n(?P<code>.*?)```", re.S)
-
-
-def region(text: str, name: str) -> str:
-    pattern = rf"^[ \t]*# --8<-- \[start:{re.escape(name)}\]\n(.*?)^[ \t]*# --8<-- \[end:{re.escape(name)}\]"
-    match = re.search(pattern, text, re.S | re.M)
-    if match is None:
-        raise KeyError(f"no region {name!r}")
-    return textwrap.dedent(match[1])
 
 
 def snippet_source(lesson: Path, reference: str) -> str:

@@ -15,9 +15,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from urllib.parse import urlsplit
@@ -28,7 +27,6 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from track.course import PACKAGE_NAME
 from track.i18n import _, language
 
 NOTABLE_HEADERS = ("Location", "Set-Cookie", "Allow", "WWW-Authenticate", "Content-Disposition")
@@ -328,22 +326,3 @@ def printing_session(printer: Printer | None = None) -> requests.Session:
     session.hooks["response"].append((printer or Printer()).exchange)
     return session
 
-
-Walkthrough = Callable[[requests.Session, str], None]
-
-
-def run_walkthrough(walkthrough: Walkthrough, base_url: str, chapter: int | None = None, pause: bool = False,
-                    printer: Printer | None = None) -> bool:
-    """Run a chapter's walkthrough step by step, printing each exchange; False if a step failed."""
-    from track.demo import run_steps  # track.demo prints through this module
-
-    return run_steps(walkthrough, base_url.rstrip("/"), chapter, pause, printer)
-
-
-def main(walkthrough: Walkthrough) -> None:
-    """`python -m chapters.chNN_x.client [BASE_URL]` against a server you started yourself."""
-    from track.demo import module_name
-
-    base_url = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
-    number = PACKAGE_NAME.match(module_name(walkthrough).split(".")[-2])
-    raise SystemExit(0 if run_walkthrough(walkthrough, base_url, int(number[1]) if number else None) else 1)

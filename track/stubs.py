@@ -25,6 +25,7 @@ Jinja templates (`.html`) carry the same markers as Jinja comments, each on its 
 """
 from __future__ import annotations
 
+import difflib
 import re
 import shutil
 import subprocess
@@ -34,6 +35,7 @@ from pathlib import Path
 
 from track.bootstrap import ROOT
 from track.course import Chapter
+from track.ui import shown
 
 SKIPPED = {"__pycache__", "instance"}
 
@@ -190,3 +192,23 @@ def stale_stubs(chapter: Chapter) -> list[str]:
         if content not in (on_disk, committed(path)):
             stale.append(str(path.relative_to(ROOT)))
     return stale
+
+
+def reference_without_markers(chap: Chapter, path: Path) -> str:
+    """A solution file as a learner would have written it: no SOLUTION/STUB markers."""
+    return stub_source(path.read_text(encoding="utf-8"), chap, shown(path), stubbed=())
+
+
+def solution_diff(chap: Chapter) -> str:
+    """The learner's copy against the reference, as a unified diff (`solution N` and the dashboard)."""
+    chunks = []
+    for path in sorted(p for p in chap.solution_dir.rglob("*") if has_markers(p)):
+        relative = path.relative_to(chap.solution_dir)
+        mine = chap.learner_dir / relative
+        ours = mine.read_text(encoding="utf-8").splitlines(keepends=True) if mine.exists() else []
+        chunks.extend(difflib.unified_diff(
+            ours, reference_without_markers(chap, path).splitlines(keepends=True),
+            fromfile=f"yours: chapters/{chap.package}/{relative.as_posix()}",
+            tofile=f"reference: solutions/{chap.package}/{relative.as_posix()}",
+        ))
+    return "".join(chunks)

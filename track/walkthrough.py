@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sys
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -25,14 +24,9 @@ from requests.utils import default_headers
 from track.inputs import files_of
 from track.course import ROOT, STATE, Chapter
 from track.live import chapter_server, fresh_database, load_walkthrough
+from track.regions import regions
 
 FOLDER = STATE / "walkthroughs"
-MARKER = re.compile(r"#\s*--8<--\s*\[(start|end):([^\]]+)\]")
-# `# why: ...` and `# why-zh: ...` just above a region's start marker (or a step's first line):
-# the sentence the demo, the presenter view and the handout show with that step. Outside the
-# region, so the lessons' quotes leave it out.
-WHY = re.compile(r"^\s*#\s*why(?:-(zh))?:\s*(.*)$")
-CONTINUED = re.compile(r"^\s*#\s{2,}(.*)$")  # a why continued: indented under it
 REQUESTS_PACKAGE = str(Path(requests.__file__).parent)
 # Computed by requests from the body or the jar; the collection's runner computes its own.
 DERIVED_HEADERS = {"content-length", "cookie"}
@@ -54,42 +48,6 @@ class Exchange:
     response_json: object = None
     response_text: str | None = None  # a short text/* body; None for JSON, binary or long bodies
 
-
-def regions(source: str) -> list[tuple[str, int, int]]:
-    """(name, first line, last line) of every `# --8<-- [start:NAME]` ... `[end:NAME]` in a file."""
-    opened, found = {}, []
-    for number, line in enumerate(source.splitlines(), start=1):
-        if match := MARKER.search(line):
-            kind, name = match.groups()
-            if kind == "start":
-                opened[name] = number
-            else:
-                found.append((name, opened.pop(name), number))
-    return found
-
-
-def explanations(source: str) -> dict[int, dict[str, str]]:
-    """{line: {"en": ..., "zh": ...}}: each block of why-comments, keyed by the step's first line below it.
-
-    That line is a region's start marker or the first line of code; ordinary comments between
-    the why and it are skipped. A why goes on over the comment lines indented under it.
-    """
-    found: dict[int, dict[str, str]] = {}
-    block: dict[str, str] = {}
-    language = None
-    for number, line in enumerate(source.splitlines(), start=1):
-        if match := WHY.match(line):
-            language = match[1] or "en"
-            block[language] = match[2].strip()
-        elif MARKER.search(line) or not line.lstrip().startswith("#"):
-            if block:
-                found[number] = block
-            block, language = {}, None
-        elif language and (match := CONTINUED.match(line)):
-            block[language] = f"{block[language]} {match[1].strip()}"
-        else:
-            language = None  # an ordinary comment between the why and the code
-    return found
 
 
 def section_of(line: int, spans: list[tuple[str, int, int]]) -> str:

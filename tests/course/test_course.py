@@ -10,7 +10,7 @@ from flask.cli import ScriptInfo
 from track.course import chapters
 from track.engine import grade
 from track.live import chapter_server, load_walkthrough
-from track.postman import run_walkthrough
+from track.demo import run_walkthrough
 from track.stubs import has_markers, stale_stubs, stub_files, write_stubs
 
 CHAPTERS = chapters()

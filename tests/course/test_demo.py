@@ -23,10 +23,10 @@ from rich.console import Console
 
 from track.course import ROOT, chapter, chapters
 from track.demo import STEP_HOOK, plan_of, step_names, stepped
-from track.walkthrough import explanations, regions
-from track.lessons import region
-from track.live import chapter_server, demo_run, load_walkthrough
+from track.demo_session import demo_run
+from track.live import chapter_server, load_walkthrough
 from track.postman import INDENT, NOTE, PLAIN_WIDTH, WHY_INDENT, Printer, compact
+from track.regions import explanations, region, regions
 from track.stubs import stub_files, write_stubs
 
 CHAPTERS = chapters()

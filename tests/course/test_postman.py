@@ -25,7 +25,8 @@ from track.collections import SCHEMA, collection, flows, path_of, write
 from track.course import ROOT, chapter, chapters
 from track.live import chapter_server, fresh_database
 from track.ui import command
-from track.walkthrough import Exchange, exchanges, regions
+from track.regions import regions
+from track.walkthrough import Exchange, exchanges
 
 NEWMAN_WAIT_S = 300   # a hang guard: twelve runs take about twenty seconds
 REQUEST_WAIT_MS = 10000

@@ -20,7 +20,7 @@ import websocket
 
 from track.course import chapter
 from track.live import live_server, load_walkthrough
-from track.postman import run_walkthrough
+from track.demo import run_walkthrough
 
 CHAPTER = chapter(12)
 TOKEN = "live-test-token"

@@ -148,7 +148,7 @@ def next_hint(number: int):
 @api.get("/chapters/<int:number>/solution")
 def solution(number: int):
     """`python -m track solution N`, once the chapter passes."""
-    from track.solution import solution_diff
+    from track.stubs import solution_diff
 
     chapter = chapter_or_404(number)
     if not current(chapter).solved:

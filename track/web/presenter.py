@@ -17,7 +17,7 @@ from track import i18n
 from track.course import Chapter
 from track.demo import plan_of
 from track.i18n import _
-from track.live import Demo, demo_run, unsolved
+from track.demo_session import Demo, demo_run, unsolved
 from track.postman import Printer, learner_language
 
 WEB = Path(__file__).parent
