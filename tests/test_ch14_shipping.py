@@ -4,14 +4,17 @@ Each exercise is graded on its own code. The grader makes what a test stands on 
 tables of a test database come from the models (`metadata.create_all`, not the app), the
 revision a database is at is written by the grader, and the logging and hardening checks use
 a route the grader adds to the app. The migrations are graded through the real `flask` CLI
-(`flask --app .../app.py db upgrade|downgrade|check`) in a child process, on an empty
-database of their own; gunicorn's settings through `gunicorn --check-config` and
-`--print-config`. The Dockerfile and its ignore file are read, not built: `make test` builds
-the image where a container engine runs (tests/course/test_container.py).
+(`flask --app .../app.py db upgrade|downgrade|check`) on an empty database of their own;
+gunicorn's settings through `gunicorn --check-config` and `--print-config`. Both commands run
+in the grader's process (a child process would cost half a second each to start Python and
+import Flask again): Flask's own `flask` command group through click's test runner, gunicorn's
+own WSGIApplication with its command line in sys.argv; each on a copy of the chapter, imported
+afresh and forgotten afterwards. The Dockerfile and its ignore file are read, not built:
+`make test` builds the image where a container engine runs (tests/course/test_container.py).
 
-The databases are SQLite files in pytest's tmp_path, or, when DATABASE_URL names a
-PostgreSQL server (tests/course/test_postgres.py starts a throwaway one), a fresh database
-on that server for each test, dropped afterwards.
+The databases are SQLite files in /dev/shm (memory: a commit costs no disk sync), else in
+pytest's tmp_path, or, when DATABASE_URL names a PostgreSQL server (tests/course/test_postgres.py
+starts a throwaway one), a fresh database on that server for each test, dropped afterwards.
 """
 import io
 import json
@@ -20,6 +23,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import traceback
 import uuid
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
@@ -56,11 +60,22 @@ HSTS = "max-age=31536000; includeSubDomains"
 # --- databases ----------------------------------------------------------------------------
 
 @contextmanager
+def memory_folder(fallback: Path):
+    """A folder in memory, /dev/shm, removed afterwards: a SQLite commit there costs no disk sync. Else `fallback`."""
+    if not Path("/dev/shm").is_dir():
+        yield fallback
+        return
+    with tempfile.TemporaryDirectory(prefix="track-ch14-", dir="/dev/shm") as folder:
+        yield Path(folder)
+
+
+@contextmanager
 def empty_database(tmp_path: Path):
     """The URL of a database with nothing in it, removed afterwards."""
     server = os.environ.get("DATABASE_URL")
     if not server:
-        yield f"sqlite:///{tmp_path / 'books.sqlite'}"
+        with memory_folder(tmp_path) as folder:
+            yield f"sqlite:///{folder / 'books.sqlite'}"
         return
     name = f"grader_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
