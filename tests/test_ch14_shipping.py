@@ -271,7 +271,7 @@ class TestConfig:
             folder=app.instance_path, got=got)
 
 
-# --- migrations ---------------------------------------------------------------------------
+# --- commands, run in this process --------------------------------------------------------
 
 @dataclass
 class CommandRun:
@@ -316,6 +316,8 @@ def in_graded_files(run: CommandRun, copy: Path, graded: Path) -> CommandRun:
     """The run with the copy's paths replaced: its traceback names the learner's own files."""
     return CommandRun(run.returncode, run.stdout.replace(str(copy), str(graded)), run.stderr.replace(str(copy), str(graded)))
 
+
+# --- migrations ---------------------------------------------------------------------------
 
 @contextmanager
 def migration_log():
@@ -760,7 +762,8 @@ class TestHardening:
 # --- container ----------------------------------------------------------------------------
 
 GUNICORN_USAGE = "%(prog)s [OPTIONS] [APP_MODULE]"  # as the gunicorn script starts it (gunicorn.app.wsgiapp.run)
-MACHINE_SETTINGS = ("BIND_HOST", "WEB_CONCURRENCY", "PORT", "GUNICORN_CMD_ARGS")
+# What gunicorn and gunicorn.conf.py read from the environment: the machine's own values are left out.
+GUNICORN_VARIABLES = ("BIND_HOST", "WEB_CONCURRENCY", "PORT", "GUNICORN_CMD_ARGS")
 
 
 @pytest.fixture
@@ -774,7 +777,7 @@ def gunicorn(request, chapter, chapter_copy, tmp_path, monkeypatch):
     def run(option: str, **env: str) -> CommandRun:
         stdout, stderr, returncode = io.StringIO(), io.StringIO(), 0
         with monkeypatch.context() as patch, imported_from(chapter_copy), redirect_stdout(stdout), redirect_stderr(stderr):
-            for name in [name for name in os.environ if name in MACHINE_SETTINGS or name.startswith("FLASK_")]:
+            for name in [name for name in os.environ if name in GUNICORN_VARIABLES or name.startswith("FLASK_")]:
                 patch.delenv(name)
             for name, value in {"APP_ENV": "production", "FLASK_SECRET_KEY": SECRET,
                                 "DATABASE_URL": f"sqlite:///{tmp_path / 'gunicorn.sqlite'}", **env}.items():
