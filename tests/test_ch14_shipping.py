@@ -4,39 +4,45 @@ Each exercise is graded on its own code. The grader makes what a test stands on 
 tables of a test database come from the models (`metadata.create_all`, not the app), the
 revision a database is at is written by the grader, and the logging and hardening checks use
 a route the grader adds to the app. The migrations are graded through the real `flask` CLI
-(`flask --app .../app.py db upgrade|downgrade|check`) in a child process, on an empty
-database of their own; gunicorn's settings through `gunicorn --check-config` and
-`--print-config`. The Dockerfile and its ignore file are read, not built: `make test` builds
-the image where a container engine runs (tests/course/test_container.py).
+(`flask --app .../app.py db upgrade|downgrade|check`) on an empty database of their own;
+gunicorn's settings through `gunicorn --check-config` and `--print-config`. Both commands run
+in the grader's process (a child process would cost half a second each to start Python and
+import Flask again): Flask's own `flask` command group through click's test runner, gunicorn's
+own WSGIApplication with its command line in sys.argv; each on a copy of the chapter, imported
+afresh and forgotten afterwards. The Dockerfile and its ignore file are read, not built:
+`make test` builds the image where a container engine runs (tests/course/test_container.py).
 
-The databases are SQLite files in pytest's tmp_path, or, when DATABASE_URL names a
-PostgreSQL server (tests/course/test_postgres.py starts a throwaway one), a fresh database
-on that server for each test, dropped afterwards.
+The databases are SQLite files in /dev/shm (memory: a commit costs no disk sync), else in
+pytest's tmp_path, or, when DATABASE_URL names a PostgreSQL server (tests/course/test_postgres.py
+starts a throwaway one), a fresh database on that server for each test, dropped afterwards.
 """
+import io
 import json
 import logging
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
+import traceback
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from flask import request
+from click.testing import CliRunner
+from flask import appcontext_pushed, request
+from flask.cli import cli as flask_command
+from gunicorn.app.wsgiapp import WSGIApplication
 from sqlalchemy import create_engine, inspect, make_url, text
 
 from tests.conftest import import_target, require
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_raises, expect_status
-from track.course import ROOT
 from track.i18n import N_, _
 from track.plugin import build_app, target_dir
 
-CLI_TIMEOUT_S = 90
 SECRET = "grader-secret-key-long-and-random-enough-for-production"
 MIB = 1024 * 1024
 UNREACHABLE = {
@@ -54,11 +60,22 @@ HSTS = "max-age=31536000; includeSubDomains"
 # --- databases ----------------------------------------------------------------------------
 
 @contextmanager
+def memory_folder(fallback: Path):
+    """A folder in memory, /dev/shm, removed afterwards: a SQLite commit there costs no disk sync. Else `fallback`."""
+    if not Path("/dev/shm").is_dir():
+        yield fallback
+        return
+    with tempfile.TemporaryDirectory(prefix="track-ch14-", dir="/dev/shm") as folder:
+        yield Path(folder)
+
+
+@contextmanager
 def empty_database(tmp_path: Path):
     """The URL of a database with nothing in it, removed afterwards."""
     server = os.environ.get("DATABASE_URL")
     if not server:
-        yield f"sqlite:///{tmp_path / 'books.sqlite'}"
+        with memory_folder(tmp_path) as folder:
+            yield f"sqlite:///{folder / 'books.sqlite'}"
         return
     name = f"grader_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
@@ -254,31 +271,106 @@ class TestConfig:
             folder=app.instance_path, got=got)
 
 
-# --- migrations ---------------------------------------------------------------------------
+# --- commands, run in this process --------------------------------------------------------
 
-def chapter_copy(request, chapter, into: Path) -> Path:
-    """A copy of the graded chapter in `into` (made once): the app makes its instance folder beside
-    the package, and the graded folder itself may be read-only (class grading's sandbox)."""
-    folder = into / chapter.package
-    if not folder.is_dir():
-        shutil.copytree(target_dir(request.config, chapter), folder, ignore=shutil.ignore_patterns("__pycache__", "instance"))
+@dataclass
+class CommandRun:
+    """What a command line ended with, as a child process would: exit status, stdout, stderr."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def chapter_copy(request, chapter, tmp_path) -> Path:
+    """A copy of the graded chapter for the commands: the app makes its instance folder beside the
+    package, and the graded folder itself may be read-only (class grading's sandbox)."""
+    folder = tmp_path / "copy" / chapter.package
+    shutil.copytree(target_dir(request.config, chapter), folder, ignore=shutil.ignore_patterns("__pycache__", "instance"))
     return folder
 
 
-def flask_db(request, chapter, url: str, *args: str) -> subprocess.CompletedProcess:
-    """`flask --app <chapter>/app.py db ARGS` in a child process, against the database at `url`."""
-    env = {name: value for name, value in os.environ.items() if name != "APP_ENV" and not name.startswith("FLASK_")}
-    with tempfile.TemporaryDirectory(prefix="ch14-flask-db-") as scratch:
-        copy = chapter_copy(request, chapter, Path(scratch))
-        done = subprocess.run([sys.executable, "-m", "flask", "--app", str(copy / "app.py"), "db", *args], cwd=ROOT,
-                              env={**env, "DATABASE_URL": url}, capture_output=True, text=True, timeout=CLI_TIMEOUT_S)
-    # Its traceback names the learner's own files, not the copy's.
-    graded = str(target_dir(request.config, chapter))
-    done.stdout, done.stderr = done.stdout.replace(str(copy), graded), done.stderr.replace(str(copy), graded)
-    return done
+def forget_package(package: str) -> None:
+    for name in [name for name in sys.modules if name == package or name.startswith(package + ".")]:
+        del sys.modules[name]
 
 
-def expect_cli_success(done: subprocess.CompletedProcess, what: str, cause: str) -> None:
+@contextmanager
+def imported_from(copy: Path):
+    """A command imports the chapter by its package name from `copy` (`flask --app`, gunicorn's APP_MODULE):
+    afterwards that package, the sys.path entry it came through and its loggers' handlers are gone,
+    so the next copy is imported afresh and nothing of it lingers in the grader's process."""
+    package, saved_path = copy.name, list(sys.path)
+    forget_package(package)
+    try:
+        yield
+    finally:
+        sys.path[:] = saved_path
+        forget_package(package)
+        for name in [name for name in logging.root.manager.loggerDict if name.split(".")[0] == package]:
+            logging.getLogger(name).handlers.clear()  # they write to this run's captured streams
+
+
+def in_graded_files(run: CommandRun, copy: Path, graded: Path) -> CommandRun:
+    """The run with the copy's paths replaced: its traceback names the learner's own files."""
+    return CommandRun(run.returncode, run.stdout.replace(str(copy), str(graded)), run.stderr.replace(str(copy), str(graded)))
+
+
+# --- migrations ---------------------------------------------------------------------------
+
+@contextmanager
+def migration_log():
+    """What Alembic and Flask-Migrate log meanwhile ("Running upgrade 0001 -> 0002", "Error: ..."):
+    the `flask` command prints it on stderr when it runs on its own."""
+    stream, loggers = io.StringIO(), [logging.getLogger(name) for name in ("alembic", "flask_migrate")]
+    handler, levels = logging.StreamHandler(stream), [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)  # configured: the chapter's env.py then adds no handler of its own
+        logger.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+
+def close_connections(app) -> None:
+    """A database server would keep the connections of the app's engines (and refuse DROP DATABASE)."""
+    extension = app.extensions.get("sqlalchemy")
+    with app.app_context():
+        for engine in extension.engines.values() if extension else ():
+            engine.dispose()
+
+
+@pytest.fixture
+def flask_db(request, chapter, chapter_copy):
+    """`flask --app <chapter>/app.py db ARGS` against the database at a URL: the real `flask` command
+    (flask.cli.cli, what the `flask` script runs) with Flask-Migrate's `db` commands, invoked in this
+    process by click's test runner on a copy of the chapter. APP_ENV and FLASK_* are unset."""
+    graded = target_dir(request.config, chapter)
+    arguments = ["--app", str(chapter_copy / "app.py"), "db"]
+
+    def run(url: str, *args: str) -> CommandRun:
+        # FLASK_RUN_FROM_CLI: the command sets it; listed, the runner puts it back as it was.
+        env = {**{name: None for name in os.environ if name.startswith("FLASK_")}, "APP_ENV": None,
+               "FLASK_RUN_FROM_CLI": None, "DATABASE_URL": url}
+        apps = []
+        with imported_from(chapter_copy), migration_log() as log, \
+                appcontext_pushed.connected_to(lambda app, **_extra: apps.append(app)):
+            result = CliRunner().invoke(flask_command, [*arguments, *args], env=env)
+        for app in dict.fromkeys(apps):
+            close_connections(app)
+        stderr = log.getvalue() + result.stderr
+        if result.exc_info and not isinstance(result.exception, SystemExit):
+            stderr += "".join(traceback.format_exception(*result.exc_info))  # what Python prints for an uncaught error
+        return in_graded_files(CommandRun(result.exit_code, result.stdout, stderr), chapter_copy, graded)
+
+    return run
+
+
+def expect_cli_success(done: CommandRun, what: str, cause: str) -> None:
     output = (done.stdout + done.stderr).strip()
     assert done.returncode == 0, _("`flask db {what}` failed (exit {code}): {cause}\n  Its output ends with:\n{output}").format(
         what=what, code=done.returncode, cause=cause, output=output[-1500:])
@@ -314,13 +406,12 @@ ISBN_COLUMN = ("VARCHAR", 13, True, False)
 
 
 @pytest.mark.exercise("migrations")
-@pytest.mark.timeout(CLI_TIMEOUT_S * 4)
 class TestMigrations:
     @pytest.mark.rule("upgrade-to-head")
     @pytest.mark.rule("books-columns")
     @pytest.mark.rule("isbn-unique-index")
-    def test_upgrade_takes_an_empty_database_to_the_head(self, request, chapter, database_url, migrations_dir):
-        expect_cli_success(flask_db(request, chapter, database_url, "upgrade"), "upgrade",
+    def test_upgrade_takes_an_empty_database_to_the_head(self, flask_db, database_url, migrations_dir):
+        expect_cli_success(flask_db(database_url, "upgrade"), "upgrade",
                            _("every revision's upgrade() must run on an empty database."))
         head = head_of(migrations_dir)
         assert revision_of(database_url) == head == "0002", _(
@@ -337,15 +428,15 @@ class TestMigrations:
             "Did you create it with unique=True?").format(got=shape["indexes"])
 
     @pytest.mark.rule("downgrade-keeps-rows")
-    def test_downgrade_drops_isbn_and_its_index_and_keeps_the_rows(self, request, chapter, database_url):
-        expect_cli_success(flask_db(request, chapter, database_url, "upgrade"), "upgrade",
+    def test_downgrade_drops_isbn_and_its_index_and_keeps_the_rows(self, flask_db, database_url):
+        expect_cli_success(flask_db(database_url, "upgrade"), "upgrade",
                            _("every revision's upgrade() must run on an empty database."))
         rows = [(1, "Dune", "9780441013593"), (2, "Emma", None)]
         with connected(database_url) as connection:
             for book_id, title, isbn in rows:
                 connection.execute(text("INSERT INTO books (id, title, isbn) VALUES (:id, :title, :isbn)"),
                                    {"id": book_id, "title": title, "isbn": isbn})
-        expect_cli_success(flask_db(request, chapter, database_url, "downgrade"), "downgrade",
+        expect_cli_success(flask_db(database_url, "downgrade"), "downgrade",
                            _("0002's downgrade() must undo its upgrade() in reverse order: drop the index ix_books_isbn, then the column isbn."))
         shape = table_shape(database_url)
         with connected(database_url) as connection:
@@ -357,14 +448,14 @@ class TestMigrations:
             "After one `flask db downgrade` the database should be at 0001 with books (id, title) and no index; it is at {revision!r} "
             "with the columns {columns} and the indexes {indexes}. Does 0002's downgrade() drop both the index and the column?").format(
             revision=revision_of(database_url), columns=shape["columns"], indexes=shape["indexes"])
-        expect_cli_success(flask_db(request, chapter, database_url, "upgrade"), "upgrade",
+        expect_cli_success(flask_db(database_url, "upgrade"), "upgrade",
                            _("upgrading again after a downgrade must work: downgrade() must leave the database exactly as 0001 made it."))
 
     @pytest.mark.rule("db-check-clean")
-    def test_db_check_finds_no_difference_at_the_head(self, request, chapter, database_url):
-        expect_cli_success(flask_db(request, chapter, database_url, "upgrade"), "upgrade",
+    def test_db_check_finds_no_difference_at_the_head(self, flask_db, database_url):
+        expect_cli_success(flask_db(database_url, "upgrade"), "upgrade",
                            _("every revision's upgrade() must run on an empty database."))
-        expect_cli_success(flask_db(request, chapter, database_url, "check"), "check",
+        expect_cli_success(flask_db(database_url, "check"), "check",
                            _("the database at the head must match the models exactly: same column types, lengths, "
                              "nullability, and the unique index ix_books_isbn."))
 
@@ -670,21 +761,40 @@ class TestHardening:
 
 # --- container ----------------------------------------------------------------------------
 
-def gunicorn(request, chapter, tmp_path, option: str, **env: str) -> subprocess.CompletedProcess:
-    """gunicorn OPTION with the chapter's gunicorn.conf.py and app, started in production, from a
-    copy of the chapter as the image holds one."""
-    folder = chapter_copy(request, chapter, tmp_path / "image")
-    base = {name: value for name, value in os.environ.items()
-            if name not in ("BIND_HOST", "WEB_CONCURRENCY", "PORT", "GUNICORN_CMD_ARGS") and not name.startswith("FLASK_")}
-    env = {**base, "APP_ENV": "production", "FLASK_SECRET_KEY": SECRET,
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'gunicorn.sqlite'}", **env}
-    return subprocess.run([sys.executable, "-m", "gunicorn", option, "-c", str(folder / "gunicorn.conf.py"),
-                           "--chdir", str(folder.parent), f"{chapter.package}.app:create_app()"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=CLI_TIMEOUT_S)
+GUNICORN_USAGE = "%(prog)s [OPTIONS] [APP_MODULE]"  # as the gunicorn script starts it (gunicorn.app.wsgiapp.run)
+# What gunicorn and gunicorn.conf.py read from the environment: the machine's own values are left out.
+GUNICORN_VARIABLES = ("BIND_HOST", "WEB_CONCURRENCY", "PORT", "GUNICORN_CMD_ARGS")
 
 
-def gunicorn_settings(request, chapter, tmp_path, **env: str) -> dict[str, str]:
-    done = gunicorn(request, chapter, tmp_path, "--print-config", **env)
+@pytest.fixture
+def gunicorn(request, chapter, chapter_copy, tmp_path, monkeypatch):
+    """`gunicorn OPTION -c gunicorn.conf.py --chdir .. ch14_shipping.app:create_app()` (OPTION --print-config or
+    --check-config) started in production from a copy of the chapter, as the image holds one: gunicorn's own
+    WSGIApplication runs in this process with that command line in sys.argv, as the gunicorn script does."""
+    graded = target_dir(request.config, chapter)
+    command = ["-c", str(chapter_copy / "gunicorn.conf.py"), "--chdir", str(chapter_copy.parent), f"{chapter.package}.app:create_app()"]
+
+    def run(option: str, **env: str) -> CommandRun:
+        stdout, stderr, returncode = io.StringIO(), io.StringIO(), 0
+        with monkeypatch.context() as patch, imported_from(chapter_copy), redirect_stdout(stdout), redirect_stderr(stderr):
+            for name in [name for name in os.environ if name in GUNICORN_VARIABLES or name.startswith("FLASK_")]:
+                patch.delenv(name)
+            for name, value in {"APP_ENV": "production", "FLASK_SECRET_KEY": SECRET,
+                                "DATABASE_URL": f"sqlite:///{tmp_path / 'gunicorn.sqlite'}", **env}.items():
+                patch.setenv(name, value)
+            patch.chdir(tmp_path)  # and back afterwards: --chdir moves this process
+            patch.setattr(sys, "argv", ["gunicorn", option, *command])
+            try:
+                WSGIApplication(GUNICORN_USAGE, prog="gunicorn").run()  # with these options: load the app, then exit
+            except SystemExit as stop:
+                returncode = stop.code if isinstance(stop.code, int) else 1
+        return in_graded_files(CommandRun(returncode, stdout.getvalue(), stderr.getvalue()), chapter_copy, graded)
+
+    return run
+
+
+def gunicorn_settings(gunicorn, **env: str) -> dict[str, str]:
+    done = gunicorn("--print-config", **env)
     assert done.returncode == 0, _("`gunicorn --print-config` failed (exit {code}):\n{output}").format(
         code=done.returncode, output=(done.stdout + done.stderr)[-1500:])
     return {name.strip(): value.strip() for name, _sep, value in
@@ -761,13 +871,12 @@ def copies_code(keyword: str, arguments: str) -> bool:
 
 
 @pytest.mark.exercise("container")
-@pytest.mark.timeout(CLI_TIMEOUT_S * 3)
 class TestContainer:
     @pytest.mark.rule("bind-loopback-on-host")
     @pytest.mark.rule("workers-from-env")
-    def test_gunicorn_binds_by_environment(self, request, chapter, tmp_path):
-        host = gunicorn_settings(request, chapter, tmp_path)
-        container = gunicorn_settings(request, chapter, tmp_path, BIND_HOST="0.0.0.0", WEB_CONCURRENCY="3")
+    def test_gunicorn_binds_by_environment(self, gunicorn):
+        host = gunicorn_settings(gunicorn)
+        container = gunicorn_settings(gunicorn, BIND_HOST="0.0.0.0", WEB_CONCURRENCY="3")
         got = {"host": (host.get("bind"), host.get("workers")), "container": (container.get("bind"), container.get("workers"))}
         expected = {"host": ("['127.0.0.1:8000']", "2"), "container": ("['0.0.0.0:8000']", "3")}
         assert got == expected, _(
@@ -776,8 +885,8 @@ class TestContainer:
             expected=expected, got=got)
 
     @pytest.mark.rule("check-config")
-    def test_gunicorn_check_config_loads_the_app_in_production(self, request, chapter, tmp_path):
-        done = gunicorn(request, chapter, tmp_path, "--check-config")
+    def test_gunicorn_check_config_loads_the_app_in_production(self, gunicorn):
+        done = gunicorn("--check-config")
         assert done.returncode == 0, _(
             "`gunicorn --check-config -c gunicorn.conf.py` with APP_ENV=production should load the app; it failed (exit {code}):\n{output}").format(
             code=done.returncode, output=(done.stdout + done.stderr)[-1500:])
