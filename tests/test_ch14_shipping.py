@@ -38,10 +38,10 @@ from flask.cli import cli as flask_command
 from gunicorn.app.wsgiapp import WSGIApplication
 from sqlalchemy import create_engine, inspect, make_url, text
 
-from tests.conftest import import_target, require
+from tests.helpers import import_target, require
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_raises, expect_status
 from track.i18n import N_, _
-from track.plugin import build_app, target_dir
+from track.plugin import target_dir
 
 SECRET = "grader-secret-key-long-and-random-enough-for-production"
 MIB = 1024 * 1024
@@ -135,27 +135,21 @@ def app_config(database_url) -> dict:
 
 
 @pytest.fixture
-def make_app(request, chapter, chapter_module, models):
-    """create_app(config), as often as a test needs; their connections are closed afterwards."""
+def built_apps(models):
+    """The apps a test built (conftest's `make_app`); their connections are closed afterwards."""
     built = []
-
-    def make(config: dict):
-        app = build_app(request.config, chapter, chapter_module, config)
-        built.append(app)
-        return app
-
-    yield make
+    yield built
     for app in built:
         with app.app_context():
             models.db.engine.dispose()  # a database server would keep the connections (and refuse DROP DATABASE)
 
 
 @pytest.fixture
-def app(make_app, app_config, models, database_url):
+def app(make_app, models, database_url):
     """An app on a database whose tables the grader made from the models."""
     with connected(database_url) as connection:
         models.db.metadata.create_all(connection)
-    return make_app(app_config)
+    return make_app()
 
 
 @pytest.fixture
@@ -461,7 +455,7 @@ class TestMigrations:
 
     @pytest.mark.rule("no-create-all")
     def test_create_app_makes_no_tables_outside_testing(self, make_app, database_url, clean_environment):
-        make_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True})
+        make_app()
         with connected(database_url) as connection:
             tables = inspect(connection).get_table_names()
         assert tables == [], _(
@@ -579,7 +573,7 @@ class TestBooks:
 def on_unreachable_databases(make_app, path: str):
     """(case, response) of GET `path` on an app of each database that cannot be reached."""
     for label, url in UNREACHABLE.items():
-        yield _(label), make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url}).test_client().get(path)
+        yield _(label), make_app(SQLALCHEMY_DATABASE_URI=url).test_client().get(path)
 
 
 @pytest.mark.exercise("health")
@@ -597,7 +591,7 @@ class TestHealth:
         with connected(database_url) as connection:
             models.db.metadata.create_all(connection)
         stamp(database_url, head_of(migrations_dir))
-        response = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url}).test_client().get("/readyz")
+        response = make_app().test_client().get("/readyz")
         expect_json_equal(response, {"status": "ready", "database": "ok"})
 
     @pytest.mark.rule("readyz-unreachable")
@@ -613,7 +607,7 @@ class TestHealth:
     def test_readyz_is_503_until_the_migrations_reach_the_head(self, make_app, models, database_url):
         with connected(database_url) as connection:
             models.db.metadata.create_all(connection)
-        app = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+        app = make_app()
         for label, revision in ((_("no alembic_version table"), None), (_("the older revision 0001"), "0001")):
             stamp(database_url, revision)
             response = app.test_client().get("/readyz")
@@ -731,8 +725,8 @@ class TestHardening:
             expect_security_headers(response, hsts=False)
 
     @pytest.mark.rule("hsts-in-production")
-    def test_production_adds_strict_transport_security(self, make_app, app_config):
-        app = make_app({**app_config, "APP_ENV": "production", "SECRET_KEY": SECRET})
+    def test_production_adds_strict_transport_security(self, make_app):
+        app = make_app(APP_ENV="production", SECRET_KEY=SECRET)
         client = with_grader_route(app).test_client()
         for response in (client.get("/grader/echo"), client.get("/no-such-page")):
             expect_security_headers(response, hsts=True)
