@@ -80,8 +80,9 @@ progress: ## table of chapters, points and the next step
 grade: ## grade every chapter; JSON=results.json writes the classroom report
 	@$(TRACK) grade $(if $(JSON),--json $(JSON)) $(QUIET)
 
+# The slowest tests end the report, so CI's log says where a slower `make test` spends its time.
 test: setup node_modules/.bin/newman ## prove the course is sound: solutions pass, stubs fail, lessons match code
-	$(VENV_PYTHON) -m pytest --target solutions
+	$(VENV_PYTHON) -m pytest --target solutions --durations=15
 
 # newman runs the Postman collections in `make test`. Without a system npm, the Node.js wheel that
 # requirements.txt pins installs it (.venv/bin/npm). If npm ci fails (offline), the run goes on and

@@ -411,10 +411,12 @@ def cmd_mistakes(args) -> int:
     from track import mistakes
 
     selected = [chapter(args.chapter)] if args.chapter else mistakes.catalogued()
+    problems = {chap.package: mistakes.problems(chap, mistakes.load(chap)) for chap in selected}
+    graded = mistakes.graded([chap for chap in selected if not problems[chap.package]], jobs=args.jobs, only=args.only)
     wrong = 0
     for chap in selected:
-        found = mistakes.problems(chap, mistakes.load(chap))
-        outcomes = [] if found else mistakes.graded(chap, jobs=args.jobs, only=args.only)
+        found = problems[chap.package]
+        outcomes = graded.get(chap.package, [])
         for outcome in outcomes:
             print(f"{chap.package:<22} {outcome.line()}")
             if not outcome.named and args.verbose:
