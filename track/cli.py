@@ -17,7 +17,7 @@ import time
 import traceback
 from pathlib import Path
 
-from track import engine, grading, hints, verdict
+from track import engine, grading, hints, verdict, warm_client
 from track.autograder import DEFAULT_BUDGET_S
 from track.course import ROOT, STATE, Chapter, UsageError, chapter, chapters
 from track.engine import GRADER_TIMEOUT_S
@@ -30,6 +30,7 @@ from track.ui import command, shown
 
 def cmd_check(args) -> int:
     chap = chapter(args.chapter)
+    warm_client.start()  # the next check is answered warm (track/warm_grader.py)
     result = grading.check(chap)
     print(verdict.report(chap, result, verdict.terminal_width()))
     return RunResult([result]).exit_code()
