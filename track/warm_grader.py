@@ -288,6 +288,7 @@ def main() -> None:
         with contextlib.suppress(OSError):
             if os.stat(warm_client.socket_path()).st_ino == grader.socket_id:
                 warm_client.socket_path().unlink()
+        (folder / "pid").unlink()
 
 
 if __name__ == "__main__":
