@@ -50,6 +50,7 @@ FLOOR = [sys.executable, "-c", "import flask, pytest"]
 CHECK_GOAL = {1: 2.0}  # chapter 1: at most 2x the floor; every other chapter: 4x
 LIST_GOAL = 1.5
 WITHOUT_WARM_GRADER = {**os.environ, warm_client.DISABLE: "1"}
+WITH_WARM_GRADER = {name: value for name, value in os.environ.items() if name != warm_client.DISABLE}
 
 
 def median_time(command: list[str], runs: int, cwd: Path = ROOT, **kwargs) -> float:
@@ -61,9 +62,9 @@ def check_time(number: int, runs: int, course: Path) -> float:
     """`track check N` as the learner runs it again and again: the first check starts the warm
     grader (track/warm_grader.py), the timed ones are answered by it once it is ready."""
     command = [LEARNER_PYTHON, "-m", "track", "check", str(number)]
-    timed(command, course)
+    timed(command, course, env=WITH_WARM_GRADER)
     warm_client.wait_until_serving(course)
-    return statistics.median(timed(command, course) for _ in range(runs))
+    return statistics.median(timed(command, course, env=WITH_WARM_GRADER) for _ in range(runs))
 
 
 @contextmanager

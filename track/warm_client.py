@@ -142,7 +142,7 @@ def start() -> None:
         return
     folder().mkdir(parents=True, exist_ok=True)
     folder().chmod(0o700)  # its socket runs checks as you: nobody else may reach it
-    with open(folder() / "log", "wb") as log:
+    with open(folder() / "log", "ab") as log:  # kept: why the one before left
         subprocess.Popen([sys.executable, "-m", "track.warm_grader"], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
                          stderr=subprocess.STDOUT, start_new_session=True)
 

@@ -190,6 +190,7 @@ class Grader:
             run_job(request, descriptors, connection, [self.listener, *self.jobs])
         for descriptor in descriptors:
             os.close(descriptor)
+        print(f"job {pid}: {' '.join(request['argv'])}", file=sys.stderr, flush=True)
         self.jobs[connection] = pid
         self.selector.register(connection, selectors.EVENT_READ)
         self.last_job = time.monotonic()
