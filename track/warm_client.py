@@ -17,7 +17,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -140,6 +139,8 @@ def start() -> None:
     """Start this checkout's warm grader in the background, unless one runs (or must not)."""
     if SERVING or not enabled() or starting_or_running():
         return
+    import subprocess  # here: `forward`, on every command, does without it
+
     folder().mkdir(parents=True, exist_ok=True)
     folder().chmod(0o700)  # its socket runs checks as you: nobody else may reach it
     with open(folder() / "log", "ab") as log:  # kept: why the one before left

@@ -158,7 +158,7 @@ class Grader:
             return "the machinery changed since it was imported"
         theirs = warm_client.settings(request["env"])
         if theirs != self.settings:
-            return f"other environment: {sorted(set(theirs.items()) ^ set(self.settings.items()))}"
+            return f"other environment: {sorted({name for name, _ in set(theirs.items()) ^ set(self.settings.items())})}"
         if Path(request["cwd"]) != ROOT or request["argv"][:1] != ["check"]:
             return f"not a check of this checkout: {request['argv']} in {request['cwd']}"
         return None
