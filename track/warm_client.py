@@ -94,7 +94,8 @@ def exchange(argv: list[str]) -> int | None:
     request = json.dumps({"argv": argv, "env": dict(os.environ), "cwd": os.getcwd()}).encode() + b"\n"
     with client, client.makefile("rb") as answers:
         try:
-            socket.send_fds(client, [request], [0, 1, 2])
+            sent = socket.send_fds(client, [request], [0, 1, 2])
+            client.sendall(request[sent:])
             accepted = json.loads(answers.readline() or b"null")
         except (OSError, ValueError):  # no answer in time: a grader that hangs serves nobody again
             kill_grader()

@@ -92,7 +92,6 @@ def prepare() -> tuple[dict[Path, tuple[int, int] | None], list[Path]]:
 
 def run_job(request: dict, descriptors: list[int], connection: socket.socket, others: list) -> None:
     """In the fork: become the client's process (terminal, environment, folder), run its command; never returns."""
-    code = 1
     try:
         for other in others:
             other.close()
@@ -103,6 +102,7 @@ def run_job(request: dict, descriptors: list[int], connection: socket.socket, ot
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as in a plain check; the grader's own handler is for itself
         sys.stdin = open(0, encoding=sys.stdin.encoding, closefd=False)
         sys.stdout = open(1, "w", encoding=sys.stdout.encoding, errors=sys.stdout.errors, closefd=False,
                           buffering=1 if os.isatty(1) else -1)

@@ -12,11 +12,12 @@ import pytest
 
 from track import warm_client
 from track.copies import copy_course
-from track.course import chapter
+from track.course import ROOT, chapter
+from track.inputs import course_modules
 from track.stubs import write_stubs
 
-pytestmark = pytest.mark.skipif(not warm_client.enabled() and os.environ.get("TRACK_NO_FORK") == "1",
-                                reason="TRACK_NO_FORK=1: the plain path is all there is")
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or os.environ.get("TRACK_NO_FORK") == "1",
+                                reason="without fork there is no warm grader: the plain path is all there is")
 TIMEOUT_S = 900  # hang guards only
 WARM = {name: value for name, value in os.environ.items() if name != warm_client.DISABLE}
 PLAIN = {**os.environ, warm_client.DISABLE: "1"}
@@ -55,6 +56,7 @@ def answered_warm(course: Path, number: str = "1") -> subprocess.CompletedProces
     return done
 
 
+@needs_fork
 def test_a_warm_check_says_exactly_what_the_plain_paths_say(course):
     started(course)
     assert warm_client.socket_path(course).stat().st_mode & 0o077 == 0, "only its owner may reach the grader"
@@ -69,6 +71,7 @@ def test_a_warm_check_says_exactly_what_the_plain_paths_say(course):
     assert (unknown.returncode, unknown.stderr) == (unknown_plain.returncode, unknown_plain.stderr) == (2, unknown_plain.stderr)
 
 
+@needs_fork
 def test_an_edited_grader_is_never_served_from_memory(course):
     write_stubs(chapter(1), course / "chapters" / chapter(1).package, stubbed=())
     started(course)
@@ -81,6 +84,7 @@ def test_an_edited_grader_is_never_served_from_memory(course):
     assert done.stdout == check(course, PLAIN).stdout
 
 
+@needs_fork
 def test_another_environment_is_served_by_another_grader(course):
     started(course)
     done = check(course, {**WARM, "TRACK_LANG": "zh"})
@@ -88,6 +92,7 @@ def test_another_environment_is_served_by_another_grader(course):
     assert done.stdout == check(course, {**PLAIN, "TRACK_LANG": "zh"}).stdout
 
 
+@needs_fork
 @pytest.mark.parametrize("fault", [signal.SIGSTOP, signal.SIGKILL], ids=["hangs", "died"])
 def test_a_grader_that_hangs_or_died_costs_time_only(course, fault):
     started(course)
@@ -109,9 +114,16 @@ def alive(pid: int) -> bool:
     return True
 
 
+@needs_fork
 def test_stop_leaves_nothing_running(course):
     started(course)
     done = subprocess.run([sys.executable, "-m", "track", "stop"], cwd=course, capture_output=True, text=True,
                           timeout=TIMEOUT_S)
     assert done.returncode == 0 and "stopped" in done.stdout, done.stdout
     assert not warm_client.starting_or_running(course) and not warm_client.socket_path(course).exists()
+
+
+def test_class_grading_never_reaches_the_warm_grader():
+    """A student's code runs in the sandboxed zygote only: nothing class grading imports can hand it to the grader."""
+    class_grading = course_modules(ROOT / "track" / name for name in ("classroom.py", "student_run.py", "zygote.py", "autograder.py"))
+    assert class_grading.isdisjoint({ROOT / "track" / "warm_client.py", ROOT / "track" / "warm_grader.py"})
