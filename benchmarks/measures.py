@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from benchmarks.processes import gunicorn_server, python_server
+from track import warm_client
 from track.copies import copy_course
 from track.processes import stop
 from track.course import ROOT, chapters
@@ -33,9 +34,9 @@ def row(group: str, figure: str, value: float, unit: str, ratio: float | None = 
     return {"group": group, "figure": figure, "value": value, "unit": unit, "ratio": ratio, "note": note}
 
 
-def timed(command: list[str], **kwargs) -> float:
+def timed(command: list[str], cwd: Path = ROOT, **kwargs) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, capture_output=True, timeout=900, **kwargs)
+    subprocess.run(command, cwd=cwd, capture_output=True, timeout=900, **kwargs)
     return time.perf_counter() - start
 
 
@@ -48,27 +49,65 @@ LEARNER_PYTHON = shutil.which("python3") or sys.executable
 FLOOR = [sys.executable, "-c", "import flask, pytest"]
 CHECK_GOAL = {1: 2.0}  # chapter 1: at most 2x the floor; every other chapter: 4x
 LIST_GOAL = 1.5
+WITHOUT_WARM_GRADER = {**os.environ, warm_client.DISABLE: "1"}
+WITH_WARM_GRADER = {name: value for name, value in os.environ.items() if name != warm_client.DISABLE}
 
 
-def median_time(command: list[str], runs: int) -> float:
-    timed(command)  # once untimed: the file system cache, and the result cache for list/progress
-    return statistics.median(timed(command) for _ in range(runs))
+def median_time(command: list[str], runs: int, cwd: Path = ROOT, **kwargs) -> float:
+    timed(command, cwd, **kwargs)  # once untimed: the file system cache, the result cache, the warm grader
+    return statistics.median(timed(command, cwd, **kwargs) for _ in range(runs))
+
+
+def check_time(number: int, runs: int, course: Path) -> float:
+    """`track check N` as the learner runs it again and again: the first check starts the warm
+    grader (track/warm_grader.py), the timed ones are answered by it once it is ready."""
+    command = [LEARNER_PYTHON, "-m", "track", "check", str(number)]
+    timed(command, course, env=WITH_WARM_GRADER)
+    warm_client.wait_until_serving(course)
+    return statistics.median(timed(command, course, env=WITH_WARM_GRADER) for _ in range(runs))
+
+
+@contextmanager
+def solved_copy():
+    """The course in a temporary folder with every chapter's reference solution as the learner's copy."""
+    with repo_copy() as copy:
+        for chap in chapters():
+            shutil.copytree(copy / "solutions" / chap.package, copy / "chapters" / chap.package, dirs_exist_ok=True)
+        yield copy
+
+
+def check_rows(runs: int, selected, course: Path, whose: str) -> list[dict]:
+    rows = []
+    try:
+        for chap in selected:
+            seconds = check_time(chap.number, runs, course)
+            goal = CHECK_GOAL.get(chap.number, 4.0)
+            rows.append(row("grading", f"track check {chap.number} ({chap.package}), {whose}", seconds, "s", None,
+                            f"goal <= {goal:g}x the floor; median of {runs}, warm grader"))
+    finally:
+        warm_client.stop(course)
+    return rows
 
 
 def grading(quick: bool) -> list[dict]:
-    """The floor; `track check N` per chapter; list and progress from the cache; all graders."""
+    """The floor; `track check N` per chapter on the stubs and on a solved copy; list and progress
+    from the cache; chapter 1 without the warm grader; all graders."""
     runs = 1 if quick else 5
     floor = median_time(FLOOR, runs)
     rows = [row("grading", "floor: python -c 'import flask, pytest'", floor, "s", 1.0, f"median of {runs}")]
-    for chap in chapters()[:1] if quick else chapters():
-        seconds = median_time([LEARNER_PYTHON, "-m", "track", "check", str(chap.number)], runs)
-        goal = CHECK_GOAL.get(chap.number, 4.0)
-        rows.append(row("grading", f"track check {chap.number} ({chap.package})", seconds, "s", seconds / floor,
-                        f"goal <= {goal:g}x the floor; median of {runs}, your copy in chapters/"))
+    selected = chapters()[:1] if quick else chapters()
+    rows += check_rows(runs, selected, ROOT, "your copy in chapters/ (the stubs)")
+    with solved_copy() as solved:
+        rows += check_rows(runs, selected, solved, "a solved copy")
+    plain = median_time([LEARNER_PYTHON, "-m", "track", "check", "1"], runs, env=WITHOUT_WARM_GRADER)
+    rows.append(row("grading", "track check 1 (ch01_hello_world), without the warm grader", plain, "s", None,
+                    f"{warm_client.DISABLE}=1: the plain path, as on Windows; median of {runs}"))
     for verb in ("list", "progress"):
         seconds = median_time([LEARNER_PYTHON, "-m", "track", verb], runs)
-        rows.append(row("grading", f"track {verb} (cached verdicts)", seconds, "s", seconds / floor,
+        rows.append(row("grading", f"track {verb} (cached verdicts)", seconds, "s", None,
                         f"goal <= {LIST_GOAL:g}x the floor; median of {runs}"))
+    for entry in rows[1:]:
+        entry["ratio"] = entry["value"] / floor
     if not quick:
         modules = [str(chap.test_module.relative_to(ROOT)) for chap in chapters()]
         suite = timed([sys.executable, "-m", "pytest", *modules, "--target", "solutions", "-q"])

@@ -8,7 +8,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 import track
@@ -60,6 +59,8 @@ def setup() -> None:
         return
     print(say("setting_up", venv=VENV.name, requirements=REQUIREMENTS.name), file=sys.stderr)
     if not venv_python().exists():
+        import venv  # here: every other command starts without it
+
         venv.create(VENV, with_pip=True)
     pip = [str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True)

@@ -16,7 +16,7 @@ import time
 import traceback
 from pathlib import Path
 
-from track import engine, grading, hints, verdict
+from track import engine, grading, hints, verdict, warm_client
 from track.autograder import DEFAULT_BUDGET_S
 from track.course import ROOT, STATE, Chapter, UsageError, chapter, chapters
 from track.engine import GRADER_TIMEOUT_S
@@ -29,6 +29,7 @@ from track.ui import command, shown
 
 def cmd_check(args) -> int:
     chap = chapter(args.chapter)
+    warm_client.start()  # the next check is answered warm (track/warm_grader.py)
     result = grading.check(chap)
     print(verdict.report(chap, result, verdict.terminal_width()))
     return RunResult([result]).exit_code()
@@ -49,6 +50,13 @@ def cmd_watch(args) -> int:
     from track import watching
 
     return watching.watch(chapter(args.chapter) if args.chapter else None)
+
+
+def cmd_stop(args) -> int:
+    stopped = warm_client.stop()
+    print(_("The warm grader stopped; the next check starts it again (TRACK_NO_WARM_GRADER=1: never).") if stopped
+          else _("No warm grader was running."))
+    return 0
 
 
 def confirm(question: str) -> bool:
@@ -468,6 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
     prod = verb("serve-prod", cmd_serve_prod, _("serve a chapter under gunicorn with its gunicorn.conf.py (chapter 10)"))
     prod.add_argument("--solution", action="store_true", help=_("serve the reference solution"))
     verb("check", cmd_check, _("grade your copy of a chapter, one line per exercise"))
+    verb("stop", cmd_stop, _("stop the warm grader, the background process that makes check quick"), None)
     verb("hint", cmd_hint, _("show the next hint for the first unsolved exercise"))
     verb("watch", cmd_watch, _("re-check a chapter whenever one of its files is saved"), "optional")
     reset = verb("reset", cmd_reset, _("restore the pristine stub of a chapter (asks first; keeps a backup)"))
