@@ -78,9 +78,9 @@ def prepare() -> tuple[dict[Path, tuple[int, int] | None], list[Path]]:
     files = machinery()
     before, listed = dated(files), listing()  # dated before the imports: an edit during them makes it stale at once
     from track import cli  # noqa: F401  (the verbs, the verdict and its texts)
-    from track.i18n import _
+    from track.i18n import language, translations
 
-    _("")  # the catalogs of this environment's language, compiled and read
+    translations(language())  # the catalogs of this environment's language, compiled and read
     warm(chapters())
     loaded = loaded_course_files()
     if any(path.is_relative_to(CHAPTERS) for path in loaded):
