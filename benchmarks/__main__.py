@@ -10,7 +10,7 @@ import time
 
 from benchmarks.classroom import class_grading
 from benchmarks.measures import MEASURES
-from track.course import STATE
+from track.model.course import STATE
 
 OUT = STATE / "bench"
 

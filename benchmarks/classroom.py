@@ -8,7 +8,7 @@ grading (the sandboxed ones as `track grade` reports them). The sandbox's cost i
 CPU seconds sandboxed over `--no-sandbox`.
 
 The class is made from the reference solution, the stubs and leave-one-out variants
-(track/stubs.py writes them), a third each; every student's files carry a comment with
+(track/model/stubs.py writes them), a third each; every student's files carry a comment with
 their name, so no two students are the same content, and it is graded with `--no-reuse`: no
 stored verdict answers for anyone. Then the same class again as a teacher does after a few
 pushes: verdicts of unchanged chapters are reused.
@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 
 from benchmarks.measures import FLOOR, row
-from track import sandbox
-from track.course import ROOT, chapters
-from track.stubs import write_stubs
+from track.grading import sandbox
+from track.model.course import ROOT, chapters
+from track.model.stubs import write_stubs
 
 CLASS_SIZE = 30
 QUICK_CLASS_SIZE = 2

@@ -22,10 +22,10 @@ from urllib.parse import urlsplit
 
 from benchmarks.processes import gunicorn_server, python_server
 from track import warm_client
-from track.copies import copy_course
-from track.processes import stop
-from track.course import ROOT, chapters
-from track.watching import STEP_MS
+from track.maintainers.copies import copy_course
+from track.grading.processes import stop
+from track.model.course import ROOT, chapters
+from track.learner.watching import STEP_MS
 
 SLOW_MS = 200
 

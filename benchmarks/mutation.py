@@ -25,11 +25,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from benchmarks.mutants import Mutant, mutants, signatures
-from track.course import ROOT, STATE, Chapter, UsageError, chapter, chapters
-from track.engine import Job, grade_all, warm
-from track.inputs import files_of, grading_inputs
-from track.results import RunResult
-from track.ui import command, invoked_by_make
+from track.model.course import ROOT, STATE, Chapter, UsageError, chapter, chapters
+from track.grading.engine import Job, grade_all, warm
+from track.model.inputs import files_of, grading_inputs
+from track.model.results import RunResult
+from track.model.ui import command, invoked_by_make
 
 OUT = STATE / "mutation"
 ALLOW_LIST = Path(__file__).with_name("mutation_allow.toml")

@@ -10,15 +10,15 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from track.course import ROOT
-from track.live import live_server
-from track.processes import stop
+from track.model.course import ROOT
+from track.walkthrough.live import live_server
+from track.grading.processes import stop
 
 READY_TIMEOUT_S = 30
 
 
 def python_server(*args: str):
-    """A `python -m ...` server that prints `Serving on URL` (track.live does the rest)."""
+    """A `python -m ...` server that prints `Serving on URL` (track.walkthrough.live does the rest)."""
     return live_server([sys.executable, "-m", *args])
 
 

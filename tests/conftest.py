@@ -2,7 +2,7 @@
 `make_app` (another app, with other configuration) and `crash_as_500`.
 
 What is graded (`--target`), which exercise each test serves, time limits and the report
-live in the course's pytest plugin, `track/plugin.py`. A grader module may override
+live in the course's pytest plugin, `track/grading/plugin.py`. A grader module may override
 `app_config` to hand `create_app` more configuration, and `built_apps` to clean up after
 the apps a test built. Helpers that are not fixtures live in tests/helpers.py.
 
@@ -15,8 +15,8 @@ from collections.abc import Callable, Collection
 import pytest
 from flask import Flask
 
-from track.course import Chapter
-from track.plugin import build_app, chapter_of_module, import_target
+from track.model.course import Chapter
+from track.grading.plugin import build_app, chapter_of_module, import_target
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from werkzeug.exceptions import HTTPException
 
-from track.course import ROOT
-from track.explain import known_cause
-from track.i18n import _
-from track.ui import shown
+from track.model.course import ROOT
+from track.grading.explain import known_cause
+from track.model.i18n import _
+from track.model.ui import shown
 
 BODY_PREVIEW = 300
 

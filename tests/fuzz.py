@@ -33,9 +33,9 @@ from hypothesis.errors import HypothesisWarning
 from hypothesis import strategies as st
 
 from tests.expect import expect_error, likely_cause, request_line
-from track.i18n import _
-# The store of replays is the engine's (track/probes.py); STORE and pack are named here for the store's tests.
-from track.probes import MODE, STORE, Digits, decoded, encoded, pack, stored
+from track.model.i18n import _
+# The store of replays is the engine's (track/grading/probes.py); STORE and pack are named here for the store's tests.
+from track.grading.probes import MODE, STORE, Digits, decoded, encoded, pack, stored
 
 EXAMPLES = 25  # enough to meet each drawn class a few times; every probe costs every `check`
 

@@ -7,7 +7,7 @@ PYTEST_DONT_REWRITE: no asserts here, so pytest need not rewrite (and re-parse) 
 """
 from __future__ import annotations
 
-from track.plugin import import_target, require
+from track.grading.plugin import import_target, require
 
 __all__ = ["bearer", "import_target", "require"]
 

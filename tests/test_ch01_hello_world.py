@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from tests import fuzz
 from tests.expect import difference, expect_json, expect_json_equal, expect_status, expect_text, expected_answer
-from track.i18n import _
+from track.model.i18n import _
 
 ALL_METHODS_OF_METHOD_ROUTE = {"GET", "HEAD", "OPTIONS", "POST"}
 

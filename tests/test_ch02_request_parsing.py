@@ -7,7 +7,7 @@ from werkzeug.utils import secure_filename
 
 from tests import fuzz
 from tests.expect import expect_error, expect_json, expect_json_equal
-from track.i18n import _
+from track.model.i18n import _
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24  # enough to stand for an image: nothing opens it
 UPLOAD_FIELDS = {"id": "7", "name": "holiday"}

@@ -7,7 +7,7 @@ import pytest
 
 from tests import fuzz
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status, expect_text, expected_answer
-from track.i18n import _
+from track.model.i18n import _
 
 # Enough of each format's signature to stand for an image; the app checks names, not pixels.
 IMAGE_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4

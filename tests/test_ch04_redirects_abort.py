@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from tests import fuzz
 from tests.expect import expect_error, expect_header, expect_json_equal, expect_status, expect_text, expected_answer, request_line
 from tests.helpers import require
-from track.i18n import _
+from track.model.i18n import _
 
 SECRET = "hunter2"  # in the exception /boom raises; it must never reach the client
 LOCAL_TARGETS = ["/admin?tab=2", "/profile/bob", "/users/1#top"]

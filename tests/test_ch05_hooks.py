@@ -21,7 +21,7 @@ from werkzeug.exceptions import NotFound
 from tests import fuzz
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status
 from tests.helpers import bearer, require
-from track.i18n import _
+from track.model.i18n import _
 
 TOKENS = {"tok-alice": "alice", "tok-bob": "bob"}
 ALLOWED = "https://app.example"

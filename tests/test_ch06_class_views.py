@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tests import fuzz
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_status, expect_text, expected_answer
 from tests.helpers import bearer, require
-from track.i18n import _
+from track.model.i18n import _
 
 API_KEY = "grader-key-123"
 BAD_NAME_BODIES = [

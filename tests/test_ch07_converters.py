@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests import fuzz
 from tests.expect import expect_error, expect_header, expect_json_equal, expect_status, expect_text, expected_answer
-from track.i18n import _
+from track.model.i18n import _
 
 SERVER_NAME = "example.test"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

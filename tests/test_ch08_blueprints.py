@@ -18,7 +18,7 @@ from werkzeug.exceptions import NotFound
 from tests import fuzz
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_raises, expect_status
 from tests.helpers import import_target, require
-from track.i18n import _
+from track.model.i18n import _
 
 USER_PAGES = ["/user/user_list", "/user/profile", "/user/links"]
 OTHER_PAGES = ["/", "/login", "/api/v1/ping", "/missing-user", "/no-such-page", "/user/no-such-page"]

@@ -37,7 +37,7 @@ from tests.ch09_scene.database import PASSWORD, GraderDatabase, bcrypt_hash, scr
 from tests.ch09_scene.tokens import OTHER_SECRET, SECRET, token_for, token_variants
 from tests.expect import expect_error, expect_json, expect_json_equal, expect_status, preview, request_line
 from tests.helpers import bearer, import_target, require
-from track.i18n import _
+from track.model.i18n import _
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -55,8 +55,8 @@ from werkzeug.test import Client, create_environ
 from tests import fuzz
 from tests.expect import expect_error, expect_json, expect_json_equal, expect_raises
 from tests.helpers import require
-from track.course import ROOT
-from track.i18n import _
+from track.model.course import ROOT
+from track.model.i18n import _
 
 CAN_FORK = hasattr(os, "fork")
 # Hang guards, never verdicts: a server that answers at all answers in milliseconds. Each is

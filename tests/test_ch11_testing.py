@@ -18,7 +18,7 @@ import pytest
 
 from tests.ch11_variants import session
 from tests.ch11_variants.variants import CORRECT, LEARNER_MODULES, PROBE, variants_of
-from track.i18n import _
+from track.model.i18n import _
 
 # The first test also waits for the nested session; the session's own guard stops first.
 pytestmark = pytest.mark.timeout(session.LIMIT_S * 2)

@@ -18,7 +18,7 @@ from socketio import packet
 
 from tests import fuzz
 from tests.expect import expect_error, expect_status, raised
-from track.i18n import _
+from track.model.i18n import _
 
 TOKEN = "grader-chat-token"
 DEV_TOKEN = "dev-chat-token"

@@ -20,7 +20,7 @@ from wtforms.validators import Length, Regexp
 from tests.expect import expect_header, expect_status, request_line
 from tests.helpers import import_target, require
 from tests.page import Element, parse
-from track.i18n import _
+from track.model.i18n import _
 
 HTML = "text/html; charset=utf-8"
 NAME_MAX, MESSAGE_MAX = 40, 500

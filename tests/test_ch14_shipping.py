@@ -40,8 +40,8 @@ from sqlalchemy import create_engine, inspect, make_url, text
 
 from tests.helpers import import_target, require
 from tests.expect import expect_error, expect_header, expect_json, expect_json_equal, expect_raises, expect_status
-from track.i18n import N_, _
-from track.plugin import target_dir
+from track.model.i18n import N_, _
+from track.grading.plugin import target_dir
 
 SECRET = "grader-secret-key-long-and-random-enough-for-production"
 MIB = 1024 * 1024

@@ -6,7 +6,7 @@ or hand a `check` to the warm grader (track/warm_client.py) without starting the
 """
 import sys
 
-from track.bootstrap import ensure_venv
+from track.model.bootstrap import ensure_venv
 from track.warm_client import forward
 
 forward(sys.argv[1:])  # answered by this checkout's warm grader, if one runs (exits then)

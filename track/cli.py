@@ -16,13 +16,15 @@ import time
 import traceback
 from pathlib import Path
 
-from track import engine, grading, hints, verdict, warm_client
-from track.autograder import DEFAULT_BUDGET_S
-from track.course import ROOT, STATE, Chapter, UsageError, chapter, chapters
-from track.engine import GRADER_TIMEOUT_S
-from track.i18n import _
-from track.results import ChapterResult, RunResult
-from track.ui import command, shown
+from track.grading import engine, checks as grading
+from track.learner import hints, verdict
+from track import warm_client
+from track.classroom.autograder import DEFAULT_BUDGET_S
+from track.model.course import ROOT, STATE, Chapter, UsageError, chapter, chapters
+from track.grading.engine import GRADER_TIMEOUT_S
+from track.model.i18n import _
+from track.model.results import ChapterResult, RunResult
+from track.model.ui import command, shown
 
 
 # --- the learner's verbs ----------------------------------------------------------------
@@ -47,7 +49,7 @@ def cmd_hint(args) -> int:
 
 
 def cmd_watch(args) -> int:
-    from track import watching
+    from track.learner import watching
 
     return watching.watch(chapter(args.chapter) if args.chapter else None)
 
@@ -67,7 +69,7 @@ def confirm(question: str) -> bool:
 
 
 def cmd_reset(args) -> int:
-    from track.stubs import stub_files
+    from track.model.stubs import stub_files
 
     chap = chapter(args.chapter)
     pristine = stub_files(chap)
@@ -94,7 +96,7 @@ def cmd_reset(args) -> int:
 
 
 def cmd_solution(args) -> int:
-    from track.stubs import solution_diff
+    from track.model.stubs import solution_diff
 
     chap = chapter(args.chapter)
     if not args.force:
@@ -219,7 +221,7 @@ def apply_migrations(app) -> None:
 
 
 def cmd_run(args) -> int:
-    from track.server import PortUnavailable, serve
+    from track.learner.server import PortUnavailable, serve
 
     chap = chapter(args.chapter)
     if args.instance:
@@ -248,7 +250,7 @@ def cmd_serve_prod(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from track.demo_session import run_demo
+    from track.walkthrough.demo import run_demo
 
     demo = run_demo(chapter(args.chapter), args.solution, args.mine, args.step)
     if args.handout is not None:
@@ -261,7 +263,7 @@ def cmd_demo(args) -> int:
 
 def cmd_web(args) -> int:
     """The dashboard (track/web/) under gevent, on loopback only: it runs the learner's code."""
-    from track.server import PortUnavailable, is_loopback, serve_gevent
+    from track.learner.server import PortUnavailable, is_loopback, serve_gevent
     from track.web import create_app, shutdown
 
     if not is_loopback(args.host):
@@ -281,7 +283,7 @@ def cmd_web(args) -> int:
 
 def cmd_postman(args) -> int:
     """Write the walkthrough of a chapter (or every chapter) as a Postman collection."""
-    from track import collections
+    from track.walkthrough import postman as collections
 
     if not args.all and not args.chapter:
         raise UsageError(_("Which chapter? `{one}`, or `{all}` for every chapter.").format(
@@ -305,7 +307,8 @@ SINGLE_ONLY = (("--junitxml", lambda a: a.junitxml), ("--target", lambda a: a.ta
 
 
 def cmd_grade(args) -> int:
-    from track import classroom, engine
+    from track.classroom import grade as classroom
+    from track.grading import engine
 
     class_mode = bool(args.root or args.roster)
     refused = [option for option, given in CLASS_ONLY if given(args) and not class_mode] + \
@@ -329,12 +332,12 @@ def cmd_grade(args) -> int:
 
 
 def cmd_autograder(args) -> int:
-    """Write the Classroom 50 autograder bundle (track/classroom50.py)."""
-    from track.classroom50 import write_bundle
+    """Write the Classroom 50 autograder bundle (track/classroom/classroom50.py)."""
+    from track.classroom.classroom50 import write_bundle
 
     if args.budget < 60:
         raise UsageError(_("--budget {seconds}: give the whole run at least 60 s.").format(seconds=f"{args.budget:g}"))
-    from track.i18n import language
+    from track.model.i18n import language
 
     chosen = args.lang or ("zh" if language() == "zh_CN" else "en")
     entry = write_bundle(Path(args.out), args.budget, args.single_file, chosen)
@@ -356,7 +359,7 @@ def selected_chapters(args) -> list[Chapter]:
 
 def cmd_stubs(args) -> int:
     """Regenerate (or with --check, verify) the learners' stubs from the solutions."""
-    from track.stubs import stale_stubs, write_stubs
+    from track.model.stubs import stale_stubs, write_stubs
 
     if args.check:
         stale = [path for chap in selected_chapters(args) for path in stale_stubs(chap)]
@@ -370,13 +373,13 @@ def cmd_stubs(args) -> int:
 
 def cmd_messages(args) -> int:
     """Merge the Chinese message catalogs with the code; exit 1 while a text has no Chinese."""
-    from track.messages import update
+    from track.maintainers.messages import update
 
     return update(check_only=args.check, only=selected_chapters(args) if args.chapter else None)
 
 
 def cmd_probes(args) -> int:
-    """Record the examples Hypothesis draws for every probe on the reference (tests/fuzz.py replays them from track/probes.py's store)."""
+    """Record the examples Hypothesis draws for every probe on the reference (tests/fuzz.py replays them from track/grading/probes.py's store)."""
     with tempfile.TemporaryDirectory(prefix="track-probes-") as scratch:
         lines = Path(scratch) / "drawn.jsonl"
         os.environ["TRACK_PROBES"] = f"record:{lines}"  # the grading children inherit it
@@ -384,7 +387,7 @@ def cmd_probes(args) -> int:
         if run.status != "pass":
             print(_("The reference does not pass, so nothing was recorded:"), run.message or run.first_unsolved())
             return 1
-        from track.probes import STORE, pack
+        from track.grading.probes import STORE, pack
 
         count = pack(lines)
     print(_("Recorded the examples of {count} probes in {path}").format(count=count, path=shown(STORE)))
@@ -393,7 +396,7 @@ def cmd_probes(args) -> int:
 
 def cmd_snippets(args) -> int:
     """Copy every snippet's source into the lessons."""
-    from track.lessons import refreshed
+    from track.maintainers.lessons import refreshed
 
     for chap in selected_chapters(args):
         for lesson in (chap.learner_dir / "README.md", chap.learner_dir / "README.zh-CN.md"):
@@ -404,8 +407,8 @@ def cmd_snippets(args) -> int:
 
 
 def cmd_matrix(args) -> int:
-    """The leave-one-out matrix (see track/matrix.py); exit 1 on any verdict that is not its own."""
-    from track import matrix
+    """The leave-one-out matrix (see track/maintainers/matrix.py); exit 1 on any verdict that is not its own."""
+    from track.maintainers import matrix
 
     found, table = matrix.check(selected_chapters(args), jobs=args.jobs)
     if args.table:
@@ -415,8 +418,8 @@ def cmd_matrix(args) -> int:
 
 
 def cmd_mistakes(args) -> int:
-    """The typical-mistakes catalogs (see track/mistakes.py); exit 1 on a mistake a message does not name."""
-    from track import mistakes
+    """The typical-mistakes catalogs (see track/maintainers/mistakes.py); exit 1 on a mistake a message does not name."""
+    from track.maintainers import mistakes
 
     selected = [chapter(args.chapter)] if args.chapter else mistakes.catalogued()
     problems = {chap.package: mistakes.problems(chap, mistakes.load(chap)) for chap in selected}
@@ -437,7 +440,7 @@ def cmd_mistakes(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from track import scaffold
+    from track.maintainers import scaffold
 
     created, updated = scaffold.create(args.number, args.slug)
     for path in created:

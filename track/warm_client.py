@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from track.bootstrap import ROOT
+from track.model.bootstrap import ROOT
 
 DISABLE = "TRACK_NO_WARM_GRADER"
 FORWARDED = ("check",)  # the verbs the warm grader runs; the others start no grader and wait for none

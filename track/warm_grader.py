@@ -8,11 +8,11 @@ and terminal; the grader forks, and the fork runs the very same CLI code a plain
 (which forks once more for the pytest run, as `watch` does). The learner's code is imported
 only in those forks, so every check sees the saved files.
 
-It never serves stale code: it records the files of the machinery it imported (track/inputs.py:
+It never serves stale code: it records the files of the machinery it imported (track/model/inputs.py:
 each chapter's grading inputs, and the CLI's modules) and, before each job, declines and leaves
 if one of them changed, or if the client's environment differs from its own. It leaves after
 IDLE_S without a job, when its socket is removed, and on `python -m track stop`.
-Class grading never uses it: a student's code runs in the sandboxed zygote (track/zygote.py).
+Class grading never uses it: a student's code runs in the sandboxed zygote (track/grading/zygote.py).
 """
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ import traceback
 from pathlib import Path
 
 from track import warm_client
-from track.course import CHAPTERS, ROOT, chapters
-from track.engine import GRADER_TIMEOUT_S, SLACK_S, warm
-from track.inputs import LOCALE, course_modules, files_of, grading_inputs
+from track.model.course import CHAPTERS, ROOT, chapters
+from track.grading.engine import GRADER_TIMEOUT_S, SLACK_S, warm
+from track.model.inputs import LOCALE, course_modules, files_of, grading_inputs
 
 IDLE_S = 15 * 60
 POLL_S = 2  # how often it looks whether its socket is still there and how long it was idle
@@ -78,7 +78,7 @@ def prepare() -> tuple[dict[Path, tuple[int, int] | None], list[Path]]:
     files = machinery()
     before, listed = dated(files), listing()  # dated before the imports: an edit during them makes it stale at once
     from track import cli  # noqa: F401  (the verbs, the verdict and its texts)
-    from track.i18n import language, translations
+    from track.model.i18n import language, translations
 
     translations(language())  # the catalogs of this environment's language, compiled and read
     warm(chapters())

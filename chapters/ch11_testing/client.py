@@ -61,6 +61,6 @@ def walkthrough(http: requests.Session, base_url: str) -> None:
 
 
 if __name__ == "__main__":
-    from track.demo import main
+    from track.walkthrough.stepper import main
 
     main(walkthrough)

@@ -168,6 +168,6 @@ def chat(http: requests.Session, base_url: str, ada: ChatClient, bob: ChatClient
 
 
 if __name__ == "__main__":
-    from track.demo import main
+    from track.walkthrough.stepper import main
 
     main(walkthrough)

@@ -9,7 +9,7 @@ import logging
 from contextlib import contextmanager
 
 from tests.expect import expect_error, preview, request_line
-from track.i18n import _
+from track.model.i18n import _
 
 
 @contextmanager
@@ -23,7 +23,7 @@ def case(label: str):
                         *failure.args[1:])
         raise
     except Exception as error:
-        # The test client notes the request that raised ("request: POST /register", track/plugin.py)
+        # The test client notes the request that raised ("request: POST /register", track/grading/plugin.py)
         # and the failure message quotes that note: name the case in it.
         notes = getattr(error, "__notes__", [])
         for index, note in enumerate(notes):

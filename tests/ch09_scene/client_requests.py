@@ -3,7 +3,7 @@ JSON route must refuse, each named in words for the failure message."""
 from __future__ import annotations
 
 from tests.ch09_scene.database import PASSWORD
-from track.i18n import _
+from track.model.i18n import _
 
 SQL_LOOKING = ["'; DROP TABLE notes; --", "1 OR 1=1", "Robert'); DELETE FROM users WHERE ('1'='1", "%_\\' \" `"]
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.ch11_variants.variants import CORRECT, build, exercise_of_module, variants_of
-from track.i18n import _
+from track.model.i18n import _
 
 FIXTURE = "_ch11_app_under_test"
 HARNESS = pytest.StashKey["Harness"]()

@@ -9,7 +9,7 @@ import os
 import pytest
 from flask import Flask
 
-from track.i18n import _
+from track.model.i18n import _
 
 
 @pytest.mark.parametrize("run", ["first", "second"])

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from tests.ch11_variants.variants import EXERCISES, LEARNER_MODULES, PROBE
-from track.course import ROOT, STATE
-from track.i18n import _
+from track.model.course import ROOT, STATE
+from track.model.i18n import _
 
 NESTED_INI = Path(__file__).with_name("nested.ini")
 # A folder in memory, where the system has one: every learner test creates an SQLite database,

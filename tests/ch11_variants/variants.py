@@ -16,11 +16,11 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
-from track.course import CHAPTERS, SOLUTIONS
-from track.i18n import N_
+from track.model.course import CHAPTERS, SOLUTIONS
+from track.model.i18n import N_
 
 # todo.py has no exercise in it: the course's stub is the solution's file. A class is graded
-# where solutions/ cannot be seen (track/sandbox.py); there the course's own chapters/ has it.
+# where solutions/ cannot be seen (track/grading/sandbox.py); there the course's own chapters/ has it.
 REFERENCE = next(p for p in (SOLUTIONS / "ch11_testing" / "todo.py", CHAPTERS / "ch11_testing" / "todo.py") if p.exists())
 PROBE = Path(__file__).with_name("probe_fixtures.py")
 # The learner's test module of each exercise but `fixtures`, whose tests are the grader's probes.

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.course.postgres import find_bindir
-from track import sandbox
-from track.course import ROOT
+from track.grading import sandbox
+from track.model.course import ROOT
 
 STRICT_ENV = "TRACK_REQUIRE_ALL"
 NEWMAN = ROOT / "node_modules" / ".bin" / "newman"

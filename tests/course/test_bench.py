@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from track import warm_client
-from track.course import ROOT
+from track.model.course import ROOT
 
 QUICK_TIMEOUT_S = 600  # a hang guard: the classroom figures grade four students alone, then a class of two
 

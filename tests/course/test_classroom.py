@@ -17,12 +17,13 @@ from pathlib import Path
 import pytest
 
 from tests.course.test_cli import TIMEOUT_S
-from track import classroom, integrity, sandbox
-from track.copies import copy_course
-from track.course import chapter
-from track.engine import GRADER_TIMEOUT_S
-from track.student_run import chapter_budget
-from track.stubs import write_stubs
+from track.classroom import grade as classroom, integrity
+from track.grading import sandbox
+from track.maintainers.copies import copy_course
+from track.model.course import chapter
+from track.grading.engine import GRADER_TIMEOUT_S
+from track.classroom.student_run import chapter_budget
+from track.model.stubs import write_stubs
 
 CHAPTERS = [chapter(n) for n in (1, 2, 3)]
 CH01, CH02, CH03 = CHAPTERS
@@ -30,8 +31,8 @@ MAX = sum(c.points for c in CHAPTERS)
 HANG_TIMEOUT_S = 1  # the hang test's limit per grader test; verdict tests keep the generous default
 DEFAULT_TIMEOUT_S = GRADER_TIMEOUT_S
 SOLUTIONS_CHEAT = "from solutions.ch01_hello_world.app import create_app  # noqa\n"
-TRACK_CHEAT = ("import track.results\n"
-               "track.results.ExerciseResult.score = property(lambda self: self.points)\n")
+TRACK_CHEAT = ("import track.model.results\n"
+               "track.model.results.ExerciseResult.score = property(lambda self: self.points)\n")
 
 
 def clone(path: Path, solved=(1, 2, 3)) -> Path:

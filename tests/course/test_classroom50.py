@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.course.test_cli import TIMEOUT_S
-from track import autograder, classroom50
-from track.course import ROOT, chapters
-from track.stubs import stub_files, write_stubs
+from track.classroom import autograder, classroom50
+from track.model.course import ROOT, chapters
+from track.model.stubs import stub_files, write_stubs
 
 RUNNER_ENV = {  # what the runner hands an autograder (wiki: Advanced-Autograding, "Contract")
     "CLASSROOM": "flask-fall", "ASSIGNMENT": "track", "SUBMISSION_TAG": "submit/2026-12-07T20-00-00Z-a1b2c3d",
@@ -135,7 +135,7 @@ def stub_run(bundle, tmp_path_factory) -> tuple[dict, str]:
 
 def test_the_bundle_carries_no_solution(bundle):
     """The graders, the engine and the manifests; of the reference only what learners get whole."""
-    assert (bundle / "autograder.py").read_bytes() == (ROOT / "track" / "autograder.py").read_bytes()
+    assert (bundle / "autograder.py").read_bytes() == (ROOT / "track" / "classroom" / "autograder.py").read_bytes()
     assert not (bundle / "solutions").exists() and not (bundle / "tests" / "course").exists()
     assert not (bundle / "tests" / "mistakes").exists()
     for chapter in chapters():
@@ -182,7 +182,7 @@ def test_edited_tests_and_engine_change_nothing(bundle, stub_run, tmp_path):
     (checkout / "tests" / "conftest.py").write_text(
         "import pytest\n\n@pytest.hookimpl(wrapper=True)\ndef pytest_runtest_makereport(item, call):\n"
         "    report = yield\n    report.outcome = 'passed'\n    return report\n", encoding="utf-8")
-    results = checkout / "track" / "results.py"
+    results = checkout / "track" / "model" / "results.py"
     honest = results.read_text(encoding="utf-8")
     generous = honest.replace("return self.points if self.status == Status.PASS else 0", "return self.points")
     assert generous != honest, "the edit must give every exercise its points"
@@ -220,7 +220,7 @@ def test_a_grader_that_cannot_start_still_leaves_a_valid_payload(tmp_path):
     """Whatever goes wrong after the bundle starts, Classroom 50 gets a result.json that says what, and exit 0."""
     bundle = tmp_path / "bundle"
     classroom50.write_bundle(bundle)
-    (bundle / "track" / "classroom50.py").unlink()
+    (bundle / "track" / "classroom" / "classroom50.py").unlink()
     payload, body = run_autograder(bundle, tmp_path)
     assert payload["score"] == 0 and payload["max-score"] == POINTS
     assert all("exited 1 without a verdict" in t["message"] for t in payload["tests"]) and "Grading stopped early" in body

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from track.course import ROOT, chapter
-from track.engine import GRADER_TIMEOUT_S
-from track.live import drain, live_server
-from track.processes import stop
-from track.copies import copy_course
-from track.stubs import stub_files, write_stubs
+from track.model.course import ROOT, chapter
+from track.grading.engine import GRADER_TIMEOUT_S
+from track.walkthrough.live import drain, live_server
+from track.grading.processes import stop
+from track.maintainers.copies import copy_course
+from track.model.stubs import stub_files, write_stubs
 
 CH01 = chapter(1)
 TIMEOUT_S = 900  # hang guards only: a busy machine may be slow, never wrong

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.course.optional import container_engine
-from track.course import ROOT
+from track.model.course import ROOT
 
 BUILD_TIMEOUT_S = 900   # a first build downloads the base image and installs every requirement
 START_WAIT_S = 60

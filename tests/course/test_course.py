@@ -7,11 +7,11 @@ import types
 import pytest
 from flask.cli import ScriptInfo
 
-from track.course import chapters
-from track.engine import grade
-from track.live import chapter_server, load_walkthrough
-from track.demo import run_walkthrough
-from track.stubs import has_markers, stale_stubs, stub_files, write_stubs
+from track.model.course import chapters
+from track.grading.engine import grade
+from track.walkthrough.live import chapter_server, load_walkthrough
+from track.walkthrough.stepper import run_walkthrough
+from track.model.stubs import has_markers, stale_stubs, stub_files, write_stubs
 
 CHAPTERS = chapters()
 BY_PACKAGE = pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.package)

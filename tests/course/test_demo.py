@@ -21,13 +21,13 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from track.course import ROOT, chapter, chapters
-from track.demo import STEP_HOOK, plan_of, step_names, stepped
-from track.demo_session import demo_run
-from track.live import chapter_server, load_walkthrough
-from track.postman import INDENT, NOTE, PLAIN_WIDTH, WHY_INDENT, Printer, compact
-from track.regions import explanations, region, regions
-from track.stubs import stub_files, write_stubs
+from track.model.course import ROOT, chapter, chapters
+from track.walkthrough.stepper import STEP_HOOK, plan_of, step_names, stepped
+from track.walkthrough.demo import demo_run
+from track.walkthrough.live import chapter_server, load_walkthrough
+from track.walkthrough.printer import INDENT, NOTE, PLAIN_WIDTH, WHY_INDENT, Printer, compact
+from track.model.regions import explanations, region, regions
+from track.model.stubs import stub_files, write_stubs
 
 CHAPTERS = chapters()
 BY_PACKAGE = pytest.mark.parametrize("chap", CHAPTERS, ids=lambda c: c.package)
@@ -52,7 +52,7 @@ def fresh_clone(tmp_path_factory):
             shutil.copy2(source, root / name)
     for chap in CHAPTERS:
         write_stubs(chap, root / "chapters" / chap.package)
-    (root / ".venv").symlink_to(ROOT / ".venv")  # the course runs on its own venv (track.bootstrap)
+    (root / ".venv").symlink_to(ROOT / ".venv")  # the course runs on its own venv (track.model.bootstrap)
     return root
 
 

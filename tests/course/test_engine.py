@@ -17,11 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from track import cache, engine, hints, matrix, ui, verdict
-from track.copies import copy_course
-from track.course import ROOT, Hint, UsageError, chapter, chapters
-from track.results import ChapterError, ChapterResult, ExerciseResult, RunResult, TestResult
-from track.stubs import JINJA, MarkerError, stub_source, write_stubs
+from track.grading import cache, engine
+from track.learner import hints, verdict
+from track.maintainers import matrix
+from track.model import ui
+from track.maintainers.copies import copy_course
+from track.model.course import ROOT, Hint, UsageError, chapter, chapters
+from track.model.results import ChapterError, ChapterResult, ExerciseResult, RunResult, TestResult
+from track.model.stubs import JINJA, MarkerError, stub_source, write_stubs
 
 CH01 = chapter(1)
 GOLDEN = Path(__file__).with_name("golden")
@@ -162,8 +165,8 @@ def test_the_key_follows_the_content(tmp_path):
 # key before and after each edit: in one process, as `watch` and the dashboard see edits.
 KEY_AFTER_EACH_EDIT = """
 import json, sys
-from track import cache
-from track.course import ROOT, chapter
+from track.grading import cache
+from track.model.course import ROOT, chapter
 keys = [cache.key(chapter(11))]
 for name in sys.argv[1:]:
     with (ROOT / name).open("a", encoding="utf-8") as handle:
@@ -171,11 +174,11 @@ for name in sys.argv[1:]:
     keys.append(cache.key(chapter(11)))
 print(json.dumps(keys))
 """
-# A file of each kind a verdict of chapter 11 depends on (track/inputs.py), and two it does not.
+# A file of each kind a verdict of chapter 11 depends on (track/model/inputs.py), and two it does not.
 KEY_INPUTS = {"learner file": "chapters/ch11_testing/todo.py", "grader": "tests/test_ch11_testing.py",
               "grader helper": "tests/ch11_variants/harness.py", "manifest": "chapters/ch11_testing/chapter.toml",
-              "catalog": "track/locale/zh_CN/LC_MESSAGES/ch11_testing.po", "engine": "track/engine.py",
-              "module the plugin imports": "track/i18n.py"}
+              "catalog": "track/locale/zh_CN/LC_MESSAGES/ch11_testing.po", "engine": "track/grading/engine.py",
+              "module the plugin imports": "track/model/i18n.py"}
 NOT_KEY_INPUTS = {"another chapter's grader": "tests/test_ch01_hello_world.py", "the dashboard": "track/web/app.py"}
 
 

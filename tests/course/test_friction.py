@@ -1,9 +1,9 @@
 """Friction a new learner met on the way (issue 20): each fixed, each checked here."""
 import re
 
-from track import hints, verdict
-from track.course import chapter
-from track.results import ChapterResult, ExerciseResult, TestResult
+from track.learner import hints, verdict
+from track.model.course import chapter
+from track.model.results import ChapterResult, ExerciseResult, TestResult
 from tests.ch11_variants.variants import variants_of
 
 CH01 = chapter(1)

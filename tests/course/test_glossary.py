@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from track.course import ROOT, chapters
-from track.messages import load, sources
+from track.model.course import ROOT, chapters
+from track.maintainers.messages import load, sources
 
 GLOSSARY = ROOT / "docs" / "glossary.md"
 ZH_LESSONS = [chapter.learner_dir / "README.zh-CN.md" for chapter in chapters()]

@@ -9,8 +9,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 
 from tests.course.chromium import browser, wait  # noqa: F401 (browser is a fixture)
-from track.course import chapter
-from track.live import chapter_server
+from track.model.course import chapter
+from track.walkthrough.live import chapter_server
 
 pytestmark = pytest.mark.needs("chromium")
 

@@ -1,6 +1,6 @@
 """Chinese parity: every text a learner reads has a Chinese entry, kept in gettext catalogs.
 
-`python -m track messages` merges the catalogs with the code (see track/messages.py).
+`python -m track messages` merges the catalogs with the code (see track/maintainers/messages.py).
 """
 import ast
 import os
@@ -13,10 +13,10 @@ import pytest
 
 from rich.cells import cell_len
 
-from track import bootstrap, i18n
-from track.course import ROOT, chapters
-from track.messages import SHARED_SOURCES, load, merged, sources
-from track.verdict import fit, wrapped
+from track.model import bootstrap, i18n
+from track.model.course import ROOT, chapters
+from track.maintainers.messages import SHARED_SOURCES, load, merged, sources
+from track.learner.verdict import fit, wrapped
 
 DOMAINS = sources()
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
@@ -61,7 +61,7 @@ def scopes(table: symtable.SymbolTable):
 @pytest.mark.parametrize("path", sorted(python_sources()), ids=lambda p: str(p.relative_to(ROOT)))
 def test_texts_are_looked_up_before_they_are_filled_in(path):
     """`_(f"...")` or `_(a + b)` would look up a text no catalog can hold: format after the lookup.
-    A manifest's text (`_(exercise.title)`) is fine: track/messages.py extracts those from the manifests."""
+    A manifest's text (`_(exercise.title)`) is fine: track/maintainers/messages.py extracts those from the manifests."""
     calls = [node for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"]
     wrong = [node.lineno for node in calls
@@ -114,7 +114,7 @@ def test_chinese_lines_fit_the_terminal_by_cells():
 
 @pytest.mark.parametrize("key", bootstrap.TEXTS)
 def test_the_first_lines_before_the_catalogs_speak_chinese_too(monkeypatch, key):
-    """`track/bootstrap.py` prints before Babel is installed: its own two languages, the same placeholders."""
+    """`track/model/bootstrap.py` prints before Babel is installed: its own two languages, the same placeholders."""
     english, chinese = bootstrap.TEXTS[key]
     assert sorted(PLACEHOLDER.findall(english)) == sorted(PLACEHOLDER.findall(chinese))
     monkeypatch.setenv("TRACK_LANG", "zh")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import track
-from track.course import ROOT
+from track.model.course import ROOT
 
 TRACK = ROOT / "track"
 Graph = dict[str, set[str]]
@@ -61,7 +61,7 @@ def imports_of_tests(graph: Graph) -> list[str]:
 
 
 def unit_of(module: str) -> str:
-    """`track.grading.engine` -> `track.grading`; a top-level module is its own unit."""
+    """`track.grading.engine` -> `track.grading.checks`; a top-level module is its own unit."""
     return ".".join(module.split(".")[:2])
 
 

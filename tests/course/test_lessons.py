@@ -1,6 +1,6 @@
 """Lessons cannot drift from the code: every Python block in a README is a real, checked file.
 
-The block syntax is described in track/lessons.py; `python -m track snippets` refreshes them.
+The block syntax is described in track/maintainers/lessons.py; `python -m track snippets` refreshes them.
 """
 import functools
 import re
@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from track.course import ROOT, chapters
-from track.lessons import BLOCK, snippet_source
+from track.model.course import ROOT, chapters
+from track.maintainers.lessons import BLOCK, snippet_source
 
 LESSONS = [path for chapter in chapters() for path in (chapter.learner_dir / "README.md", chapter.learner_dir / "README.zh-CN.md")]
 LESSON_NAMES = ("README.md", "README.zh-CN.md")

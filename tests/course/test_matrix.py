@@ -1,4 +1,4 @@
-"""One exercise, one verdict: every chapter's leave-one-out matrix (track/matrix.py).
+"""One exercise, one verdict: every chapter's leave-one-out matrix (track/maintainers/matrix.py).
 
 For each exercise E: the solution with only E stubbed fails E alone (what `requires` E is
 blocked), and the stub with only E solved passes E. All chapters run in one
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from track.course import ROOT, chapters
+from track.model.course import ROOT, chapters
 
 CHAPTERS = chapters()
 MATRIX_TIMEOUT_S = 1800  # a hang guard for the whole matrix, every chapter's variants

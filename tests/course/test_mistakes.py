@@ -1,4 +1,4 @@
-"""Every typical mistake names its cause: each catalog entry of tests/mistakes/ (track/mistakes.py).
+"""Every typical mistake names its cause: each catalog entry of tests/mistakes/ (track/maintainers/mistakes.py).
 
 Each entry is made in a solved copy of its chapter and graded up to its exercise, in English
 and with TRACK_LANG=zh: the entry's exercise must be the first that fails, and the message
@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
-from track import mistakes
-from track.course import ROOT
+from track.maintainers import mistakes
+from track.model.course import ROOT
 
 MISTAKES_TIMEOUT_S = 1800  # a hang guard for every chapter's catalog
 MINIMUM_PER_CHAPTER = 5

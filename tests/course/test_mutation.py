@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from benchmarks.mutants import mutants, signatures
 from benchmarks.mutation import SURVIVED, chapter_mutants, grade_packages, package_files
-from track.course import chapter
+from track.model.course import chapter
 
 SOURCE = '''\
 def create_app():

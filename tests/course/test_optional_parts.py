@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from tests.course.optional import PARTS, STRICT_ENV
-from track.course import ROOT
+from track.model.course import ROOT
 
 SUITE = "tests/course/test_web_browser.py"
 RUN_WAIT_S = 120  # a hang guard: the run skips or fails at setup, in seconds

@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from tests.course.postgres import throwaway_cluster
-from track.course import ROOT, chapter
+from track.model.course import ROOT, chapter
 
 GRADER_TIMEOUT_S = 300  # a hang guard: chapter 14 runs the flask CLI a dozen times
 

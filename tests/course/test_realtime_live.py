@@ -18,9 +18,9 @@ import requests
 import socketio
 import websocket
 
-from track.course import chapter
-from track.live import live_server, load_walkthrough
-from track.demo import run_walkthrough
+from track.model.course import chapter
+from track.walkthrough.live import live_server, load_walkthrough
+from track.walkthrough.stepper import run_walkthrough
 
 CHAPTER = chapter(12)
 TOKEN = "live-test-token"

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.course.test_classroom import CH01, CH02, CH03, MAX, clone, grade, rows_of
-from track import sandbox
-from track.copies import copy_course
-from track.stubs import write_stubs
+from track.grading import sandbox
+from track.maintainers.copies import copy_course
+from track.model.stubs import write_stubs
 
 REFERENCE_BY_PATH = """\
 from pathlib import Path
@@ -42,14 +42,14 @@ import importlib
 import sys
 
 builtins = __import__("built" + "ins")
-setattr(builtins, "__import__", sys.modules["track.guard"].PLAIN_IMPORT)
+setattr(builtins, "__import__", sys.modules["track.grading.guard"].PLAIN_IMPORT)
 sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__name__ != "NoSolutions"]
 reference = getattr(importlib, "import_" + "module")("sol" + "utions.ch01_hello_world.app")
 """
 RESULTS_FORGED = """\
 import sys
 
-results = sys.modules["track.results"]
+results = sys.modules["track.model.results"]
 write = results.RunResult.write
 
 
@@ -232,8 +232,8 @@ def test_the_row_says_the_sandbox(red_team):
 
 def test_a_forged_report_is_caught_by_the_canary_alone(tmp_path):
     """The canary, not the static scan, catches a forger (no import of the course's modules)."""
-    from track.verdicts import Canary, judge
-    from track.results import ChapterResult, ExerciseResult, RunResult, TestResult
+    from track.classroom.verdicts import Canary, judge
+    from track.model.results import ChapterResult, ExerciseResult, RunResult, TestResult
 
     ids = ["tests/t.py::TestA::test_one", "tests/t.py::TestA::test_two"]
     canary = Canary(ids[0], "test_one_two", "GET /notes/1234567 answered 404, expected 200")
@@ -272,7 +272,7 @@ def test_the_sandbox_shows_only_what_grading_needs(tmp_path):
     import subprocess
     import sys
 
-    from track.course import ROOT
+    from track.model.course import ROOT
 
     chapters, runs, elsewhere = tmp_path / "chapters", tmp_path / "runs", tmp_path.parent / "elsewhere"
     for folder in (chapters, runs, elsewhere):

@@ -9,10 +9,12 @@ from dataclasses import asdict
 
 import pytest
 
-from track import cache, hints, i18n, results
-from track.class_report import ClassData, ClassRow, LostExercise
-from track.course import chapter, chapters, next_chapter
-from track.results import ChapterError, ChapterResult, ExerciseResult, RunResult, Status, TestResult
+from track.grading import cache
+from track.learner import hints
+from track.model import i18n, results
+from track.classroom.class_report import ClassData, ClassRow, LostExercise
+from track.model.course import chapter, chapters, next_chapter
+from track.model.results import ChapterError, ChapterResult, ExerciseResult, RunResult, Status, TestResult
 from track.web.status import not_graded, payload
 
 CH01 = chapter(1)

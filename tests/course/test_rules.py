@@ -18,9 +18,9 @@ from functools import cache
 
 import pytest
 
-from track.bootstrap import ROOT
-from track.course import Chapter, chapters
-from track.stubs import stub_files
+from track.model.bootstrap import ROOT
+from track.model.course import Chapter, chapters
+from track.model.stubs import stub_files
 
 CHAPTERS = chapters()
 BY_PACKAGE = pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.package)

@@ -1,4 +1,4 @@
-"""The course's gevent server (track/server.py) turns Nagle's algorithm off on every connection.
+"""The course's gevent server (track/learner/server.py) turns Nagle's algorithm off on every connection.
 
 Read back, never timed: TCP_NODELAY on the socket gevent's `WSGIServer.handle` is handed,
 so a busy machine cannot change the verdict.
@@ -11,8 +11,8 @@ import sys
 import requests
 from gevent.pywsgi import WSGIServer
 
-from track.live import live_server
-from track.server import NoDelayWSGIServer
+from track.walkthrough.live import live_server
+from track.learner.server import NoDelayWSGIServer
 
 # `python -m track run 1 --solution --port 0`, with gevent's WSGIServer.handle appending
 # "on" or "off" (TCP_NODELAY of the socket it is handed) to the file named by argv[1].

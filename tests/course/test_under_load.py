@@ -11,10 +11,10 @@ from contextlib import contextmanager
 
 import pytest
 
-from track import engine
-from track.course import ROOT, chapter
-from track.processes import kill
-from track.stubs import write_stubs
+from track.grading import engine
+from track.model.course import ROOT, chapter
+from track.grading.processes import kill
+from track.model.stubs import write_stubs
 
 CH10 = chapter(10)
 SPINNERS = 2

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from track import warm_client
-from track.copies import copy_course
-from track.course import ROOT, chapter
-from track.inputs import course_modules
-from track.stubs import write_stubs
+from track.maintainers.copies import copy_course
+from track.model.course import ROOT, chapter
+from track.model.inputs import course_modules
+from track.model.stubs import write_stubs
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or os.environ.get("TRACK_NO_FORK") == "1",
                                 reason="without fork there is no warm grader: the plain path is all there is")

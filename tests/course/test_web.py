@@ -13,9 +13,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from track import cache, hints
-from track.course import ROOT, chapter, chapters
-from track.results import ChapterResult, ExerciseResult, RunResult
+from track.grading import cache
+from track.learner import hints
+from track.model.course import ROOT, chapter, chapters
+from track.model.results import ChapterResult, ExerciseResult, RunResult
 from track.web import console, create_app, shutdown
 
 CH01, CH11, CH12 = chapter(1), chapter(11), chapter(12)
@@ -165,7 +166,7 @@ def test_the_solution_waits_until_the_chapter_passes(client):
 
 
 def test_the_picker_lists_the_walkthroughs_requests(client):
-    from track.walkthrough import exchanges
+    from track.walkthrough.recording import exchanges
 
     listed = client.get(f"/api/chapters/{CH01.number}/requests").json
     steps = exchanges(CH01)
@@ -236,8 +237,8 @@ def test_web_on_a_busy_port_says_so_in_one_line():
 
 def test_the_console_uploads_a_walkthrough_file_as_client_py_does():
     """Chapter 2's upload, sent by the console to the reference, gets the answer client.py got."""
-    from track.live import chapter_server
-    from track.walkthrough import exchanges
+    from track.walkthrough.live import chapter_server
+    from track.walkthrough.recording import exchanges
 
     chapter_2 = chapter(2)
     step = next(step for step in exchanges(chapter_2) if step.files)
@@ -267,8 +268,8 @@ def test_the_presenter_page_waits_for_its_walkthrough_in_either_language(client)
 
 def test_the_walkthrough_runs_the_reference_while_the_chapter_does_not_pass(client, token):
     """This worktree's chapter 3 is the stub: the reference runs, and the page says so."""
-    from track.demo import step_names
-    from track.live import load_walkthrough
+    from track.walkthrough.stepper import step_names
+    from track.walkthrough.live import load_walkthrough
 
     assert client.post(f"/api/chapters/{CH03.number}/demo").status_code == 403  # the page's token only
     answer = client.post(f"/api/chapters/{CH03.number}/demo", headers=token).json

@@ -19,10 +19,10 @@ from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.course.chromium import browser, wait  # noqa: F401 (browser is a fixture)
-from track.copies import copy_course
-from track.course import ROOT, STATE, chapter, chapters
-from track.live import live_server
-from track.stubs import write_stubs
+from track.maintainers.copies import copy_course
+from track.model.course import ROOT, STATE, chapter, chapters
+from track.walkthrough.live import live_server
+from track.model.stubs import write_stubs
 
 CH01, CH02, CH03, CH09 = chapter(1), chapter(2), chapter(3), chapter(9)
 SCREENSHOTS = STATE / "screenshots"

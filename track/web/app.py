@@ -18,9 +18,10 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, rende
 from pygments.lexers import DiffLexer
 from werkzeug.exceptions import HTTPException
 
-from track import hints, i18n
-from track.course import Chapter, chapters
-from track.i18n import _
+from track.learner import hints
+from track.model import i18n
+from track.model.course import Chapter, chapters
+from track.model.i18n import _
 from track.web import console, lesson, presenter
 from track.web.status import Watcher, cached, current, in_thread
 
@@ -148,7 +149,7 @@ def next_hint(number: int):
 @api.get("/chapters/<int:number>/solution")
 def solution(number: int):
     """`python -m track solution N`, once the chapter passes."""
-    from track.stubs import solution_diff
+    from track.model.stubs import solution_diff
 
     chapter = chapter_or_404(number)
     if not current(chapter).solved:
@@ -158,8 +159,8 @@ def solution(number: int):
 
 
 def walkthrough(chapter: Chapter) -> list:
-    """client.py's requests (track/walkthrough.py), recorded against the reference the first time."""
-    from track.walkthrough import exchanges
+    """client.py's requests (track/walkthrough/recording.py), recorded against the reference the first time."""
+    from track.walkthrough.recording import exchanges
 
     return in_thread(exchanges, chapter)
 

@@ -14,9 +14,9 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from gevent.lock import Semaphore
 
-from track import live
-from track.course import ROOT, Chapter
-from track.i18n import _
+from track.walkthrough import live
+from track.model.course import ROOT, Chapter
+from track.model.i18n import _
 from track.web.status import in_thread
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")

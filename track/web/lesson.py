@@ -12,7 +12,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from track.course import Chapter, chapters
+from track.model.course import Chapter, chapters
 
 LESSONS = {"en": "README.md", "zh": "README.zh-CN.md"}
 # A lesson links to its twin (`README.zh-CN.md`) and to its neighbours (`../ch02_x/README.md`).

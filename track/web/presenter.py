@@ -13,12 +13,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rich.console import Console
 
-from track import i18n
-from track.course import Chapter
-from track.demo import plan_of
-from track.i18n import _
-from track.demo_session import Demo, demo_run, unsolved
-from track.postman import Printer, learner_language
+from track.model import i18n
+from track.model.course import Chapter
+from track.walkthrough.stepper import plan_of
+from track.model.i18n import _
+from track.walkthrough.demo import Demo, demo_run, unsolved
+from track.walkthrough.printer import Printer, learner_language
 
 WEB = Path(__file__).parent
 PAGES = Environment(loader=FileSystemLoader(WEB / "templates"), autoescape=select_autoescape())

@@ -16,10 +16,11 @@ from gevent.event import AsyncResult
 from gevent.queue import Empty, Queue
 from watchfiles import DefaultFilter, watch
 
-from track import cache, grading, verdict, watching
-from track.course import CHAPTERS, Chapter, Exercise, chapters
-from track.i18n import _
-from track.results import ChapterResult, Status
+from track.grading import cache, checks as grading
+from track.learner import verdict, watching
+from track.model.course import CHAPTERS, Chapter, Exercise, chapters
+from track.model.i18n import _
+from track.model.results import ChapterResult, Status
 
 KEEPALIVE_S = 15  # a comment line this often keeps proxies and browsers from closing the stream
 STOP_WAIT_S = 2  # the watcher notices the stop within its arm timeout; a grading run it is in may outlast this

@@ -24,7 +24,7 @@ function showStatus(status) {
     const item = document.querySelector(`.exercise[data-id="${exercise.id}"]`);
     item.dataset.status = exercise.status;
     item.title = exercise.label;
-    item.querySelector(".mark").textContent = exercise.mark; // the words and marks of track/results.py
+    item.querySelector(".mark").textContent = exercise.mark; // the words and marks of track/model/results.py
   }
   $("problem").textContent = status.problem;
   $("solution-button").disabled = !status.solved;

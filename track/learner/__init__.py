@@ -1,0 +1,1 @@
+"""What the learner's verbs show: the verdict, hints, watching a chapter, serving it."""
