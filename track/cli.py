@@ -422,6 +422,9 @@ def cmd_mistakes(args) -> int:
     from track.maintainers import mistakes
 
     selected = [chapter(args.chapter)] if args.chapter else mistakes.catalogued()
+    if missing := [chap for chap in selected if chap not in mistakes.catalogued()]:
+        raise UsageError(_("Chapter {n} has no typical-mistakes catalog yet: write {file} (CONTRIBUTING.md says how).").format(
+            n=missing[0].number, file=shown(mistakes.catalog_path(missing[0]))))
     problems = {chap.package: mistakes.problems(chap, mistakes.load(chap)) for chap in selected}
     graded = mistakes.graded([chap for chap in selected if not problems[chap.package]], jobs=args.jobs, only=args.only)
     wrong = 0

@@ -351,3 +351,6 @@ def test_new_chapters_pass_the_course_checks_before_any_content_is_written(tmp_p
     stub = track(course, "check", "7")
     assert stub.returncode == 1 and "not written yet" in stub.stdout, stub.stdout
     assert track(course, "new", "13", "again").returncode == 2
+    no_catalog = track(course, "mistakes", "7")
+    assert no_catalog.returncode == 2 and "tests/mistakes/ch07_sessions.toml" in no_catalog.stdout + no_catalog.stderr, (
+        no_catalog.stdout + no_catalog.stderr)

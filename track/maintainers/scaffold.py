@@ -364,6 +364,7 @@ Next (CONTRIBUTING.md has the details):
   1. Write the solution in solutions/ with SOLUTION/STUB markers, then `python -m track stubs NN`.
   2. Fill chapter.toml: titles, exercises, points, where, hints, [demo] (`requires` only if unavoidable).
   3. Write the grader, one class per exercise; `python -m track matrix NN` must report no problem.
+     List five typical mistakes or more in tests/mistakes/chNN_slug.toml: `python -m track mistakes NN`.
   4. Write both lessons and client.py; `python -m track snippets NN` fills the code blocks.
   5. `python -m track messages`, then fill the new texts' msgstr in the chapter's catalog
      (track/locale/zh_CN/LC_MESSAGES/chNN_slug.po).
