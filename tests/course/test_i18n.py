@@ -15,7 +15,7 @@ from rich.cells import cell_len
 
 from track.model import bootstrap, i18n
 from track.model.course import ROOT, chapters
-from track.maintainers.messages import SHARED_SOURCES, load, merged, sources
+from track.maintainers.messages import load, merged, shared_sources, sources
 from track.learner.verdict import fit, wrapped
 
 DOMAINS = sources()
@@ -47,7 +47,7 @@ def test_translations_keep_the_placeholders(domain):
 
 
 def python_sources():
-    yield from (path for pattern in SHARED_SOURCES for path in ROOT.glob(pattern))
+    yield from shared_sources()
     yield from (ROOT / "tests").glob("test_ch*.py")
     yield from (ROOT / "tests").glob("ch*_*/**/*.py")
 

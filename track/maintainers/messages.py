@@ -26,7 +26,7 @@ from track.model.inputs import grader_files
 
 LANGUAGE = "zh_CN"
 HEADER = "# Chinese texts of the Flask Learning Track. Merge with `python -m track messages`; fill each msgstr.\n"
-SHARED_SOURCES = ("track/**/*.py", "tests/conftest.py", "tests/expect.py", "tests/fuzz.py")
+SHARED_SOURCES = ("track/**/*.py", "tests/*.py")
 TEMPLATES = "track/web/templates/*.html"  # the dashboard's pages: `{{ _("...") }}`
 
 
@@ -55,12 +55,18 @@ def manifest_messages(chapter: Chapter) -> Iterator[Message]:
     yield from (Message(advice, where) for _name, advice in chapter.errors)
 
 
+def shared_sources() -> list[Path]:
+    """The engine's modules and the graders' shared ones: every tests/*.py but a chapter's grader
+    (its texts go to its chapter's catalog), so a text in a new shared helper is never left out."""
+    found = (path for pattern in SHARED_SOURCES for path in sorted(ROOT.glob(pattern)))
+    return [path for path in found if not path.name.startswith("test_")]
+
+
 def sources(only: list[Chapter] | None = None) -> dict[str, list[Message]]:
     """Every catalog's messages (or only those of some chapters), in the order they appear."""
     found = {}
     if only is None:
-        found["track"] = [message for pattern in SHARED_SOURCES for path in sorted(ROOT.glob(pattern))
-                          for message in python_messages(path)]
+        found["track"] = [message for path in shared_sources() for message in python_messages(path)]
         found["track"] += [message for path in sorted(ROOT.glob(TEMPLATES))
                            for message in python_messages(path, "jinja2.ext:babel_extract")]
     for chapter in only or chapters():
