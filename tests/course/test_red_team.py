@@ -54,11 +54,11 @@ write = results.RunResult.write
 
 
 def forged(self, path):
-    for chapter in self.chapters:
+    for chapter in self.chapters:  # "pass" in the model's own status type, as a careful forger writes it
         for test in chapter.tests:
-            test.status, test.message = "pass", None
+            test.status, test.message = type(test.status)("pass"), None
         for exercise in chapter.exercises:
-            exercise.status, exercise.message = "pass", None
+            exercise.status, exercise.message = type(exercise.status)("pass"), None
     write(self, path)
 
 
