@@ -11,6 +11,7 @@ behaviour, and change no other student's verdict. They need bubblewrap, an optio
 """
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from tests.course.test_classroom import CH01, CH02, CH03, MAX, clone, grade, rows_of
 from track.grading import sandbox
 from track.maintainers.copies import copy_course
+from track.model.course import STATE, chapters
 from track.model.stubs import write_stubs
 
 REFERENCE_BY_PATH = """\
@@ -287,3 +289,20 @@ def test_the_sandbox_shows_only_what_grading_needs(tmp_path):
     assert not seen["writes the course"] and not seen["home"] and not seen["teacher's /tmp"]
     assert seen["interfaces"] == ["lo"], "no network but loopback"
     assert len(seen["processes"]) <= 3, f"no other process of the machine is visible: {seen['processes']}"
+
+
+def test_every_solved_chapter_earns_every_point_in_the_sandbox(tmp_path):
+    """The sandbox refuses only cheats: a clone with every chapter solved, graded inside it, earns
+    every point with no integrity flag. (Chapter 11's app creates its instance folder beside the
+    `chapters` package; a read-only one cost an honest student the chapter and flagged them.)
+    The teacher's course lies outside /tmp, as a real one does: the sandbox's /tmp is writable."""
+    STATE.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="red-team-course-", dir=STATE) as outside_tmp:
+        course = copy_course(Path(outside_tmp) / "teacher", pristine=True)
+        student = copy_course(tmp_path / "solved", pristine=True)
+        for chap in chapters():
+            write_stubs(chap, student / "chapters" / chap.package, stubbed=())
+        grade(course, "--root", str(student), "--csv", str(tmp_path / "class.csv"), "--no-reuse")
+    row = rows_of(tmp_path / "class.csv")["solved"]
+    assert row["integrity"] == "" and row["sandbox"].startswith("sandboxed (bubblewrap"), row
+    assert row["score"] == str(sum(chap.points for chap in chapters())), row

@@ -75,10 +75,16 @@ def command(argv: list[str], chapters: Path, runs: Path, env: dict[str, str]) ->
     # The catalogs the teacher's process compiled (i18n.compiled): a worker must not write them.
     course += ["--ro-bind-try", str(COMPILED), str(COMPILED)]
     setenv = [arg for name, value in env.items() for arg in ("--setenv", name, value)]
+    # A Flask app's instance folder sits beside the top-level package it was imported from, the
+    # course's or the student's `chapters/`; apps create it (`os.makedirs(app.instance_path)`, as
+    # chapter 11's does). Both places are the student's own writable folder, as on a laptop.
+    instance = runs / "instance"
+    instance.mkdir(exist_ok=True)
+    instances = [arg for place in (ROOT, chapters.parent) for arg in ("--bind", str(instance), str(place / "instance"))]
     return ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
             *system_binds(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
             *python_binds(), *course, "--ro-bind", str(chapters), str(chapters), "--bind", str(runs), str(runs),
-            "--chdir", str(runs), *setenv, "--remount-ro", "/", "--", *argv]
+            *instances, "--chdir", str(runs), *setenv, "--remount-ro", "/", "--", *argv]
 
 
 @functools.cache
