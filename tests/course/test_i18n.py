@@ -15,7 +15,7 @@ from rich.cells import cell_len
 
 from track.model import bootstrap, i18n
 from track.model.course import ROOT, chapters
-from track.maintainers.messages import load, merged, shared_sources, sources
+from track.maintainers.messages import Message, load, merged, shared_sources, sources, translation_memory
 from track.learner.verdict import fit, wrapped
 
 DOMAINS = sources()
@@ -30,6 +30,16 @@ def test_catalog_matches_the_code(domain):
     assert not new and not gone, (
         f"the {domain} catalog is out of step with the code: {len(new)} new text(s) {new[:2]}, "
         f"{len(gone)} gone {gone[:2]}; run `python -m track messages` and translate the new ones")
+
+
+def test_a_text_moved_to_another_catalog_keeps_its_chinese():
+    """An exercise moved from chapter 3 to chapter 5 takes its texts along: the merge finds their
+    Chinese in the catalog they left."""
+    chapter_5 = {message.id for message in load("ch05_hooks")}
+    moving = next(message for message in load("ch03_responses") if message.id and message.string and message.id not in chapter_5)
+    texts = [*DOMAINS["ch05_hooks"], Message(moving.id, "tests/test_ch05_hooks.py", 1)]
+    assert merged("ch05_hooks", texts, translation_memory())[moving.id].string == moving.string
+    assert merged("ch05_hooks", texts)[moving.id].string == "", "without the memory the text would start untranslated"
 
 
 @pytest.mark.parametrize("domain", DOMAINS)

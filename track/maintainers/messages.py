@@ -88,9 +88,17 @@ def load(domain: str) -> Catalog:
         return read_po(handle, locale=LANGUAGE, domain=domain)
 
 
-def merged(domain: str, messages: list[Message]) -> Catalog:
-    """The catalog with exactly `messages`: translations kept, new texts empty, gone texts dropped."""
-    old = load(domain)
+def translation_memory() -> dict[str, str]:
+    """Every translated text of every catalog on disk: a text that moved to another catalog (an
+    exercise moved to another chapter, a helper shared by the graders) keeps its Chinese."""
+    return {message.id: message.string for path in sorted(catalog_path("track").parent.glob("*.po"))
+            for message in load(path.stem) if message.id and message.string}
+
+
+def merged(domain: str, messages: list[Message], memory: dict[str, str] | None = None) -> Catalog:
+    """The catalog with exactly `messages`: translations kept (from `memory` for a text new to this
+    catalog), new texts empty, gone texts dropped."""
+    old, memory = load(domain), memory or {}
     # Dates carried over, so a merge that changes no text changes no line of the file.
     catalog = Catalog(locale=LANGUAGE, domain=domain, project="Flask Learning Track", version="1",
                       header_comment=HEADER, creation_date=old.creation_date, revision_date=old.revision_date,
@@ -101,7 +109,7 @@ def merged(domain: str, messages: list[Message]) -> Catalog:
             catalog[message.text].locations.append((message.path, message.line))
             continue
         previous = old.get(message.text)
-        catalog.add(message.text, previous.string if previous else "",
+        catalog.add(message.text, previous.string if previous else memory.get(message.text, ""),
                     locations=[(message.path, message.line)],
                     flags=("python-brace-format",) if "{" in message.text else ())
     return catalog
@@ -120,9 +128,9 @@ def untranslated(catalog: Catalog) -> list[str]:
 
 def update(check_only: bool, only: list[Chapter] | None = None) -> int:
     """Merge the catalogs with the code; print each one's count. Exit 1 while a text lacks Chinese."""
-    missing_total = 0
+    missing_total, memory = 0, translation_memory()  # read before any catalog is rewritten
     for domain, messages in sources(only).items():
-        catalog = merged(domain, messages)
+        catalog = merged(domain, messages, memory)
         missing = untranslated(catalog)
         missing_total += len(missing)
         total = len([message for message in catalog if message.id])
