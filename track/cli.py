@@ -264,7 +264,7 @@ def cmd_demo(args) -> int:
 def cmd_web(args) -> int:
     """The dashboard (track/web/) under gevent, on loopback only: it runs the learner's code."""
     from track.learner.server import PortUnavailable, is_loopback, serve_gevent
-    from track.web import create_app, shutdown
+    from track.web.app import create_app, shutdown
 
     if not is_loopback(args.host):
         raise UsageError(_("Refusing to serve the dashboard on {host}: it runs your code and starts servers for "

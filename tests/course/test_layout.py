@@ -42,6 +42,12 @@ def imported(node: ast.Import | ast.ImportFrom, module: str, is_package: bool, k
     return [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names]
 
 
+def parents(name: str) -> list[str]:
+    """`track.web.app` -> [`track.web`]: the packages below the root that importing it runs first."""
+    parts = name.split(".")
+    return [".".join(parts[:end]) for end in range(2, len(parts))]
+
+
 def import_graph(root: Path) -> Graph:
     """module -> the modules of the same tree, and of tests/, that it imports anywhere in its file."""
     known = module_names(root)
@@ -50,6 +56,9 @@ def import_graph(root: Path) -> Graph:
         names = [name for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path)))
                  if isinstance(node, ast.Import | ast.ImportFrom)
                  for name in imported(node, module, path.name == "__init__.py", known)]
+        # Importing `pkg.mod` runs `pkg/__init__.py` first: an __init__ that imports a module of its
+        # package which imports the package back is a cycle too.
+        names += [parent for name in names for parent in parents(name) if parent != module]
         graph[module] = {name for name in names
                          if name.partition(".")[0] == "tests" or (name in known and name not in (module, root.name))}
     return graph
@@ -182,9 +191,19 @@ def test_a_cycle_through_an_import_inside_a_function_is_named(tmp_path):
         "pkg/high/d.py": "import pkg.low.b\n",
     })
     graph = import_graph(root)
-    assert graph["pkg.high.c"] == {"pkg.low.a"}, "a relative import resolves to the module it names"
+    assert graph["pkg.high.c"] == {"pkg.low.a", "pkg.low"}, "a relative import resolves to the module it names (and its package)"
     assert cycles(graph) == [["pkg.high.c", "pkg.low.a", "pkg.low.b", "pkg.high.c"]]
     assert cycles(unit_graph(graph)) == [["pkg.high", "pkg.low", "pkg.high"]]
+
+
+def test_a_package_init_importing_a_module_that_imports_the_package_is_a_cycle(tmp_path):
+    root = write_tree(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/web/__init__.py": "from pkg.web.app import create_app\n",
+        "pkg/web/app.py": "from pkg.web import console\n",
+        "pkg/web/console.py": "",
+    })
+    assert cycles(import_graph(root)) == [["pkg.web", "pkg.web.app", "pkg.web"]]
 
 
 def test_a_tree_without_cycles_passes(tmp_path):

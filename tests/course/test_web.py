@@ -17,7 +17,8 @@ from track.grading import cache
 from track.learner import hints
 from track.model.course import ROOT, chapter, chapters
 from track.model.results import ChapterResult, ExerciseResult, RunResult
-from track.web import console, create_app, shutdown
+from track.web import console
+from track.web.app import create_app, shutdown
 
 CH01, CH11, CH12 = chapter(1), chapter(11), chapter(12)
 TIMEOUT_S = 60
