@@ -40,6 +40,7 @@ from wsgiref.validate import validator
 
 import gevent
 import gevent.baseserver
+import gevent.monkey
 # What gevent imports when a server first binds its address: imported once here, not again
 # in each forked server (~10 ms each).
 import gevent.resolver.thread  # noqa: F401
@@ -629,8 +630,11 @@ class TestConcurrency:
         )
 
     @pytest.mark.rule("overlap-under-gevent")
-    def test_concurrent_waits_overlap_under_gevent(self, grader_gevent):
+    def test_concurrent_waits_overlap_under_gevent(self, chapter_module, request):
         """A second request enters the app while the first one waits: the order of events, not a stopwatch."""
+        # A wait that certainly blocks fails here, without a server and without waiting SLOW_MS.
+        assert not sleeps_in_a_greenlet(chapter_module), blocked_wait_message()
+        grader_gevent = request.getfixturevalue("grader_gevent")
         url = grader_gevent.url
         with sent(url, f"/slow?ms={SLOW_MS}"):
             first = grader_gevent.next_match(EVENT, ANSWER_LIMIT_S, _("GET /slow?ms={slow_ms} never reached the app.").format(slow_ms=SLOW_MS))
@@ -641,11 +645,30 @@ class TestConcurrency:
                     _("While GET /slow?ms={slow_ms} waited, GET /slow?ms=0 did not reach the app, and the first request "
                       "did not end either: an endless loop or a blocking call?").format(slow_ms=SLOW_MS)
                 ))
-        assert decided.groups() == ("enter", "2"), (
-            _("On a plain gevent WSGIServer, GET /slow?ms={slow_ms} ran to its end before GET /slow?ms=0 could "
-              "even start: its wait blocked the server's only thread. Under gevent, pause() must yield "
-              "(gevent.sleep), not time.sleep.").format(slow_ms=SLOW_MS)
-        )
+        assert decided.groups() == ("enter", "2"), blocked_wait_message()
+
+
+def blocked_wait_message() -> str:
+    return _("On a plain gevent WSGIServer, GET /slow?ms={slow_ms} ran to its end before GET /slow?ms=0 could "
+             "even start: its wait blocked the server's only thread. Under gevent, pause() must yield "
+             "(gevent.sleep), not time.sleep.").format(slow_ms=SLOW_MS)
+
+
+def sleeps_in_a_greenlet(chapter_module) -> bool:
+    """Whether GET /slow?ms=SLOW_MS, run in a greenlet as gevent's server runs it, calls the real
+    time.sleep for the whole wait: then no other greenlet can run meanwhile, and the live check
+    must fail. Any other wait (gevent.sleep, a loop, a sleep imported by name) goes to the live check.
+    """
+    if gevent.monkey.is_module_patched("time"):  # the learner's module patched it: time.sleep yields
+        return False
+    client = chapter_module.create_app().test_client()  # the app the live check serves
+    slept: list[float] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(time, "sleep", slept.append)
+        waiting = gevent.spawn(client.get, f"/slow?ms={SLOW_MS}")
+        gevent.sleep(0)  # the request runs until it yields to gevent's hub, or to its end
+        waiting.kill()
+    return SLOW_MS / 1000 in slept
 
 
 @pytest.fixture
