@@ -12,8 +12,7 @@ loaded. The plugin:
 - skips what cannot change a verdict: the rest of a module on a variant it already caught,
   and the rest of a module after one of its tests ran out of time;
 - writes one JSON line per test as it finishes, so a run stopped by the hang guard still
-  tells how far it got;
-- builds each route's URL builder once per session (see `reuse_url_builders`).
+  tells how far it got.
 """
 from __future__ import annotations
 
@@ -26,7 +25,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pytest
-from werkzeug.routing import Rule
 
 from tests.ch11_variants.variants import CORRECT, build, exercise_of_module, variants_of
 from track.model.i18n import _
@@ -45,34 +43,9 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    reuse_url_builders()
     harness = Harness(Path(config.getoption("--learner-tests")), Path(config.getoption("--learner-report")))
     config.stash[HARNESS] = harness
     config.pluginmanager.register(harness, "ch11-harness")
-
-
-def reuse_url_builders() -> None:
-    """Compile each URL rule's builder once per session instead of once per app.
-
-    Every learner test builds a new app (its `app` fixture), once per variant: a few hundred
-    apps of the same five routes. Werkzeug generates and compiles Python source for the URL
-    builders of each new Rule, which is most of what create_app costs. The builder's code
-    depends only on the rule's text, its parsed parts and whether it appends unknown
-    arguments (the rule comes in as `self` when it runs), so a rule without defaults reuses
-    the builder compiled for an equal rule. This child process ends with the session.
-    """
-    compile_builder = Rule._compile_builder
-    builders = {}
-
-    def reused_builder(rule: Rule, append_unknown: bool = True):
-        if rule.defaults:  # constants folded into the code: compile as Werkzeug does
-            return compile_builder(rule, append_unknown)
-        key = (rule.rule, tuple(rule._trace), append_unknown)
-        if key not in builders:
-            builders[key] = compile_builder(rule, append_unknown)
-        return builders[key]
-
-    Rule._compile_builder = reused_builder
 
 
 @pytest.fixture(autouse=True)
