@@ -40,6 +40,7 @@ from wsgiref.validate import validator
 
 import gevent
 import gevent.baseserver
+import gevent.monkey
 # What gevent imports when a server first binds its address: imported once here, not again
 # in each forked server (~10 ms each).
 import gevent.resolver.thread  # noqa: F401
@@ -66,8 +67,9 @@ ANSWER_LIMIT_S = 5.0
 STOP_LIMIT_S = 5.0
 # The first request's wait in the overlap test: the margin load would have to eat before a
 # cooperative server lets the second request in (it takes milliseconds, also with two CPU-bound
-# processes beside it: tests/course/test_under_load.py). A blocking stub makes the learner wait
-# this long for the verdict, so it is 0.3 s, not the contract's 5 s maximum.
+# processes beside it: tests/course/test_under_load.py). A blocking wait makes the learner wait
+# this long for the verdict (unless it is time.sleep, which the server child reports as it starts),
+# so it is 0.3 s, not the contract's 5 s maximum.
 SLOW_MS = 300
 ENVIRON_ROUTE = "/_grader/environ"
 SERVING = re.compile(r"Serving on (http://\S+)")
@@ -75,6 +77,8 @@ REPORTED = "grader:"  # starts each line the grader's code in a server child pri
 RETURNED, SURVIVED = "serve() returned", "a SIGTERM after serve() returned was caught"
 NODELAY = re.compile(rf"^{REPORTED} TCP_NODELAY (on|off)$")
 EVENT = re.compile(rf"^{REPORTED} (enter|exit) (\d+)$")
+# What decides the overlap check: an event, or a time.sleep for the whole wait (see report_blocking_sleeps).
+DECIDED = re.compile(rf"^{REPORTED} (?:(enter|exit) (\d+)|time\.sleep \S+)$")
 # A server child started without fork: import this module, then run the same code.
 SPAWNED = "import sys; from tests.test_ch10_serving import run_spawned; run_spawned(*sys.argv[1:])"
 
@@ -132,9 +136,25 @@ def reporting(wsgi_app):
     return report_calls
 
 
+def report_blocking_sleeps() -> None:
+    """Make time.sleep report a call for SLOW_MS or more, before it sleeps: a real time.sleep blocks
+    the server's only thread, so the overlap check has its verdict without waiting for the end."""
+    if gevent.monkey.is_module_patched("time"):  # the learner's module patched it: time.sleep yields
+        return
+    sleep = time.sleep
+
+    def reporting_sleep(seconds):
+        if isinstance(seconds, (int, float)) and seconds >= SLOW_MS / 1000:
+            report("time.sleep", seconds)
+        sleep(seconds)
+
+    time.sleep = reporting_sleep
+
+
 def grader_gevent(module) -> None:
     """The grader's own plain gevent server: create_app() at /, raw_app under /raw."""
     app = DispatcherMiddleware(module.create_app(), {"/raw": module.raw_app})
+    report_blocking_sleeps()
     server = WSGIServer(("127.0.0.1", 0), reporting(app), log=None)
     server.init_socket()
     print(f"Serving on http://127.0.0.1:{server.server_port}", flush=True)
@@ -637,10 +657,11 @@ class TestConcurrency:
             assert first.groups() == ("enter", "1"), _("Expected the first request to enter the app; got {first!r}.").format(first=first[0])
             with sent(url, "/slow?ms=0"):
                 # A blocking wait can never let the second in first: the verdict is exact either way.
-                decided = grader_gevent.next_match(EVENT, SLOW_MS / 1000 + 2, (
+                decided = grader_gevent.next_match(DECIDED, SLOW_MS / 1000 + 2, (
                     _("While GET /slow?ms={slow_ms} waited, GET /slow?ms=0 did not reach the app, and the first request "
                       "did not end either: an endless loop or a blocking call?").format(slow_ms=SLOW_MS)
                 ))
+        # A time.sleep for the whole wait decides it as surely as the first request's end: nothing runs meanwhile.
         assert decided.groups() == ("enter", "2"), (
             _("On a plain gevent WSGIServer, GET /slow?ms={slow_ms} ran to its end before GET /slow?ms=0 could "
               "even start: its wait blocked the server's only thread. Under gevent, pause() must yield "
