@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 # What the chapter's code imports, or SQLAlchemy loads at the first engine (the SQLite driver):
 # imported with the grader, so that the forks of a warm grader find them loaded instead of
-# importing them again on every check (~0.1 s). Never the chapter's own code.
+# importing them again on every check. Never the chapter's own code.
 import flask_bcrypt  # noqa: F401
 import flask_sqlalchemy  # noqa: F401
 import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401

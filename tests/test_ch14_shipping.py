@@ -40,7 +40,7 @@ from sqlalchemy import create_engine, inspect, make_url, text
 
 # What the chapter's code imports, or SQLAlchemy loads at first use (the SQLite and PostgreSQL
 # drivers): imported with the grader, so that the forks of a warm grader find them loaded instead
-# of importing them again on every check (~0.1 s). Never the chapter's own code. Not Flask-Migrate
+# of importing them again on every check. Never the chapter's own code. Not Flask-Migrate
 # (nor alembic.config): Alembic's Config keeps sys.stdout as it was at import as its output stream,
 # and the warm grader imports with a sys.stdout it closes afterwards.
 import flask_sqlalchemy  # noqa: F401
