@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -130,10 +132,14 @@ class Unwritten(BaseException):
 
 
 def probe(send: Callable[[Any], Any], strategy: st.SearchStrategy, examples: int = EXAMPLES,
-          json_errors: bool = False, check: Callable[[Any, Any], None] | None = None) -> None:
+          json_errors: bool = False, check: Callable[[Any, Any], None] | None = None, always: Sequence = ()) -> None:
     """Send `examples` drawn inputs with `send(value) -> response`; fail on the first 5xx and,
     with `json_errors`, on the first 4xx whose body is not the course's {"error", "message"}.
-    An answer that is not an HTTP response (Socket.IO's events) is judged by `check(value, answer)` instead."""
+    An answer that is not an HTTP response (Socket.IO's events) is judged by `check(value, answer)` instead.
+
+    `always`: values sent first on every run, judged the same way. For values too deep for the
+    store of replays (its JSON nests two levels for each of theirs): drawn, they would leave the
+    probe to Hypothesis on every run."""
     key = replay_key(strategy, examples)
     drawn: list = []
     send = recording(send, drawn)  # the test below keeps its source, so Hypothesis keeps its seed
@@ -163,7 +169,13 @@ def probe(send: Callable[[Any], Any], strategy: st.SearchStrategy, examples: int
         if json_errors and response.status_code >= 400:
             expect_error(response, response.status_code)
 
-    replayed = replay(never_a_server_error.hypothesis.inner_test, key)
+    with stack_room():
+        try:
+            for value in always:
+                never_a_server_error.hypothesis.inner_test(value)
+        except Unwritten as stopped:
+            raise stopped.args[0] from None
+        replayed = replay(never_a_server_error.hypothesis.inner_test, key)
     if replayed is True:
         return
     try:
@@ -172,7 +184,22 @@ def probe(send: Callable[[Any], Any], strategy: st.SearchStrategy, examples: int
         raise stopped.args[0] from None  # the stub's own exception: the course explains that one itself
     if replayed is not None:  # only the replay failed: the app's state had moved on; its failure stands
         raise replayed
-    record(key, drawn)
+    record(key, drawn[len(always):])  # what Hypothesis drew, after the `always` values
+
+
+@contextmanager
+def stack_room(frames: int = 2000):
+    """The room on the stack Hypothesis gives each example it draws (2,000 frames above the caller):
+    a value sent without it (a replay, `always`) meets the same limit, and gets the same verdict."""
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, depth + frames))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 # --- replays: the examples Hypothesis draws, sent again without it ------------------------------
