@@ -33,13 +33,14 @@ def test_catalog_matches_the_code(domain):
 
 
 def test_a_text_moved_to_another_catalog_keeps_its_chinese():
-    """An exercise moved from chapter 3 to chapter 5 takes its texts along: the merge finds their
+    """An exercise moved from one chapter to another takes its texts along: the merge finds their
     Chinese in the catalog they left."""
-    chapter_5 = {message.id for message in load("ch05_hooks")}
-    moving = next(message for message in load("ch03_responses") if message.id and message.string and message.id not in chapter_5)
-    texts = [*DOMAINS["ch05_hooks"], Message(moving.id, "tests/test_ch05_hooks.py", 1)]
-    assert merged("ch05_hooks", texts, translation_memory())[moving.id].string == moving.string
-    assert merged("ch05_hooks", texts)[moving.id].string == "", "without the memory the text would start untranslated"
+    first, second = (chapter.package for chapter in chapters()[:2])
+    staying = {message.id for message in load(second)}
+    moving = next(message for message in load(first) if message.id and message.string and message.id not in staying)
+    texts = [*DOMAINS[second], Message(moving.id, "tests/test_moved.py", 1)]
+    assert merged(second, texts, translation_memory())[moving.id].string == moving.string
+    assert merged(second, texts)[moving.id].string == "", "without the memory the text would start untranslated"
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
