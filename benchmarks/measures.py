@@ -83,7 +83,7 @@ def check_rows(runs: int, selected, course: Path, whose: str) -> list[dict]:
             seconds = check_time(chap.number, runs, course)
             goal = CHECK_GOAL.get(chap.number, 4.0)
             rows.append(row("grading", f"track check {chap.number} ({chap.package}), {whose}", seconds, "s", None,
-                            f"goal <= {goal:g}x the floor; median of {runs}, warm grader"))
+                            f"goal <= {goal:g}x the floor; median of {runs}, warm grader (two forks on two cores)"))
     finally:
         warm_client.stop(course)
     return rows

@@ -23,6 +23,11 @@ from track.model.i18n import _
 # The first test also waits for the nested session; the session's own guard stops first.
 pytestmark = pytest.mark.timeout(session.LIMIT_S * 2)
 LISTED_MAX = 5
+# Where this chapter's time goes: not into these tests but into the nested session, in
+# proportion to the learner's tests it runs. A `check` that shares the run between two forks
+# (track/grading/shares.py) balances these: the reference's runs per exercise
+# (tests/course/test_shares.py keeps them honest).
+SHARE_WEIGHTS = {"fixtures": 5, "crud": 39, "bad_input": 105, "cli": 8, "redirect_cookie": 38, "escaping": 6}
 
 
 @pytest.fixture(scope="module")

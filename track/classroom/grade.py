@@ -262,7 +262,7 @@ class Grader:
         machine allows; `jobs` workers at once over the class. A student alone gets every core."""
         per_student = max(1, self.options.jobs // len(ready))
         at_once = max(1, self.options.jobs // per_student)
-        expected = engine.collect(self.graded)
+        expected = engine.collect(self.graded).ids
         queue, running = list(ready), []
         while queue or running:
             while queue and len(running) < at_once:

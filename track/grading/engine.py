@@ -19,11 +19,12 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from track.grading import processes
+from track.grading import processes, shares
 from track.model.course import GRADER_TIMEOUT_S, ROOT, Chapter
 from track.model.i18n import _
 from track.model.results import RunResult
@@ -37,6 +38,9 @@ QUIET_REWRITE = ("-W", "ignore::pytest.PytestAssertRewriteWarning")
 # installed package's entry points for plugins on each run.
 NO_AUTOLOAD = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 PLUGINS = ("-p", "pytest_timeout")
+# Each exercise's number of grader tests, (chapter package, exercise id) -> count, in a process
+# that imported the graders (`warm`): what `grade` weighs to share one chapter's run between forks.
+WEIGHTS: Counter[tuple[str, str]] = Counter()
 
 
 @dataclass
@@ -117,15 +121,19 @@ class Child:
         return RunResult(message=_("The graders could not run (pytest exited {code}):\n{log}").format(code=code, log=log))
 
 
+def can_fork_now() -> bool:
+    # A fork copies only the calling thread: a lock another thread held (a print in progress)
+    # would stay locked forever in the child. With other threads about, start afresh.
+    return CAN_FORK and threading.active_count() == 1
+
+
 def start(job: Job, fork: bool, gate: tuple[int, int] | None = None) -> Child:
     """Start grading `job`; with `gate` (a pipe's read and write ends) the run waits after collection."""
     scratch = tempfile.TemporaryDirectory(prefix="track-grade-")
     folder = Path(scratch.name)
     args = job.pytest_args(folder / "results.json")
     output = folder / "output.txt"
-    # A fork copies only the calling thread: a lock another thread held (a print in progress)
-    # would stay locked forever in the child. With other threads about, start afresh.
-    if not fork or threading.active_count() > 1:
+    if not (fork and can_fork_now()):
         with open(output, "wb") as log:
             process = subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=ROOT, stdout=log,
                                        stderr=subprocess.STDOUT, env={**os.environ, **NO_AUTOLOAD},
@@ -234,9 +242,15 @@ def grade_all(jobs: Iterable[Job], parallel: int = 1, fork: bool = CAN_FORK) -> 
 
 def grade(chapters: Iterable[Chapter], target: str = "chapters", *, exercises: Iterable[str] = (),
           extra: Iterable[str] = (), deadline_s: float | None = None, fork: bool = CAN_FORK) -> RunResult:
-    """Grade `chapters` of `target` (chapters, solutions or a folder); `exercises` narrows it down."""
+    """Grade `chapters` of `target` (chapters, solutions or a folder); `exercises` narrows it down.
+    One chapter, graded whole by a process that forks and warmed, is shared between forks (track/grading/shares.py)."""
     job = Job(list(chapters), target, list(exercises), list(extra), deadline_s)
-    return grade_all([job], fork=fork)[0]
+    whole = len(job.chapters) == 1 and not job.exercises and not job.extra
+    owned = shares.shares(job.chapters[0], WEIGHTS) if whole and fork and can_fork_now() and WEIGHTS else []
+    if len(owned) < 2:
+        return grade_all([job], fork=fork)[0]
+    parts = [Job(job.chapters, target, shares.graded_in(job.chapters[0], share), deadline_s=deadline_s) for share in owned]
+    return shares.joined(job.chapters[0], grade_all(parts, parallel=len(parts), fork=fork), owned)
 
 
 @dataclass
@@ -269,7 +283,7 @@ class Primed:
 
 def prime(chapters: Iterable[Chapter]) -> Primed | None:
     """A run of `chapters` (the learner's copy) readied for the next save; None without fork."""
-    if not CAN_FORK or threading.active_count() > 1:
+    if not can_fork_now():
         return None
     read_end, write_end = os.pipe()
     child = start(Job(list(chapters)), fork=True, gate=(read_end, write_end))
@@ -282,14 +296,25 @@ class Collected:
 
     def __init__(self):
         self.ids: dict[str, list[str]] = {}
+        self.weights: Counter[tuple[str, str]] = Counter()
 
     def pytest_collection_finish(self, session):
         for item in session.items:
-            package = item.module.__name__.rpartition(".")[2].removeprefix("test_")
-            self.ids.setdefault(package, []).append(item.nodeid)
+            self.ids.setdefault(package_of(item.module), []).append(item.nodeid)
+            if exercise := dict(item.user_properties).get("exercise"):
+                self.weights[package_of(item.module), exercise] += 1
+        # A grader whose time goes elsewhere than into its own tests says where (tests/test_ch11_testing.py).
+        for module in {item.module for item in session.items}:
+            for exercise, weight in getattr(module, "SHARE_WEIGHTS", {}).items():
+                self.weights[package_of(module), exercise] = weight
 
 
-def collect(chapters: Iterable[Chapter]) -> dict[str, list[str]]:
+def package_of(grader_module) -> str:
+    """The chapter package a grader module grades: tests.test_ch01_hello_world -> ch01_hello_world."""
+    return grader_module.__name__.rpartition(".")[2].removeprefix("test_")
+
+
+def collect(chapters: Iterable[Chapter]) -> Collected:
     """Import pytest, Flask and the graders (as pytest rewrites them); each chapter's grader tests.
 
     The learner's code is not imported: graders reach it only through fixtures. In a
@@ -304,12 +329,12 @@ def collect(chapters: Iterable[Chapter]) -> dict[str, list[str]]:
         code = pytest.main([*modules, f"--rootdir={ROOT}", "--collect-only", "-qq", *PLUGINS, *QUIET_REWRITE], plugins=[collected])
     if code != 0:
         raise RuntimeError(f"collecting the graders failed (pytest exited {code}): run `python -m pytest --collect-only` to see why")
-    return collected.ids
+    return collected
 
 
 def warm(chapters: Iterable[Chapter]) -> None:
     """Import the graders once, for a long-lived process that forks grading runs (see `collect`)."""
     if CAN_FORK:
-        collect(chapters)
+        WEIGHTS.update(collect(chapters).weights)
         gc.collect()
         gc.freeze()  # the forks neither scan nor copy the imported objects: a run starts ~0.1 s sooner
