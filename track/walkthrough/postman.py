@@ -27,7 +27,12 @@ CHECKED_HEADERS = ("Content-Type", "Location", "Allow", "Content-Disposition", "
                    "Access-Control-Allow-Origin")
 LONG = 16  # a value this long is matched anywhere in a later request; a shorter one only whole
 HEX_RUN = re.compile(r"[0-9a-fA-F]{8,}")
-RANDOM_LOOKING = re.compile(r"(?=[\w+/=.-]*\d)(?=[\w+/=.-]*[A-Za-z])[\w+/=.-]{16,}")
+# A token as servers hand them out (ids, session ids, tokens): 16 characters or more of a hex or
+# base64 alphabet. A random one mixes digits and letters, or, when it has no digit (about one
+# 20-character Engine.IO sid in 30), changes case often; a dotted name changes case rarely.
+TOKEN = re.compile(r"[\w+/=.-]{16,}")
+CASE_CHANGE = re.compile(r"(?=[a-z][A-Z]|[A-Z][a-z])")
+CASE_CHANGES_OF_RANDOM = 4
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 ID_KEY = re.compile(r"^(id|.*_id)$")
 TEXT_CHECK_LIMIT = 200
@@ -187,13 +192,19 @@ def json_body(body, variables: list[Variable]) -> str:
 
 # --- the checks ------------------------------------------------------------------------------
 
+def random_looking(text: str) -> bool:
+    """Whether `text` holds a token the server made up (see TOKEN): the next run will not repeat it."""
+    return any((any(c.isdigit() for c in token) and any(c.isalpha() for c in token))
+               or len(CASE_CHANGE.findall(token)) >= CASE_CHANGES_OF_RANDOM for token in TOKEN.findall(text))
+
+
 def volatile(key: str, value: object, sets: list[Variable]) -> bool:
     """A value the next run will not repeat: one this response hands out, an id, a timestamp, a token."""
     text = str(value)
     if any(v.value == text for v in sets):
         return True
     if isinstance(value, str):
-        return bool(TIMESTAMP.match(value) or RANDOM_LOOKING.search(value))
+        return bool(TIMESTAMP.match(value)) or random_looking(value)
     return isinstance(value, int) and bool(ID_KEY.match(key))
 
 
@@ -266,7 +277,7 @@ def test_script(exchange: Exchange, known: list[Variable], sets: list[Variable])
 
 def text_worth_checking(exchange: Exchange) -> bool:
     text = exchange.response_text
-    return text is not None and len(text) <= TEXT_CHECK_LIMIT and not RANDOM_LOOKING.search(text) \
+    return text is not None and len(text) <= TEXT_CHECK_LIMIT and not random_looking(text) \
         and not 300 <= exchange.status < 400
 
 
