@@ -17,6 +17,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,7 +45,9 @@ def timed(command: list[str], cwd: Path = ROOT, **kwargs) -> float:
 
 # What the learner types (`python -m track ...`, also what make runs): the system Python
 # starts, finds .venv current and hands over to it. The floor is the cost of merely starting
-# Python with Flask and pytest imported, measured in the same run, so the ratios travel.
+# Python with Flask and pytest imported. Each timed command is paired with a floor run just
+# before it, and its ratio is the median of the pairs' ratios: a machine that speeds up or
+# slows down during the bench (a VM's neighbours, the CPU's clock) moves both sides of a pair.
 LEARNER_PYTHON = shutil.which("python3") or sys.executable
 FLOOR = [sys.executable, "-c", "import flask, pytest"]
 CHECK_GOAL = {1: 2.0}  # chapter 1: at most 2x the floor; every other chapter: 4x
@@ -53,18 +56,31 @@ WITHOUT_WARM_GRADER = {**os.environ, warm_client.DISABLE: "1"}
 WITH_WARM_GRADER = {name: value for name, value in os.environ.items() if name != warm_client.DISABLE}
 
 
-def median_time(command: list[str], runs: int, cwd: Path = ROOT, **kwargs) -> float:
+@dataclass
+class Paired:
+    """A command's runs, each after a run of the floor: the median of its seconds and of the pairs' ratios."""
+
+    seconds: float
+    ratio: float
+
+
+def paired(command: list[str], runs: int, cwd: Path = ROOT, **kwargs) -> Paired:
+    pairs = [(timed(FLOOR), timed(command, cwd, **kwargs)) for _ in range(runs)]
+    return Paired(statistics.median(c for _, c in pairs), statistics.median(c / f for f, c in pairs))
+
+
+def median_time(command: list[str], runs: int, cwd: Path = ROOT, **kwargs) -> Paired:
     timed(command, cwd, **kwargs)  # once untimed: the file system cache, the result cache, the warm grader
-    return statistics.median(timed(command, cwd, **kwargs) for _ in range(runs))
+    return paired(command, runs, cwd, **kwargs)
 
 
-def check_time(number: int, runs: int, course: Path) -> float:
+def check_time(number: int, runs: int, course: Path) -> Paired:
     """`track check N` as the learner runs it again and again: the first check starts the warm
     grader (track/warm_grader.py), the timed ones are answered by it once it is ready."""
     command = [LEARNER_PYTHON, "-m", "track", "check", str(number)]
     timed(command, course, env=WITH_WARM_GRADER)
     warm_client.wait_until_serving(course)
-    return statistics.median(timed(command, course, env=WITH_WARM_GRADER) for _ in range(runs))
+    return paired(command, runs, course, env=WITH_WARM_GRADER)
 
 
 @contextmanager
@@ -80,9 +96,9 @@ def check_rows(runs: int, selected, course: Path, whose: str) -> list[dict]:
     rows = []
     try:
         for chap in selected:
-            seconds = check_time(chap.number, runs, course)
+            timing = check_time(chap.number, runs, course)
             goal = CHECK_GOAL.get(chap.number, 4.0)
-            rows.append(row("grading", f"track check {chap.number} ({chap.package}), {whose}", seconds, "s", None,
+            rows.append(row("grading", f"track check {chap.number} ({chap.package}), {whose}", timing.seconds, "s", timing.ratio,
                             f"goal <= {goal:g}x the floor; median of {runs}, warm grader (two forks on two cores)"))
     finally:
         warm_client.stop(course)
@@ -93,21 +109,20 @@ def grading(quick: bool) -> list[dict]:
     """The floor; `track check N` per chapter on the stubs and on a solved copy; list and progress
     from the cache; chapter 1 without the warm grader; all graders."""
     runs = 1 if quick else 5
-    floor = median_time(FLOOR, runs)
-    rows = [row("grading", "floor: python -c 'import flask, pytest'", floor, "s", 1.0, f"median of {runs}")]
     selected = chapters()[:1] if quick else chapters()
-    rows += check_rows(runs, selected, ROOT, "your copy in chapters/ (the stubs)")
+    rows = check_rows(runs, selected, ROOT, "your copy in chapters/ (the stubs)")
     with solved_copy() as solved:
         rows += check_rows(runs, selected, solved, "a solved copy")
     plain = median_time([LEARNER_PYTHON, "-m", "track", "check", "1"], runs, env=WITHOUT_WARM_GRADER)
-    rows.append(row("grading", "track check 1 (ch01_hello_world), without the warm grader", plain, "s", None,
+    rows.append(row("grading", "track check 1 (ch01_hello_world), without the warm grader", plain.seconds, "s", plain.ratio,
                     f"{warm_client.DISABLE}=1: the plain path, as on Windows; median of {runs}"))
     for verb in ("list", "progress"):
-        seconds = median_time([LEARNER_PYTHON, "-m", "track", verb], runs)
-        rows.append(row("grading", f"track {verb} (cached verdicts)", seconds, "s", None,
+        timing = median_time([LEARNER_PYTHON, "-m", "track", verb], runs)
+        rows.append(row("grading", f"track {verb} (cached verdicts)", timing.seconds, "s", timing.ratio,
                         f"goal <= {LIST_GOAL:g}x the floor; median of {runs}"))
-    for entry in rows[1:]:
-        entry["ratio"] = entry["value"] / floor
+    floor = statistics.median(timed(FLOOR) for _ in range(runs))
+    rows.insert(0, row("grading", "floor: python -c 'import flask, pytest'", floor, "s", 1.0,
+                       f"median of {runs}; each ratio below pairs its runs with runs of the floor"))
     if not quick:
         modules = [str(chap.test_module.relative_to(ROOT)) for chap in chapters()]
         suite = timed([sys.executable, "-m", "pytest", *modules, "--target", "solutions", "-q"])
