@@ -200,7 +200,8 @@ class Grader:
         for descriptor in descriptors:
             os.close(descriptor)
         if ready is not None:  # the job holds its gates now; only it releases the run
-            ready.hand_over()
+            for gate in ready.gates:
+                os.close(gate)
             self.handed |= {child.pid for child in ready.children}
         self.asked[connection] = request["argv"]
         print(f"job {pid}: {' '.join(request['argv'])}{' (primed)' if ready is not None else ''}", file=sys.stderr, flush=True)
@@ -222,7 +223,6 @@ class Grader:
         if found and self.ready is None:
             primed = engine.prime(found[0])
             self.ready = (argv, primed) if primed is not None else None
-            print(f"primed: {' '.join(argv)}", file=sys.stderr, flush=True)
 
     def client_left(self, connection: socket.socket) -> None:
         """The client closed its end (it read the exit code, or Ctrl-C): interrupt a job still running."""
@@ -250,6 +250,8 @@ class Grader:
         for connection, pid in self.jobs.items():
             if pid and not reaped(pid):
                 interrupt(pid)
+        if self.ready is not None:
+            self.ready[1].discard()
 
     def should_leave(self) -> bool:
         try:
@@ -318,7 +320,6 @@ def main() -> None:
     try:
         grader.serve()
     finally:
-        grader.take_ready([])  # discards a primed run: its processes end, its folders go
         grader.listener.close()
         with contextlib.suppress(OSError):
             if os.stat(warm_client.socket_path()).st_ino == grader.socket_id:

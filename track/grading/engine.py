@@ -9,7 +9,6 @@ a plain `python -m pytest` subprocess: slower, the same verdicts.
 """
 from __future__ import annotations
 
-import atexit
 import contextlib
 import gc
 import os
@@ -40,10 +39,6 @@ QUIET_REWRITE = ("-W", "ignore::pytest.PytestAssertRewriteWarning")
 # installed package's entry points for plugins on each run.
 NO_AUTOLOAD = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 PLUGINS = ("-p", "pytest_timeout")
-# The scratch folders of runs this process started and has not cleaned up: removed when it exits
-# (a run a thread started and never read), but for those handed to another process (Primed.hand_over).
-LIVE: set[Path] = set()
-atexit.register(lambda: [shutil.rmtree(folder, ignore_errors=True) for folder in list(LIVE)])
 EXIT_CODE = "exit_code"
 GATE_POLL_S = 1
 # A run the warm grader primed for the check its fork is running (track/warm_grader.py): the
@@ -88,7 +83,9 @@ class Child:
     """A running grading job: a forked process or a subprocess, with its scratch folder."""
 
     job: Job
-    folder: Path  # in LIVE until `cleanup`
+    # Removed by the process that reads the result (`cleanup`), never by a finalizer: a run the warm
+    # grader primed is finished by a check's fork while the grader forgets it.
+    folder: Path
     pid: int
     process: subprocess.Popen | None = None
     handle: int | None = None  # a pidfd: readable once the child exits (Linux)
@@ -96,7 +93,6 @@ class Child:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
-        LIVE.discard(self.folder)
 
     def poll(self) -> int | None:
         if self.process is not None:
@@ -147,7 +143,6 @@ def can_fork_now() -> bool:
 def start(job: Job, fork: bool, gate: tuple[int, int] | None = None) -> Child:
     """Start grading `job`; with `gate` (a pipe's read and write ends) the run waits after collection."""
     folder = Path(tempfile.mkdtemp(prefix="track-grade-"))
-    LIVE.add(folder)
     args = job.pytest_args(folder / "results.json")
     output = folder / "output.txt"
     if not (fork and can_fork_now()):
@@ -171,21 +166,18 @@ class Gate:
     run can be readied before the learner saves, and start the tests the moment they do.
     """
 
-    def __init__(self, fd: int, folder: Path):
-        self.fd, self.folder = fd, folder
+    def __init__(self, fd: int):
+        self.fd = fd
         self.parent = os.getppid()
 
     def pytest_collection_finish(self, session):
-        # Released: the tests run. The gate closed, or the parent gone (a sibling primed after this
-        # run may hold the gate open): nothing will ever read our results.
+        # Released, or the gate closed, or the parent gone (a sibling primed after this run may
+        # hold the gate open): in the last two cases nothing will ever read our results.
         while not select.select([self.fd], [], [], GATE_POLL_S)[0]:
             if os.getppid() != self.parent:
-                break
-        else:
-            if os.read(self.fd, 1):
-                return
-        shutil.rmtree(self.folder, ignore_errors=True)
-        os._exit(0)
+                os._exit(0)
+        if not os.read(self.fd, 1):
+            os._exit(0)
 
 
 def run_child(args: list[str], output: Path, gate: tuple[int, int] | None = None) -> None:
@@ -205,7 +197,7 @@ def run_child(args: list[str], output: Path, gate: tuple[int, int] | None = None
             os.dup2(log.fileno(), 2)
         import pytest
 
-        code = int(pytest.main(args, plugins=[Gate(gate[0], output.parent)] if gate is not None else None))
+        code = int(pytest.main(args, plugins=[Gate(gate[0])] if gate is not None else None))
     finally:
         with contextlib.suppress(OSError):  # for a process that is not its parent (see Child.poll)
             (output.parent / EXIT_CODE).write_text(str(code))
@@ -299,12 +291,6 @@ class Primed:
             child.started = time.monotonic()  # the deadline counts from here
         results = finish(dict(enumerate(self.children)))
         return results[0] if len(results) == 1 else shares.joined(self.chapter, results, self.owned)
-
-    def hand_over(self) -> None:
-        """After a fork that will run it: only that process opens the gates, reads and cleans up."""
-        for gate, child in zip(self.gates, self.children):
-            os.close(gate)
-            LIVE.discard(child.folder)
 
     def discard(self) -> None:
         for gate, child in zip(self.gates, self.children):
