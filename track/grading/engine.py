@@ -13,7 +13,6 @@ import contextlib
 import gc
 import os
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -83,16 +82,15 @@ class Child:
     """A running grading job: a forked process or a subprocess, with its scratch folder."""
 
     job: Job
-    # Removed by the process that reads the result (`cleanup`), never by a finalizer: a run the warm
-    # grader primed is finished by a check's fork while the grader forgets it.
-    folder: Path
+    scratch: tempfile.TemporaryDirectory
     pid: int
     process: subprocess.Popen | None = None
     handle: int | None = None  # a pidfd: readable once the child exits (Linux)
     started: float = field(default_factory=time.monotonic)
 
-    def cleanup(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+    @property
+    def folder(self) -> Path:
+        return Path(self.scratch.name)
 
     def poll(self) -> int | None:
         if self.process is not None:
@@ -128,7 +126,7 @@ class Child:
             output = self.folder / "output.txt"
             log = output.read_text(encoding="utf-8", errors="replace")[-3000:] if output.exists() else ""
         finally:
-            self.cleanup()
+            self.scratch.cleanup()
         if code is None:
             return RunResult(message=_("Grading did not finish in {seconds:.0f} s and was stopped.").format(seconds=self.job.deadline()))
         return RunResult(message=_("The graders could not run (pytest exited {code}):\n{log}").format(code=code, log=log))
@@ -142,7 +140,9 @@ def can_fork_now() -> bool:
 
 def start(job: Job, fork: bool, gate: tuple[int, int] | None = None) -> Child:
     """Start grading `job`; with `gate` (a pipe's read and write ends) the run waits after collection."""
-    folder = Path(tempfile.mkdtemp(prefix="track-grade-"))
+    # Cleaning up twice is no error: a run the warm grader primed is finished, and cleaned up, by a check's fork.
+    scratch = tempfile.TemporaryDirectory(prefix="track-grade-", ignore_cleanup_errors=True)
+    folder = Path(scratch.name)
     args = job.pytest_args(folder / "results.json")
     output = folder / "output.txt"
     if not (fork and can_fork_now()):
@@ -150,13 +150,13 @@ def start(job: Job, fork: bool, gate: tuple[int, int] | None = None) -> Child:
             process = subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=ROOT, stdout=log,
                                        stderr=subprocess.STDOUT, env={**os.environ, **NO_AUTOLOAD},
                                        **processes.new_group())
-        return Child(job, folder, process.pid, process)
+        return Child(job, scratch, process.pid, process)
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:
         run_child(args, output, gate)
-    return Child(job, folder, pid, handle=pid_handle(pid))
+    return Child(job, scratch, pid, handle=pid_handle(pid))
 
 
 class Gate:
@@ -251,7 +251,7 @@ def grade_each(jobs: Iterable[Job], parallel: int = 1, fork: bool = CAN_FORK) ->
     finally:  # Ctrl-C in watch, or an error here: take every child down
         for child in running.values():
             child.kill()
-            child.cleanup()
+            child.scratch.cleanup()
 
 
 def grade_all(jobs: Iterable[Job], parallel: int = 1, fork: bool = CAN_FORK) -> list[RunResult]:
@@ -308,7 +308,7 @@ def finish(running: dict[int, Child]) -> list[RunResult]:
     finally:
         for child in running.values():
             child.kill()
-            child.cleanup()
+            child.scratch.cleanup()
     return [results[index] for index in sorted(results)]
 
 
