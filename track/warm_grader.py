@@ -6,9 +6,7 @@ tests; the imports cost more than the tests. The first `check` starts this proce
 `.track/grader/` that only you may use. A later `check` sends its command line, environment
 and terminal; the grader forks, and the fork runs the very same CLI code a plain `check` runs
 (which forks once more for the pytest run, as `watch` does). The learner's code is imported
-only in those forks, so every check sees the saved files. After `check N` it readies the next
-`check N` as `watch` readies the next save (engine.prime): the pytest runs are forked and
-collected, and wait at a gate that only that check's fork opens; any other request discards them.
+only in those forks, so every check sees the saved files.
 
 It never serves stale code: it records the files of the machinery it imported (track/model/inputs.py:
 each chapter's grading inputs, and the CLI's modules) and, before each job, declines and leaves
@@ -33,7 +31,6 @@ from pathlib import Path
 
 from track import warm_client
 from track.model.course import CHAPTERS, ROOT, chapters
-from track.grading import engine
 from track.grading.engine import GRADER_TIMEOUT_S, SLACK_S, warm
 from track.model.inputs import LOCALE, course_modules, files_of, grading_inputs
 
@@ -149,10 +146,6 @@ class Grader:
         self.imported, self.listed = imported, listed
         self.deadline_s = SLACK_S + GRADER_TIMEOUT_S * max(len(chapter.exercises) for chapter in chapters())
         self.jobs: dict[socket.socket, int] = {}  # a client's connection -> the fork running its job
-        self.asked: dict[socket.socket, list[str]] = {}  # a client's connection -> its command line
-        # The run primed for the check most likely next (the last one again), and the command line it serves.
-        self.ready: tuple[list[str], engine.Primed] | None = None
-        self.handed: set[int] = set()  # primed runs' processes that a job released: reaped here
         self.selector = selectors.DefaultSelector()
         self.selector.register(listener, selectors.EVENT_READ)
         self.last_job = time.monotonic()
@@ -192,47 +185,24 @@ class Grader:
             connection.close()
             return
         connection.sendall(json.dumps({"deadline_s": self.deadline_s}).encode() + b"\n")
-        ready = self.take_ready(request["argv"])
         pid = os.fork()
         if pid == 0:
-            engine.ADOPTED = ready
             run_job(request, descriptors, connection, [self.listener, *self.jobs])
         for descriptor in descriptors:
             os.close(descriptor)
-        if ready is not None:  # the job holds its gates now; only it releases the run
-            for gate in ready.gates:
-                os.close(gate)
-            self.handed |= {child.pid for child in ready.children}
-        self.asked[connection] = request["argv"]
-        print(f"job {pid}: {' '.join(request['argv'])}{' (primed)' if ready is not None else ''}", file=sys.stderr, flush=True)
+        print(f"job {pid}: {' '.join(request['argv'])}", file=sys.stderr, flush=True)
         self.jobs[connection] = pid
         self.selector.register(connection, selectors.EVENT_READ)
         self.last_job = time.monotonic()
 
-    def take_ready(self, argv: list[str]) -> engine.Primed | None:
-        """The primed run, if it is for this command line; else it is discarded."""
-        ready, self.ready = self.ready, None
-        if ready is not None and ready[0] != argv:
-            ready[1].discard()
-            return None
-        return ready[1] if ready is not None else None
-
-    def prime(self, argv: list[str]) -> None:
-        """After `check N`: fork and collect the next `check N` now, so that it starts at its tests."""
-        found = [chap for chap in chapters() if argv == ["check", str(chap.number)]]
-        if found and self.ready is None:
-            primed = engine.prime(found[0])
-            self.ready = (argv, primed) if primed is not None else None
-
     def client_left(self, connection: socket.socket) -> None:
         """The client closed its end (it read the exit code, or Ctrl-C): interrupt a job still running."""
-        pid, argv = self.jobs.pop(connection, None), self.asked.pop(connection, None)
+        pid = self.jobs.get(connection)
+        if pid is not None and not reaped(pid):
+            interrupt(pid)
         self.selector.unregister(connection)
         connection.close()
-        if pid and not reaped(pid):
-            interrupt(pid)
-        if pid:  # ended (or stopped) just now, and no loop below saw it
-            self.prime(argv)
+        self.jobs.pop(connection, None)
 
     def serve(self) -> None:
         while not self.stopping and not self.should_leave():
@@ -243,15 +213,11 @@ class Grader:
                 else:
                     self.client_left(key.fileobj)
             for connection, pid in list(self.jobs.items()):
-                if pid and reaped(pid):
+                if reaped(pid):
                     self.jobs[connection] = 0  # done; its connection closes when the client reads the code
-                    self.prime(self.asked[connection])
-            self.handed = {pid for pid in self.handed if not reaped(pid)}
         for connection, pid in self.jobs.items():
             if pid and not reaped(pid):
                 interrupt(pid)
-        if self.ready is not None:
-            self.ready[1].discard()
 
     def should_leave(self) -> bool:
         try:

@@ -12,7 +12,6 @@ from track.model.results import ChapterError, ChapterResult, RunResult
 def grade_learner(selected: Sequence[Chapter], primed: engine.Primed | None = None) -> RunResult:
     """Grade the learner's copy of `selected` (with a run primed for it, if any) and keep the verdicts."""
     keys = {chap.package: cache.key(chap) for chap in selected}  # before: a save while grading re-grades
-    primed = primed or engine.adopted(selected)
     run = primed.run() if primed is not None else engine.grade(selected)
     cache.store(run, keys)
     return run

@@ -38,11 +38,6 @@ QUIET_REWRITE = ("-W", "ignore::pytest.PytestAssertRewriteWarning")
 # installed package's entry points for plugins on each run.
 NO_AUTOLOAD = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 PLUGINS = ("-p", "pytest_timeout")
-EXIT_CODE = "exit_code"
-GATE_POLL_S = 1
-# A run the warm grader primed for the check its fork is running (track/warm_grader.py): the
-# check releases it instead of starting one (`adopted`).
-ADOPTED: Primed | None = None
 # Each exercise's number of grader tests, (chapter package, exercise id) -> count, in a process
 # that imported the graders (`warm`): what `grade` weighs to share one chapter's run between forks.
 WEIGHTS: Counter[tuple[str, str]] = Counter()
@@ -95,13 +90,7 @@ class Child:
     def poll(self) -> int | None:
         if self.process is not None:
             return self.process.poll()
-        try:
-            done, status = os.waitpid(self.pid, os.WNOHANG)
-        except ChildProcessError:  # primed by the warm grader, which reaps it: ended once its pidfd reads
-            if self.handle is None or not select.select([self.handle], [], [], 0)[0]:
-                return None
-            code = self.folder / EXIT_CODE
-            return int(code.read_text()) if code.exists() else -signal.SIGKILL
+        done, status = os.waitpid(self.pid, os.WNOHANG)
         return os.waitstatus_to_exitcode(status) if done else None
 
     def overdue(self) -> bool:
@@ -140,8 +129,7 @@ def can_fork_now() -> bool:
 
 def start(job: Job, fork: bool, gate: tuple[int, int] | None = None) -> Child:
     """Start grading `job`; with `gate` (a pipe's read and write ends) the run waits after collection."""
-    # Cleaning up twice is no error: a run the warm grader primed is finished, and cleaned up, by a check's fork.
-    scratch = tempfile.TemporaryDirectory(prefix="track-grade-", ignore_cleanup_errors=True)
+    scratch = tempfile.TemporaryDirectory(prefix="track-grade-")
     folder = Path(scratch.name)
     args = job.pytest_args(folder / "results.json")
     output = folder / "output.txt"
@@ -168,15 +156,9 @@ class Gate:
 
     def __init__(self, fd: int):
         self.fd = fd
-        self.parent = os.getppid()
 
     def pytest_collection_finish(self, session):
-        # Released, or the gate closed, or the parent gone (a sibling primed after this run may
-        # hold the gate open): in the last two cases nothing will ever read our results.
-        while not select.select([self.fd], [], [], GATE_POLL_S)[0]:
-            if os.getppid() != self.parent:
-                os._exit(0)
-        if not os.read(self.fd, 1):
+        if not os.read(self.fd, 1):  # the parent is gone: nothing will ever read our results
             os._exit(0)
 
 
@@ -199,8 +181,6 @@ def run_child(args: list[str], output: Path, gate: tuple[int, int] | None = None
 
         code = int(pytest.main(args, plugins=[Gate(gate[0])] if gate is not None else None))
     finally:
-        with contextlib.suppress(OSError):  # for a process that is not its parent (see Child.poll)
-            (output.parent / EXIT_CODE).write_text(str(code))
         os._exit(code)
 
 
@@ -275,66 +255,40 @@ def grade(chapters: Iterable[Chapter], target: str = "chapters", *, exercises: I
 
 @dataclass
 class Primed:
-    """A chapter's grading run forked and collected ahead of time (its shares, where it is shared),
-    each fork waiting at its gate (see Gate)."""
+    """A grading run forked and collected ahead of time, waiting at the gate (see Gate)."""
 
-    chapter: Chapter
-    owned: list[list[str]]
-    children: list[Child]
-    gates: list[int]
+    child: Child
+    gate: int
 
     def run(self) -> RunResult:
         """Release it now: the tests run on the files as they are at this moment."""
-        for gate, child in zip(self.gates, self.children):
-            os.write(gate, b"go")
-            os.close(gate)
-            child.started = time.monotonic()  # the deadline counts from here
-        results = finish(dict(enumerate(self.children)))
-        return results[0] if len(results) == 1 else shares.joined(self.chapter, results, self.owned)
+        os.write(self.gate, b"go")
+        os.close(self.gate)
+        self.child.started = time.monotonic()  # the deadline counts from here
+        running = {0: self.child}
+        try:
+            while running:
+                if done := reap(running):
+                    return done[0]
+        finally:
+            for child in running.values():
+                child.kill()
+                child.scratch.cleanup()
 
     def discard(self) -> None:
-        for gate, child in zip(self.gates, self.children):
-            os.close(gate)  # the child reads end-of-file at the gate and exits
-            child.kill()
-            child.result(None)
+        os.close(self.gate)  # the child reads end-of-file at the gate and exits
+        self.child.kill()
+        self.child.result(None)
 
 
-def finish(running: dict[int, Child]) -> list[RunResult]:
-    """Wait for started children; their results in the order of their keys."""
-    results: dict[int, RunResult] = {}
-    try:
-        while running:
-            results.update(reap(running))
-    finally:
-        for child in running.values():
-            child.kill()
-            child.scratch.cleanup()
-    return [results[index] for index in sorted(results)]
-
-
-def prime(chapter: Chapter) -> Primed | None:
-    """A run of `chapter` (the learner's copy) readied for the next save or check, shared as `grade`
-    shares it; None without fork."""
+def prime(chapters: Iterable[Chapter]) -> Primed | None:
+    """A run of `chapters` (the learner's copy) readied for the next save; None without fork."""
     if not can_fork_now():
         return None
-    owned = shares.shares(chapter, WEIGHTS) if WEIGHTS else [[e.id for e in chapter.exercises]]
-    jobs = [Job([chapter], exercises=shares.graded_in(chapter, share) if len(owned) > 1 else ()) for share in owned]
-    children, gates = [], []
-    for job in jobs:
-        read_end, write_end = os.pipe()
-        children.append(start(job, fork=True, gate=(read_end, write_end)))
-        os.close(read_end)
-        gates.append(write_end)
-    return Primed(chapter, owned, children, gates)
-
-
-def adopted(selected: Sequence[Chapter]) -> Primed | None:
-    """The run the warm grader primed (ADOPTED), when `selected` is just its chapter; taken once."""
-    global ADOPTED
-    if ADOPTED is None or list(selected) != [ADOPTED.chapter]:
-        return None
-    found, ADOPTED = ADOPTED, None
-    return found
+    read_end, write_end = os.pipe()
+    child = start(Job(list(chapters)), fork=True, gate=(read_end, write_end))
+    os.close(read_end)
+    return Primed(child, write_end)
 
 
 class Collected:

@@ -141,7 +141,7 @@ def wait_until_solved(chapter: Chapter) -> None:
         show(chapter, result)
         while not result.solved:
             # The next run is forked and collected now, so a save starts the tests at once.
-            primed = primed or engine.prime(chapter)
+            primed = primed or engine.prime([chapter])
             if next(changes):
                 result, primed = grading.check(chapter, primed), None
                 show(chapter, result)
