@@ -20,7 +20,7 @@ from tests.ch11_variants import session
 from tests.ch11_variants.variants import CORRECT, LEARNER_MODULES, PROBE, compile_all, variants_of
 from track.model.i18n import _
 
-compile_all()  # here, once: the nested sessions are forks of this process (or of a warm grader holding it)
+compile_all()  # here, once: where it can, the nested session is a fork of this process (or of a warm grader holding it)
 
 # The first test also waits for the nested session; the session's own guard stops first.
 pytestmark = pytest.mark.timeout(session.LIMIT_S * 2)

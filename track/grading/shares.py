@@ -9,8 +9,9 @@ exercises and tests, in the manifest's order.
 
 The shares balance each exercise's number of grader tests, or what a grader module declares
 in `SHARE_WEIGHTS` when its time goes elsewhere (chapter 11: the learner's tests it runs).
-Only a process that imported the graders (`engine.warm`: the warm grader, `watch`) knows
-those, and only where it can fork on two cores does it share; anywhere else a run is one process.
+Only a process that imported the graders (`engine.warm`) knows those, and only where it can
+fork on two cores does `engine.grade` share: the warm grader's checks. `watch`'s run readied
+ahead of a save (engine.prime), class grading and the plain path are one process each.
 """
 from __future__ import annotations
 
